@@ -1,0 +1,126 @@
+"""The command line. Thin: parse options, call the runner or a query, hand findings to a reporter."""
+
+from __future__ import annotations
+
+import os
+import sys
+import textwrap
+import traceback
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Iterator, Optional, Tuple
+
+import click
+
+from importguard import __version__
+from importguard.config import load_config
+from importguard.discovery import find_root
+from importguard.errors import ImportguardError
+from importguard.report.json_report import render_json
+from importguard.report.text import render_text
+from importguard.rules import ALL_RULES, BY_CODE
+from importguard.runner import run_check
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _codes(value: Optional[str]) -> Optional[list]:
+    return [c.strip() for c in value.split(",") if c.strip()] if value else None
+
+
+@contextmanager
+def _errors_exit(debug: bool) -> Iterator[None]:
+    """Expected problems print one line and exit 2; internal errors too, unless --debug."""
+    try:
+        yield
+    except ImportguardError as error:
+        click.echo(f"importguard: error: {error}", err=True)
+        sys.exit(EXIT_ERROR)
+    except (KeyboardInterrupt, click.exceptions.Exit, SystemExit):
+        raise
+    except BrokenPipeError:  # e.g. `importguard check | head`: the reader is gone, stop quietly
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps the interpreter's final flush quiet
+        sys.exit(EXIT_ERROR)
+    except Exception as error:  # noqa: BLE001 - the one place that turns crashes into exit 2
+        if debug:
+            traceback.print_exc()
+        else:
+            click.echo(f"importguard: internal error: {type(error).__name__}: {error} (run with --debug for a traceback)", err=True)
+        sys.exit(EXIT_ERROR)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="importguard")
+def main() -> None:
+    """Static import-graph and name-binding linter for Python."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--select", help="Comma-separated rule codes or prefixes to enable (replaces the default set).")
+@click.option("--extend-select", help="Comma-separated rule codes or prefixes to enable in addition.")
+@click.option("--ignore", help="Comma-separated rule codes or prefixes to disable.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Read settings from this TOML file.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPU count).")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to a file.")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+def check(
+    paths: Tuple[Path, ...], output_format: str, select: Optional[str], extend_select: Optional[str],
+    ignore: Optional[str], config_path: Optional[Path], jobs: Optional[int], exit_zero: bool,
+    output: Optional[Path], debug: bool,
+) -> None:
+    """Check PATHS (default: the current folder) and report findings."""
+    with _errors_exit(debug):
+        targets = list(paths) or [Path(".")]
+        missing = [str(p) for p in targets if not p.exists() and not p.is_symlink()]
+        if missing:
+            raise ImportguardError(f"path not found: {', '.join(missing)}")
+        config = load_config(find_root(targets), config_path)
+        if select is not None:
+            config.select = _codes(select) or []
+        config.extend_select += _codes(extend_select) or []
+        config.ignore += _codes(ignore) or []
+        result = run_check(targets, config, jobs=jobs or os.cpu_count() or 1)
+        stream: IO[str]
+        with (output.open("w", encoding="utf-8") if output else _stdout()) as stream:
+            if output_format == "json":
+                render_json(result.findings, result.files, result.modules, stream)
+            else:
+                render_text(result.findings, result.files, stream, color=output is None and sys.stdout.isatty())
+    sys.exit(EXIT_FINDINGS if result.findings and not exit_zero else EXIT_CLEAN)
+
+
+@contextmanager
+def _stdout() -> Iterator[IO[str]]:
+    yield sys.stdout
+
+
+@main.command()
+def rules() -> None:
+    """List every rule: code, name, default and summary."""
+    width = max(len(r.name) for r in ALL_RULES)
+    for rule in ALL_RULES:
+        default = "on " if rule.default else "off"
+        click.echo(f"{rule.code}  {rule.name:<{width}}  {default}  {rule.summary}")
+
+
+@main.command()
+@click.argument("code")
+def explain(code: str) -> None:
+    """Explain a rule: what it does, why, and a bad/good example."""
+    rule = BY_CODE.get(code.upper())
+    if rule is None:
+        click.echo(f"importguard: error: unknown rule `{code}` (see `importguard rules`)", err=True)
+        sys.exit(EXIT_ERROR)
+    click.echo(f"{rule.code} {rule.name} ({'on' if rule.default else 'off'} by default)\n")
+    click.echo(f"What it does: {rule.summary}\n")
+    click.echo("Why: " + textwrap.fill(rule.rationale, 96, subsequent_indent="     ") + "\n")
+    for title, tree in (("Example", rule.bad), ("Use instead", rule.good)):
+        click.echo(f"{title}:")
+        for path, source in tree.items():
+            text = source.decode("utf-8", "replace") if isinstance(source, bytes) else source
+            click.echo(f"  # {path}")
+            click.echo(textwrap.indent(text.rstrip("\n") or "(empty)", "  "))
+        click.echo("")

@@ -1,0 +1,76 @@
+"""Turn one file's bytes into `FileFacts`; every file problem becomes a `Problem`, never an abort."""
+
+from __future__ import annotations
+
+import re
+from typing import Dict, FrozenSet, List
+
+from importguard.facts.model import FileFacts, Problem
+
+SKIP_FILE = re.compile(rb"#\s*importguard:\s*skip-file\b")
+SKIP_FILE_LINES = 10
+SUPPRESSION = re.compile(
+    r"#\s*(?:importguard:\s*ignore(?:\[(?P<ig>[^\]]*)\])?|noqa(?::\s*(?P<noqa>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?)",
+    re.IGNORECASE,
+)
+
+
+def suppressions_in(text: str) -> Dict[int, List[str]]:
+    """Line -> suppressed codes (empty list: every code) from inline comments."""
+    found: Dict[int, List[str]] = {}
+    if "#" not in text:
+        return found
+    for number, line in enumerate(text.splitlines(), start=1):
+        if "#" not in line:
+            continue
+        for match in SUPPRESSION.finditer(line):
+            listed = match.group("ig") if match.group("ig") is not None else match.group("noqa")
+            codes = [c.strip().upper() for c in re.split(r"[,\s]+", listed or "") if c.strip()]
+            previous = found.get(number)
+            found[number] = [] if previous == [] or not codes else (previous or []) + codes
+    return found
+
+
+def python_accepts(data: bytes) -> bool:
+    """Whether CPython's own parser accepts the source (compiled to a tree, never executed).
+
+    Used only to tell a real syntax error from a construct libcst cannot parse, such as a
+    parenthesised annotated target `(x): int = 1`.
+    """
+    import ast
+
+    try:
+        ast.parse(data)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return False
+    return True
+
+
+def extract_facts(data: bytes, type_checking_names: FrozenSet[str]) -> FileFacts:
+    """Parse `data` once and walk it once. Never raises for bad input."""
+    if b"\0" in data:
+        return FileFacts(problem=Problem("IG002", "file contains NUL bytes", 1, 1))
+    head = b"\n".join(data.splitlines()[:SKIP_FILE_LINES])
+    if SKIP_FILE.search(head):
+        return FileFacts(skip_file=True)
+
+    import libcst as cst  # imported lazily: a warm run with every file cached never parses
+
+    try:
+        module = cst.parse_module(data)
+    except cst.ParserSyntaxError as error:
+        message = error.message.rstrip(".").replace("\n", " ")
+        if python_accepts(data):
+            message = f"cannot analyse: libcst rejects syntax that Python accepts ({message})"
+            return FileFacts(problem=Problem("IG002", message, error.raw_line, error.raw_column + 1))
+        return FileFacts(problem=Problem("IG001", f"syntax error: {message}", error.raw_line, error.raw_column + 1))
+    except (UnicodeDecodeError, LookupError, SyntaxError) as error:
+        return FileFacts(problem=Problem("IG002", f"cannot decode file: {error}", 1, 1))
+    except RecursionError:
+        return FileFacts(problem=Problem("IG001", "syntax error: too deeply nested to parse", 1, 1))
+
+    from importguard.facts.walker import FactWalker
+
+    facts = FactWalker(module, type_checking_names).run()
+    facts.suppressions = suppressions_in(data.decode(module.encoding, errors="replace"))
+    return facts

@@ -1,0 +1,114 @@
+"""Per-file facts: plain, JSON-safe data computed from one file's bytes.
+
+Facts hold no CST nodes, so they can be cached as JSON and shipped between processes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Dict, List, Optional
+
+IMPORT_TIME_SCOPES = ("module", "class")
+
+
+@dataclass
+class Handler:
+    """An enclosing `except` handler: its line and the exception names it catches."""
+
+    line: int
+    caught: List[str]  # empty for a bare `except:`
+
+
+@dataclass
+class ImportFact:
+    """One imported module target.
+
+    `import a.b as c, d` gives two facts; `from m import x, y` gives one with two names.
+    """
+
+    kind: str  # "import" | "from" | "dynamic"
+    module: str  # dotted target without leading dots ("" for `from . import x`)
+    level: int  # number of leading dots of a relative import
+    names: List[List[Optional[str]]]  # [name, asname] pairs of a `from` import; ["*", None]
+    alias: Optional[str]  # `import a.b as alias`
+    line: int
+    column: int
+    scope: str  # "module" | "class" | "function"
+    function: Optional[str]  # qualified name of the enclosing function
+    type_checking: bool  # under `if TYPE_CHECKING:` (or its `else` of `if not ...`)
+    guarded: bool  # in a `try` body whose handlers catch ImportError
+    handler: Optional[Handler]  # innermost enclosing handler that is not ImportError-only
+    in_finally: bool
+    conditional: bool  # under another `if`, loop, `with` or `try`
+
+    @property
+    def edge_kind(self) -> str:
+        """How the import orders module execution: import-time, deferred or typing-only."""
+        if self.type_checking:
+            return "typing-only"
+        if self.scope in IMPORT_TIME_SCOPES:
+            return "import-time"
+        return "deferred"
+
+    @property
+    def display(self) -> str:
+        """The import as a user would write it, for messages."""
+        target = "." * self.level + self.module
+        if self.kind == "import":
+            return f"import {target}" + (f" as {self.alias}" if self.alias else "")
+        if self.kind == "dynamic":
+            return f"import_module({target!r})"
+        names = ", ".join(n if a is None else f"{n} as {a}" for n, a in self.names)
+        return f"from {target} import {names}"
+
+
+@dataclass
+class DynamicCall:
+    """`importlib.import_module(...)`/`__import__(...)` whose target is not a constant."""
+
+    callee: str
+    line: int
+    column: int
+    function: Optional[str]
+
+
+@dataclass
+class Problem:
+    """Why a file could not be analysed (IG001 syntax error, IG002 unreadable)."""
+
+    code: str
+    message: str
+    line: int = 1
+    column: int = 1
+
+
+@dataclass
+class FileFacts:
+    """Everything the rules need to know about one file."""
+
+    imports: List[ImportFact] = field(default_factory=list)
+    dynamic_calls: List[DynamicCall] = field(default_factory=list)
+    suppressions: Dict[int, List[str]] = field(default_factory=dict)  # line -> codes ([] = all)
+    skip_file: bool = False
+    problem: Optional[Problem] = None
+
+    def to_json(self) -> Dict[str, Any]:
+        data = asdict(self)
+        data["suppressions"] = {str(k): v for k, v in self.suppressions.items()}
+        return data
+
+    @classmethod
+    def from_json(cls, data: Dict[str, Any]) -> "FileFacts":
+        imports = []
+        for item in data["imports"]:
+            handler = item.get("handler")
+            imports.append(ImportFact(**{**item, "handler": handler and Handler(**handler)}))
+        problem = data.get("problem")
+        return cls(
+            imports=imports,
+            dynamic_calls=[DynamicCall(**d) for d in data["dynamic_calls"]],
+            suppressions={int(k): v for k, v in data["suppressions"].items()},
+            skip_file=data["skip_file"],
+            problem=problem and Problem(**problem),
+        )
+

@@ -1,0 +1,53 @@
+"""The whole-project model the rules read: files with their facts, the module index, the graph."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence
+
+from importguard.facts.model import FileFacts
+from importguard.project.graph import ImportGraph, ImportSite
+from importguard.project.modules import ModuleIndex, ModuleInfo, module_name
+
+
+@dataclass
+class SourceFile:
+    path: Path
+    display: str  # relative to the working directory, `/`-separated
+    facts: FileFacts
+    module: Optional[ModuleInfo] = None
+
+
+@dataclass
+class Project:
+    files: List[SourceFile]
+    index: ModuleIndex
+    graph: ImportGraph
+    by_module: Dict[str, SourceFile]
+
+    def display_path(self, module: str) -> Optional[str]:
+        source = self.by_module.get(module)
+        return source.display if source else None
+
+
+def build_project(files: Sequence[SourceFile], roots: Sequence[Path], extensions: Sequence[Path]) -> Project:
+    names = {source.path: module_name(source.path, roots) for source in files}
+    named = [(found[0], found[1], path) for path, found in names.items() if found is not None]
+    extension_names = [(found[0], path) for path in extensions if (found := module_name(path, roots))]
+    index = ModuleIndex.build(named, extension_names)
+    for source in files:
+        found = names[source.path]
+        if found is not None and index.modules[found[0]].path == source.path:
+            source.module = index.modules[found[0]]
+    graph = ImportGraph()
+    for source in files:
+        if source.module is None:
+            continue
+        graph.add_module(source.module.name)
+        for fact in source.facts.imports:
+            site = ImportSite(source.display, fact.line, fact.column, fact.edge_kind, fact.display)
+            for dependency in index.dependencies(fact, source.module):
+                graph.add_import(source.module.name, dependency.target, site)
+    by_module = {f.module.name: f for f in files if f.module is not None}
+    return Project(list(files), index, graph, by_module)

@@ -1,0 +1,41 @@
+"""Human-readable output: `path:line:col: CODE message`, then the hint and any cycle hops."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import IO, List
+
+from rich.console import Console
+from rich.text import Text
+
+from importguard.findings import Finding
+
+
+def render_text(findings: List[Finding], files: int, stream: IO[str], color: bool) -> None:
+    console = Console(file=stream, force_terminal=color, no_color=not color, highlight=False, soft_wrap=True)
+    for finding in findings:
+        line = Text()
+        line.append(f"{finding.path}:{finding.line}:{finding.column}:", style="bold")
+        line.append(" ")
+        line.append(finding.code, style="bold red" if finding.severity == "error" else "bold yellow")
+        line.append(f" {finding.message}")
+        console.print(line)
+        if finding.hint:
+            console.print(Text.assemble("    ", ("hint:", "cyan"), f" {finding.hint}"))
+        for related in finding.related:
+            console.print(Text(f"    {related.path}:{related.line}: {related.message}", style="dim"))
+        if finding.cycle:
+            for hop in finding.cycle[:-1]:
+                console.print(Text(f"    {hop.module}  {hop.path}:{hop.line}  {hop.statement}  [{hop.kind}]"))
+            last = finding.cycle[-1]
+            console.print(Text(f"    {last.module}  (back to the start)", style="dim"))
+    console.print(Text(summary_line(findings, files), style="bold" if findings else "green"))
+
+
+def summary_line(findings: List[Finding], files: int) -> str:
+    checked = f"{files} file{'s' if files != 1 else ''} checked"
+    if not findings:
+        return f"No findings; {checked}."
+    counts = Counter(f.code for f in findings)
+    detail = ", ".join(f"{code}: {count}" for code, count in sorted(counts.items()))
+    return f"Found {len(findings)} finding{'s' if len(findings) != 1 else ''} ({detail}); {checked}."

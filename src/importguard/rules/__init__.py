@@ -1,0 +1,34 @@
+"""The rule catalogue and rule selection (`--select`/`--ignore`, codes or prefixes, as in ruff)."""
+
+from __future__ import annotations
+
+from typing import Dict, Iterable, List, Optional, Sequence
+
+from importguard.errors import ConfigError
+from importguard.rules import ig0xx, ig2xx, ig3xx
+from importguard.rules.base import Rule
+
+ALL_RULES: List[Rule] = sorted([*ig0xx.RULES, *ig2xx.RULES, *ig3xx.RULES], key=lambda r: r.code)
+BY_CODE: Dict[str, Rule] = {rule.code: rule for rule in ALL_RULES}
+
+
+def _matching(selector: str) -> List[Rule]:
+    selector = selector.strip().upper()
+    if selector == "ALL":
+        return list(ALL_RULES)
+    matched = [rule for rule in ALL_RULES if rule.code.startswith(selector)]
+    if not matched:
+        raise ConfigError(f"unknown rule code or prefix `{selector}` (see `importguard rules`)")
+    return matched
+
+
+def select_rules(select: Optional[Sequence[str]], ignore: Iterable[str], extend: Iterable[str] = ()) -> List[Rule]:
+    """`select` replaces the default set (rules on by default); `ignore` removes from it."""
+    chosen = {r.code for s in select for r in _matching(s)} if select is not None else {r.code for r in ALL_RULES if r.default}
+    chosen |= {r.code for s in extend for r in _matching(s)}
+    chosen -= {r.code for s in ignore for r in _matching(s)}
+    return [rule for rule in ALL_RULES if rule.code in chosen]
+
+
+def code_matches(code: str, selectors: Iterable[str]) -> bool:
+    return any(code.startswith(s.upper()) for s in selectors)

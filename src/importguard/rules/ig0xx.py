@@ -1,0 +1,59 @@
+"""IG0xx: files that cannot be analysed. A broken file is reported and the run goes on."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from importguard.findings import Finding
+from importguard.project.model import Project
+from importguard.rules.base import Rule
+
+
+def _problems(project: Project, code: str) -> Iterator[Finding]:
+    rule = RULES_BY_CODE[code]
+    for source in project.files:
+        problem = source.facts.problem
+        if problem is not None and problem.code == code:
+            yield rule.finding(
+                path=source.display, line=problem.line, column=problem.column, message=problem.message,
+                module=source.module.name if source.module else None,
+            )
+
+
+def check_syntax_error(project: Project) -> Iterator[Finding]:
+    return _problems(project, "IG001")
+
+
+def check_unreadable_file(project: Project) -> Iterator[Finding]:
+    return _problems(project, "IG002")
+
+SYNTAX_ERROR = Rule(
+    code="IG001", name="syntax-error", default=True,
+    summary="the file cannot be parsed",
+    rationale=(
+        "A file that does not parse raises `SyntaxError` as soon as anything imports it, and "
+        "none of its names or imports can be checked. importguard reports the line and column "
+        "Python's parser stops at and goes on with the other files."
+    ),
+    bad={"app.py": "def handler(:\n    pass\n"},
+    bad_findings=(("app.py", 1),),
+    good={"app.py": "def handler():\n    pass\n"},
+    check=check_syntax_error,
+)
+
+UNREADABLE_FILE = Rule(
+    code="IG002", name="unreadable-file", default=True,
+    summary="the file cannot be read or decoded",
+    rationale=(
+        "Undecodable bytes, NUL bytes, a permission error or a file that vanished during the run "
+        "all mean the file was not checked. Reporting it keeps a broken file from silently "
+        "passing the gate."
+    ),
+    bad={"app.py": b"name = 'caf\xe9'  # latin-1 bytes in a UTF-8 file\n"},
+    bad_findings=(("app.py", 1),),
+    good={"app.py": "name = 'café'\n"},
+    check=check_unreadable_file,
+)
+
+RULES = [SYNTAX_ERROR, UNREADABLE_FILE]
+RULES_BY_CODE = {rule.code: rule for rule in RULES}

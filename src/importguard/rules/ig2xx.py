@@ -1,0 +1,137 @@
+"""IG2xx: imports that run at surprising times (inside handlers, inside functions, by name)."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from importguard.findings import Finding
+from importguard.project.model import Project
+from importguard.rules.base import Rule
+
+
+def _where(function: str | None) -> str:
+    return f"`{function}()`" if function else "module level"
+
+
+def check_import_in_except(project: Project) -> Iterator[Finding]:
+    for source in project.files:
+        for fact in source.facts.imports:
+            if fact.handler is None:
+                continue
+            caught = ", ".join(fact.handler.caught) if fact.handler.caught else ""
+            handler = f"`except {caught}`" if caught else "bare `except:`"
+            yield IMPORT_IN_EXCEPT.finding(
+                path=source.display, line=fact.line, column=fact.column,
+                module=source.module.name if source.module else None, name=fact.module or None,
+                message=f"`{fact.display}` runs inside an {handler} handler (line {fact.handler.line}) in {_where(fact.function)}",
+                hint=(
+                    "an import in a handler runs exactly when the program is already failing, and can "
+                    "fail itself; import at module level, before the `try`"
+                ),
+            )
+
+
+def check_function_local_import(project: Project) -> Iterator[Finding]:
+    for source in project.files:
+        for fact in source.facts.imports:
+            if fact.scope != "function" or fact.kind == "dynamic":
+                continue
+            yield FUNCTION_LOCAL_IMPORT.finding(
+                path=source.display, line=fact.line, column=fact.column,
+                module=source.module.name if source.module else None, name=fact.module or None,
+                message=f"`{fact.display}` is deferred to run time inside `{fact.function}()`",
+                hint="it runs on the first call, not at import time; move it to module level unless it breaks a cycle or defers a heavy import",
+            )
+
+
+def check_dynamic_import(project: Project) -> Iterator[Finding]:
+    for source in project.files:
+        for call in source.facts.dynamic_calls:
+            yield DYNAMIC_IMPORT.finding(
+                path=source.display, line=call.line, column=call.column,
+                module=source.module.name if source.module else None,
+                message=f"`{call.callee}()` imports a module whose name is computed at run time in {_where(call.function)}",
+                hint="static analysis cannot follow it; use a literal module name or a mapping of known modules",
+            )
+
+
+IMPORT_IN_EXCEPT = Rule(
+    code="IG201", name="import-in-except", default=True,
+    summary="an import runs inside an `except` handler",
+    rationale=(
+        "Code in an `except` handler runs when something has already gone wrong: a database is "
+        "down, memory is short, the process is shutting down. An import there executes a module "
+        "for the first time at the worst moment, can raise its own `ImportError` or partial-import "
+        "error that hides the original exception, and is rarely exercised by tests. Fallback imports "
+        "in handlers that catch only `ImportError`/`ModuleNotFoundError` are the intended idiom and "
+        "are not reported."
+    ),
+    bad={
+        "service.py": (
+            "def send(message):\n"
+            "    try:\n"
+            "        deliver(message)\n"
+            "    except Exception:\n"
+            "        from logging import getLogger\n"
+            "        getLogger(__name__).exception('send failed')\n"
+            "\n"
+            "\n"
+            "def deliver(message):\n"
+            "    raise ConnectionError(message)\n"
+        )
+    },
+    bad_findings=(("service.py", 5),),
+    good={
+        "service.py": (
+            "from logging import getLogger\n"
+            "\n"
+            "try:\n"
+            "    import ujson as json\n"
+            "except ImportError:\n"
+            "    import json\n"
+            "\n"
+            "\n"
+            "def send(message):\n"
+            "    try:\n"
+            "        deliver(json.dumps(message))\n"
+            "    except Exception:\n"
+            "        getLogger(__name__).exception('send failed')\n"
+            "\n"
+            "\n"
+            "def deliver(message):\n"
+            "    raise ConnectionError(message)\n"
+        )
+    },
+    check=check_import_in_except,
+)
+
+FUNCTION_LOCAL_IMPORT = Rule(
+    code="IG203", name="function-local-import", default=False,
+    summary="inventory of imports deferred into functions and methods",
+    rationale=(
+        "A function-local import runs on the first call, possibly in a request handler or an "
+        "exception path, and makes the module's dependencies invisible at the top of the file. "
+        "Such imports are sometimes right (breaking a cycle, deferring a heavy module), so this "
+        "rule is off by default and serves as an inventory."
+    ),
+    bad={"util.py": "def now():\n    import time\n    return time.time()\n"},
+    bad_findings=(("util.py", 2),),
+    good={"util.py": "import time\n\n\ndef now():\n    return time.time()\n"},
+    check=check_function_local_import,
+)
+
+DYNAMIC_IMPORT = Rule(
+    code="IG204", name="dynamic-import", default=False,
+    summary="`importlib.import_module`/`__import__` with a non-constant module name",
+    rationale=(
+        "A module name computed at run time hides a dependency from every static tool, including "
+        "this one: its cycles and failures cannot be checked. Prefer literal names, or a mapping "
+        "from keys to modules imported explicitly."
+    ),
+    bad={"plugins.py": "import importlib\n\n\ndef load(name):\n    return importlib.import_module(name)\n"},
+    bad_findings=(("plugins.py", 5),),
+    good={"plugins.py": "import importlib\n\n\ndef load():\n    return importlib.import_module('json')\n"},
+    check=check_dynamic_import,
+)
+
+RULES = [IMPORT_IN_EXCEPT, FUNCTION_LOCAL_IMPORT, DYNAMIC_IMPORT]

@@ -1,0 +1,117 @@
+"""One `check` run: discover files, compute facts (in parallel), build the project, run rules, filter."""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, FrozenSet, List, Optional, Sequence, Set
+
+import pathspec
+
+from importguard.config import Config
+from importguard.discovery import discover
+from importguard.facts.extract import extract_facts
+from importguard.facts.model import FileFacts, Problem
+from importguard.findings import Finding
+from importguard.project.model import Project, SourceFile, build_project
+from importguard.rules import code_matches, select_rules
+
+# Below this many files, starting worker processes costs more than it saves.
+MIN_FILES_PER_WORKER = 32
+
+
+def read_and_extract(path: str, type_checking_names: FrozenSet[str]) -> FileFacts:
+    """Worker entry point: never raises for a bad file."""
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        return FileFacts(problem=Problem("IG002", "file vanished before it could be read"))
+    except IsADirectoryError:
+        return FileFacts(problem=Problem("IG002", "path is a directory, not a file"))
+    except OSError as error:
+        reason = error.strerror or str(error)
+        return FileFacts(problem=Problem("IG002", f"cannot read file: {reason.lower()}"))
+    return extract_facts(data, type_checking_names)
+
+
+def display_path(path: Path, cwd: Path) -> str:
+    try:
+        return path.relative_to(cwd).as_posix()
+    except ValueError:
+        return Path(os.path.relpath(path, cwd)).as_posix() if path.anchor == cwd.anchor else path.as_posix()
+
+
+def compute_facts(paths: Sequence[Path], type_checking_names: FrozenSet[str], jobs: int, executor: Optional[Executor] = None) -> List[FileFacts]:
+    """Facts for every path, in the order given, whatever the number of workers."""
+    names = [str(p) for p in paths]
+    if executor is None and (jobs <= 1 or len(names) < MIN_FILES_PER_WORKER * 2):
+        return [read_and_extract(name, type_checking_names) for name in names]
+    chunk = max(1, min(64, len(names) // (jobs * 8) or 1))
+    if executor is not None:
+        return list(executor.map(read_and_extract, names, [type_checking_names] * len(names), chunksize=chunk))
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(read_and_extract, names, [type_checking_names] * len(names), chunksize=chunk))
+
+
+@dataclass
+class CheckResult:
+    findings: List[Finding]
+    project: Project
+    files: int
+    missing: List[Path] = field(default_factory=list)
+
+    @property
+    def modules(self) -> int:
+        return sum(1 for f in self.project.files if f.module is not None)
+
+
+def extra_source_roots(paths: Sequence[Path]) -> List[Path]:
+    """A folder given on the command line that is not itself a package is a source root."""
+    return [p for p in paths if p.is_dir() and not (p / "__init__.py").exists()]
+
+
+def run_check(
+    paths: Sequence[Path], config: Config, *, jobs: int = 1, cwd: Optional[Path] = None,
+    executor: Optional[Executor] = None,
+) -> CheckResult:
+    cwd = cwd or Path.cwd()
+    absolute = [Path(os.path.abspath(p)) for p in paths]
+    given_files = {p for p in absolute if not p.is_dir()}
+    # Files inside a project (as pre-commit passes them): analyse the project, report on them.
+    scan = [p for p in absolute if p.is_dir()] + ([config.root] if given_files else [])
+    found = discover(scan, config.root, config.exclude)
+    facts = compute_facts(found.sources, frozenset(config.type_checking_names), jobs, executor)
+    files = [SourceFile(path, display_path(path, cwd), fact) for path, fact in zip(found.sources, facts)]
+    roots = config.source_roots() + extra_source_roots([p for p in absolute if p.is_dir()])
+    project = build_project(files, roots, found.extensions)
+    rules = select_rules(config.select, config.ignore, config.extend_select)
+    findings = [finding for rule in rules for finding in rule.check(project)]
+    only = {display_path(p, cwd) for p in given_files} if given_files else None
+    kept = filter_findings(findings, project, config, cwd, only)
+    return CheckResult(sorted(kept, key=Finding.sort_key), project, len(files), found.missing)
+
+
+def filter_findings(findings: List[Finding], project: Project, config: Config, cwd: Path, only: Optional[Set[str]]) -> List[Finding]:
+    """Drop findings that are suppressed inline, by `skip-file`, by `per-file-ignores` or out of scope."""
+    by_display: Dict[str, SourceFile] = {f.display: f for f in project.files}
+    per_file = [
+        (pathspec.GitIgnoreSpec.from_lines([pattern]), codes) for pattern, codes in config.per_file_ignores.items()
+    ]
+    kept = []
+    for finding in findings:
+        if only is not None and not only.intersection(finding.paths):
+            continue
+        source = by_display.get(finding.path)
+        if source is not None:
+            if source.facts.skip_file:
+                continue
+            codes = source.facts.suppressions.get(finding.line)
+            if codes is not None and (not codes or code_matches(finding.code, codes)):
+                continue
+            relative = display_path(source.path, config.root)
+            if any(spec.match_file(relative) and code_matches(finding.code, c) for spec, c in per_file):
+                continue
+        kept.append(finding)
+    return kept
