@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Dict, FrozenSet, List
+from typing import Dict, FrozenSet, List, Optional
 
 from importguard.facts.model import FileFacts, Problem
 
@@ -31,19 +31,22 @@ def suppressions_in(text: str) -> Dict[int, List[str]]:
     return found
 
 
-def python_accepts(data: bytes) -> bool:
-    """Whether CPython's own parser accepts the source (compiled to a tree, never executed).
+def python_syntax_error(data: bytes) -> Optional[SyntaxError]:
+    """CPython's own verdict on the source: compiled to a tree, never executed.
 
-    Used only to tell a real syntax error from a construct libcst cannot parse, such as a
-    parenthesised annotated target `(x): int = 1`.
+    Used only once libcst has rejected a file: CPython's message and position are the ones users
+    know, and a file CPython accepts is a construct libcst cannot parse (such as a parenthesised
+    annotated target `(x): int = 1`), not a syntax error.
     """
     import ast
 
     try:
         ast.parse(data)
-    except (SyntaxError, ValueError, MemoryError, RecursionError):
-        return False
-    return True
+    except SyntaxError as error:
+        return error
+    except (ValueError, MemoryError, RecursionError) as error:
+        return SyntaxError(str(error))
+    return None
 
 
 def extract_facts(data: bytes, type_checking_names: FrozenSet[str]) -> FileFacts:
@@ -59,11 +62,14 @@ def extract_facts(data: bytes, type_checking_names: FrozenSet[str]) -> FileFacts
     try:
         module = cst.parse_module(data)
     except cst.ParserSyntaxError as error:
-        message = error.message.rstrip(".").replace("\n", " ")
-        if python_accepts(data):
+        python_error = python_syntax_error(data)
+        if python_error is None:
+            message = error.message.rstrip(".").replace("\n", " ")
             message = f"cannot analyse: libcst rejects syntax that Python accepts ({message})"
             return FileFacts(problem=Problem("IG002", message, error.raw_line, error.raw_column + 1))
-        return FileFacts(problem=Problem("IG001", f"syntax error: {message}", error.raw_line, error.raw_column + 1))
+        return FileFacts(problem=Problem(
+            "IG001", f"syntax error: {python_error.msg}", python_error.lineno or 1, python_error.offset or 1,
+        ))
     except (UnicodeDecodeError, LookupError, SyntaxError) as error:
         return FileFacts(problem=Problem("IG002", f"cannot decode file: {error}", 1, 1))
     except RecursionError:

@@ -51,7 +51,7 @@ def child_fields(cls: type) -> Tuple[str, ...]:
         names = tuple(
             name
             for name, spec in cls.__dataclass_fields__.items()
-            if not name.startswith("__") and "libcst._nodes" in str(spec.type)
+            if not name.startswith("__") and ("libcst._nodes" in str(spec.type) or "ForwardRef(" in str(spec.type))
         )
         _CHILD_FIELDS[cls] = names
     return names

@@ -1,0 +1,1 @@
+"""Chat service: WebSocket endpoints, token authentication and message fan-out."""

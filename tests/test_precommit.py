@@ -1,0 +1,55 @@
+"""A real `pre-commit` run in a temporary git repository, using this repository as the hook source."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import write_tree
+
+REPO = Path(__file__).resolve().parents[1]
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is required")
+
+
+@pytest.fixture(scope="module")
+def pre_commit_home(tmp_path_factory):
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
+def git(*args: str, cwd: Path) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+
+
+def try_repo(project: Path, home: Path, *files: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never"}
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(REPO), "importguard", "--files", *files],
+        cwd=project, capture_output=True, text=True, env=env,
+    )
+
+
+def test_hook_fails_on_a_cycle_and_passes_on_a_clean_file(tmp_path, pre_commit_home):
+    write_tree(tmp_path, {
+        "pyproject.toml": "[project]\nname = 'demo'\n",
+        "pkg/__init__.py": "",
+        "pkg/routes.py": "from pkg.state import connections\n",
+        "pkg/state.py": "from pkg.routes import handler\n\nconnections = []\n",
+        "pkg/clean.py": "import json\n",
+    })
+    git("init", "-q", cwd=tmp_path)
+    git("add", ".", cwd=tmp_path)
+    git("-c", "user.email=t@example.invalid", "-c", "user.name=t", "commit", "-qm", "init", cwd=tmp_path)
+
+    failing = try_repo(tmp_path, pre_commit_home, "pkg/routes.py")
+    assert failing.returncode == 1, failing.stdout + failing.stderr
+    assert "pkg/routes.py:1:1: IG301 import cycle: `pkg.routes` -> `pkg.state` -> `pkg.routes`" in failing.stdout
+
+    passing = try_repo(tmp_path, pre_commit_home, "pkg/clean.py")
+    assert passing.returncode == 0, passing.stdout + passing.stderr
+    assert "Passed" in passing.stdout
