@@ -185,3 +185,16 @@ def test_gitignored_and_virtualenv_folders_are_skipped(tmp_path):
     })
     result = run_cli("check", ".", cwd=tmp_path)
     assert (result.returncode, result.stdout.strip()) == (0, "No findings; 1 file checked.")
+
+
+def test_a_folder_named_explicitly_is_checked_even_when_excluded(tmp_path):
+    write_tree(tmp_path, {
+        "pyproject.toml": "[tool.importguard]\nextend-exclude = ['examples/']\n",
+        ".gitignore": "vendored/\n",
+        "examples/demo/a.py": "import b\n", "examples/demo/b.py": "import a\n",
+        "vendored/c.py": "import json\n",
+    })
+    assert "0 files checked" in run_cli("check", ".", cwd=tmp_path).stdout
+    result = run_cli("check", "examples/demo", cwd=tmp_path)
+    assert result.returncode == 1 and "IG301 import cycle: `a` -> `b` -> `a`" in result.stdout
+    assert "1 file checked" in run_cli("check", "vendored", cwd=tmp_path).stdout

@@ -73,6 +73,7 @@ class _Ignorer:
 
 def discover(paths: Sequence[Path], root: Path, exclude: Iterable[str]) -> Discovered:
     """Files below `paths` in a deterministic order; symlinked folders are followed once."""
+    exclude = list(exclude)
     ignorer = _Ignorer(root, exclude)
     found = Discovered()
     sources: Set[Path] = set()
@@ -81,7 +82,10 @@ def discover(paths: Sequence[Path], root: Path, exclude: Iterable[str]) -> Disco
     for given in paths:
         path = Path(os.path.abspath(given))
         if path.is_dir():
-            _walk(path, ignorer, sources, extensions, visited)
+            # A folder named explicitly is checked even when it is itself excluded or
+            # gitignored (say, `examples/`): exclusions then apply only below it.
+            walker_ignorer = _Ignorer(path, exclude) if ignorer.ignored(path, is_dir=True) else ignorer
+            _walk(path, walker_ignorer, sources, extensions, visited)
         elif path.suffix in SOURCE_SUFFIXES and (path.exists() or path.is_symlink()):
             if not ignorer.ignored(path, is_dir=False):
                 sources.add(path)
