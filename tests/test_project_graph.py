@@ -106,3 +106,24 @@ def test_shortest_cycle_in_a_large_component():
     ring.add_edges_from(zip(names, names[1:] + names[:1]))
     ring.add_edge("m1000", "m0998")  # a 3-cycle hidden in a 2,000-module ring
     assert shortest_cycle(ring, set(names)) == ["m0998", "m0999", "m1000"]
+
+
+def test_from_package_import_submodule_needs_only_the_submodule(tmp_path):
+    # json/decoder.py does `from json import scanner` while json/__init__ imports json.decoder:
+    # Python falls back to importing the submodule, so there is no cycle through `json`.
+    findings = check_tree(tmp_path, {
+        "pkg/__init__.py": "from pkg.decoder import decode\n",
+        "pkg/decoder.py": "from pkg import scanner\n\ndef decode():\n    pass\n",
+        "pkg/scanner.py": "",
+        "pkg/bad.py": "from pkg import decode\n",
+    }, select=["IG3"])
+    assert summary(findings) == []
+
+
+def test_submodules_below_a_plain_module_are_not_reported_missing(tmp_path):
+    # `os` registers `os.path` in sys.modules itself; `pkg.__init__` is the package file.
+    findings = check_tree(tmp_path, {
+        "os.py": "import sys\n", "app.py": "import os.path\nfrom pkg.__init__ import x\n",
+        "pkg/__init__.py": "x = 1\n",
+    }, select=["IG304"])
+    assert summary(findings) == []

@@ -113,29 +113,33 @@ class ModuleIndex:
         if not target or not self.is_first_party(target):
             return []
         own_ancestors = {".".join(importer.name.split(".")[:i]) for i in range(1, importer.name.count(".") + 1)}
-        parts = target.split(".")
-        found = [
-            Dependency(".".join(parts[:i]), "parent")
-            for i in range(1, len(parts))
-            if ".".join(parts[:i]) not in own_ancestors and ".".join(parts[:i]) in self.modules
+        submodules = [
+            f"{target}.{name}" for name, _alias in fact.names
+            if fact.kind == "from" and name != "*" and f"{target}.{name}" in self.modules
         ]
-        if target in self.modules:
+        # `from a import b` needs `a`'s contents only when some `b` is not a submodule.
+        needs_contents = fact.kind != "from" or len(submodules) < len(fact.names)
+        parts = target.split(".")
+        parents = [".".join(parts[:i]) for i in range(1, len(parts))] + ([] if needs_contents else [target])
+        found = [Dependency(p, "parent") for p in parents if p not in own_ancestors and p in self.modules]
+        if needs_contents and target in self.modules:
             found.append(Dependency(target, "direct"))
-        if fact.kind == "from":
-            for name, _alias in fact.names:
-                submodule = f"{target}.{name}"
-                if name != "*" and submodule in self.modules:
-                    found.append(Dependency(submodule, "submodule"))
+        found += [Dependency(name, "submodule") for name in submodules]
         return [d for d in found if d.target != importer.name]
 
     def missing_target(self, target: str) -> bool:
         """True when a first-party `target` cannot exist: its nearest existing ancestor is a
-        regular package or a plain module, which owns that namespace."""
+        regular package, which owns that namespace.
+
+        Below a plain module nothing is certain: `os` registers `os.path` in `sys.modules`
+        itself. `pkg.__init__` names the package's own file.
+        """
         if target in self.modules or not self.is_first_party(target):
             return False
         parts = target.split(".")
         for depth in range(len(parts) - 1, 0, -1):
             ancestor = self.modules.get(".".join(parts[:depth]))
             if ancestor is not None:
-                return ancestor.is_regular_package or not ancestor.is_package
+                is_init = depth == len(parts) - 1 and parts[-1] == "__init__"
+                return ancestor.is_regular_package and not is_init
         return False

@@ -10,7 +10,7 @@ from importguard.rules.base import Rule
 
 
 def _where(function: str | None) -> str:
-    return f"`{function}()`" if function else "module level"
+    return f"in `{function}()`" if function else "at module level"
 
 
 def check_import_in_except(project: Project) -> Iterator[Finding]:
@@ -18,12 +18,16 @@ def check_import_in_except(project: Project) -> Iterator[Finding]:
         for fact in source.facts.imports:
             if fact.handler is None:
                 continue
-            caught = ", ".join(fact.handler.caught) if fact.handler.caught else ""
-            handler = f"`except {caught}`" if caught else "bare `except:`"
+            caught = fact.handler.caught
+            handler = (
+                "a bare `except:`" if not caught
+                else f"an `except {caught[0]}`" if len(caught) == 1
+                else f"an `except ({', '.join(caught)})`"
+            )
             yield IMPORT_IN_EXCEPT.finding(
                 path=source.display, line=fact.line, column=fact.column,
                 module=source.module.name if source.module else None, name=fact.module or None,
-                message=f"`{fact.display}` runs inside an {handler} handler (line {fact.handler.line}) in {_where(fact.function)}",
+                message=f"`{fact.display}` runs inside {handler} handler (line {fact.handler.line}) {_where(fact.function)}",
                 hint=(
                     "an import in a handler runs exactly when the program is already failing, and can "
                     "fail itself; import at module level, before the `try`"
@@ -50,7 +54,7 @@ def check_dynamic_import(project: Project) -> Iterator[Finding]:
             yield DYNAMIC_IMPORT.finding(
                 path=source.display, line=call.line, column=call.column,
                 module=source.module.name if source.module else None,
-                message=f"`{call.callee}()` imports a module whose name is computed at run time in {_where(call.function)}",
+                message=f"`{call.callee}()` imports a module whose name is computed at run time {_where(call.function)}",
                 hint="static analysis cannot follow it; use a literal module name or a mapping of known modules",
             )
 
