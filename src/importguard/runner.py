@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, FrozenSet, List, Optional, Sequence, Set
@@ -43,14 +43,12 @@ def display_path(path: Path, cwd: Path) -> str:
         return Path(os.path.relpath(path, cwd)).as_posix() if path.anchor == cwd.anchor else path.as_posix()
 
 
-def compute_facts(paths: Sequence[Path], type_checking_names: FrozenSet[str], jobs: int, executor: Optional[Executor] = None) -> List[FileFacts]:
+def compute_facts(paths: Sequence[Path], type_checking_names: FrozenSet[str], jobs: int) -> List[FileFacts]:
     """Facts for every path, in the order given, whatever the number of workers."""
     names = [str(p) for p in paths]
-    if executor is None and (jobs <= 1 or len(names) < MIN_FILES_PER_WORKER * 2):
+    if jobs <= 1 or len(names) < MIN_FILES_PER_WORKER * 2:
         return [read_and_extract(name, type_checking_names) for name in names]
     chunk = max(1, min(64, len(names) // (jobs * 8) or 1))
-    if executor is not None:
-        return list(executor.map(read_and_extract, names, [type_checking_names] * len(names), chunksize=chunk))
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         return list(pool.map(read_and_extract, names, [type_checking_names] * len(names), chunksize=chunk))
 
@@ -74,7 +72,6 @@ def extra_source_roots(paths: Sequence[Path]) -> List[Path]:
 
 def run_check(
     paths: Sequence[Path], config: Config, *, jobs: int = 1, cwd: Optional[Path] = None,
-    executor: Optional[Executor] = None,
 ) -> CheckResult:
     cwd = cwd or Path.cwd()
     absolute = [Path(os.path.abspath(p)) for p in paths]
@@ -82,7 +79,7 @@ def run_check(
     # Files inside a project (as pre-commit passes them): analyse the project, report on them.
     scan = [p for p in absolute if p.is_dir()] + ([config.root] if given_files else [])
     found = discover(scan, config.root, config.exclude)
-    facts = compute_facts(found.sources, frozenset(config.type_checking_names), jobs, executor)
+    facts = compute_facts(found.sources, frozenset(config.type_checking_names), jobs)
     files = [SourceFile(path, display_path(path, cwd), fact) for path, fact in zip(found.sources, facts)]
     roots = config.source_roots() + extra_source_roots([p for p in absolute if p.is_dir()])
     project = build_project(files, roots, found.extensions)

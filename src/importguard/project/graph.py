@@ -69,12 +69,6 @@ class ImportGraph:
         wanted = set(kinds)
         return min((s for s in self.sites(importer, imported) if s.kind in wanted), key=lambda s: (s.line, s.column))
 
-    def shortest_chain(self, source: str, target: str, kinds: FrozenSet[str]) -> Optional[List[str]]:
-        try:
-            return nx.shortest_path(self.subgraph(kinds), source, target)
-        except (nx.NetworkXNoPath, nx.NodeNotFound):
-            return None
-
 
 def _bfs_path(view: nx.DiGraph, members: Set[str], source: str, target: str, limit: int) -> Optional[List[str]]:
     """Shortest path inside `members` from source to target, no longer than `limit` edges."""
