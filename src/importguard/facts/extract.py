@@ -53,7 +53,7 @@ def extract_facts(data: bytes, type_checking_names: FrozenSet[str]) -> FileFacts
     """Parse `data` once and walk it once. Never raises for bad input."""
     if b"\0" in data:
         return FileFacts(problem=Problem("IG002", "file contains NUL bytes", 1, 1))
-    head = b"\n".join(data.splitlines()[:SKIP_FILE_LINES])
+    head = b"\n".join(data.split(b"\n", SKIP_FILE_LINES)[:SKIP_FILE_LINES])  # no full-file split
     if SKIP_FILE.search(head):
         return FileFacts(skip_file=True)
 
