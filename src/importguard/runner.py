@@ -82,7 +82,7 @@ def run_check(
     facts = compute_facts(found.sources, frozenset(config.type_checking_names), jobs)
     files = [SourceFile(path, display_path(path, cwd), fact) for path, fact in zip(found.sources, facts)]
     roots = config.source_roots() + extra_source_roots([p for p in absolute if p.is_dir()])
-    project = build_project(files, roots, found.extensions)
+    project = build_project(files, roots, found.extensions, frozenset(config.builtins))
     rules = select_rules(config.select, config.ignore, config.extend_select)
     findings = [finding for rule in rules for finding in rule.check(project)]
     only = {display_path(p, cwd) for p in given_files} if given_files else None

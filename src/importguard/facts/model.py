@@ -83,6 +83,36 @@ class Problem:
 
 
 @dataclass
+class NameIssue:
+    """A name that will raise NameError/UnboundLocalError (IG101–IG103), before project context.
+
+    `reason` says why: undefined, elsewhere (bound only in another scope), class-scope,
+    typing-only, before-binding, cleared (after `del`/`except … as`), unbound-local,
+    possibly-unbound. `binding`/`binding_line` describe the binding the message points at.
+    """
+
+    code: str
+    name: str
+    line: int
+    column: int
+    where: str  # the function the use is in (`f`, `C.m`), "" at module level, "class `C`"
+    reason: str
+    binding_line: Optional[int] = None
+    binding: Optional[str] = None  # how it is bound there, e.g. "`import time`"
+    elsewhere: Optional[str] = None  # the scope that binds it, for "elsewhere"/"class-scope"
+    shadows: Optional[int] = None  # IG102: line of the module-level binding the local shadows
+
+
+@dataclass
+class Export:
+    """A string listed in a literal `__all__` that the module itself does not bind."""
+
+    name: str
+    line: int
+    column: int
+
+
+@dataclass
 class FileFacts:
     """Everything the rules need to know about one file."""
 
@@ -91,6 +121,11 @@ class FileFacts:
     suppressions: Dict[int, List[str]] = field(default_factory=dict)  # line -> codes ([] = all)
     skip_file: bool = False
     problem: Optional[Problem] = None
+    names: List[NameIssue] = field(default_factory=list)
+    module_names: List[str] = field(default_factory=list)  # bound at module level (run time)
+    exports: Optional[List[str]] = None  # a literal `__all__`, None when absent or computed
+    unbound_exports: List[Export] = field(default_factory=list)
+    dynamic_globals: Optional[int] = None  # line of a `globals()`/`vars()` write or module `exec`
 
     def to_json(self) -> Dict[str, Any]:
         data = asdict(self)
@@ -110,5 +145,10 @@ class FileFacts:
             suppressions={int(k): v for k, v in data["suppressions"].items()},
             skip_file=data["skip_file"],
             problem=problem and Problem(**problem),
+            names=[NameIssue(**n) for n in data["names"]],
+            module_names=data["module_names"],
+            exports=data["exports"],
+            unbound_exports=[Export(**e) for e in data["unbound_exports"]],
+            dynamic_globals=data["dynamic_globals"],
         )
 

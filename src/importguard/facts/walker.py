@@ -16,17 +16,15 @@ from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Tuple, T
 import libcst as cst
 from libcst import MaybeSentinel
 
-from importguard.facts.model import DynamicCall, FileFacts, Handler, ImportFact
+from importguard.facts.bindings import BOUND, BindingTracker, Flow, merge
+from importguard.facts.model import DynamicCall, Export, FileFacts, Handler, ImportFact
 from importguard.facts.positions import Anchor, PositionRequests
 
 IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
+NAME_ERRORS = frozenset({"NameError", "UnboundLocalError"})
+GLOBALS_WRITERS = frozenset({"update", "setdefault", "__setitem__"})
 CATCHES_IMPORT_ERROR = IMPORT_ERRORS | {"Exception", "BaseException"}
 DYNAMIC_IMPORTERS = frozenset({"import_module", "__import__"})
-# Fields of compound statements that are not part of the header line(s).
-_NOT_HEADER = frozenset(
-    {"body", "orelse", "handlers", "finalbody", "cases", "leading_lines", "decorators",
-     "lines_after_decorators", "footer"}
-)
 
 
 def newlines_in(text: str) -> int:
@@ -42,19 +40,48 @@ if hasattr(cst, "TemplatedStringText"):  # libcst >= 1.8 (PEP 750 t-strings)
     _TEXT_NODES += (cst.TemplatedStringText,)
 
 _CHILD_FIELDS: Dict[type, Tuple[str, ...]] = {}
+# Fields that hold a `Name` which is not a load: attribute names, keywords, names being defined
+# or bound (the statement handlers bind those themselves).
+_NOT_LOADS: Dict[str, FrozenSet[str]] = {
+    "Attribute": frozenset({"attr"}), "Arg": frozenset({"keyword"}),
+    "ImportAlias": frozenset({"name", "asname"}), "ImportFrom": frozenset({"module"}),
+    "AsName": frozenset({"name"}), "Param": frozenset({"name"}), "FunctionDef": frozenset({"name"}),
+    "ClassDef": frozenset({"name"}), "NameItem": frozenset({"name"}),
+    "MatchKeywordElement": frozenset({"key"}), "MatchAs": frozenset({"name"}),
+    "MatchStar": frozenset({"name"}), "MatchMapping": frozenset({"rest"}),
+    "TypeVar": frozenset({"name"}), "TypeVarTuple": frozenset({"name"}),
+    "ParamSpec": frozenset({"name"}), "TypeAlias": frozenset({"name"}),
+}
 
 
 def child_fields(cls: type) -> Tuple[str, ...]:
-    """Names of the fields of `cls` that can hold nodes (not plain strings or flags)."""
+    """Names of the fields of `cls` that can hold nodes (not plain strings or flags).
+
+    Fields holding names that are not loads (see `_NOT_LOADS`) are left out: they contain no
+    newlines, and the generic scan treats every `Name` it meets as a use.
+    """
     names = _CHILD_FIELDS.get(cls)
     if names is None:
+        skipped = _NOT_LOADS.get(cls.__name__, frozenset())
         names = tuple(
             name
             for name, spec in cls.__dataclass_fields__.items()
-            if not name.startswith("__") and ("libcst._nodes" in str(spec.type) or "ForwardRef(" in str(spec.type))
+            if not name.startswith("__") and name not in skipped
+            and ("libcst._nodes" in str(spec.type) or "ForwardRef(" in str(spec.type))
         )
         _CHILD_FIELDS[cls] = names
     return names
+
+
+_FIELDS_EXCEPT: Dict[Tuple[type, Tuple[str, ...]], Tuple[str, ...]] = {}
+
+
+def fields_except(cls: type, handled: Tuple[str, ...]) -> Tuple[str, ...]:
+    key = (cls, handled)
+    found = _FIELDS_EXCEPT.get(key)
+    if found is None:
+        found = _FIELDS_EXCEPT[key] = tuple(f for f in child_fields(cls) if f not in handled)
+    return found
 
 
 def children(node: cst.CSTNode) -> List[cst.CSTNode]:
@@ -108,6 +135,47 @@ class Context:
     handlers: Tuple[Handler, ...] = ()  # enclosing handlers that are not ImportError-only
     in_finally: bool = False
     conditional: bool = False
+    catches_name_error: bool = False  # in a `try` body whose handler catches NameError
+
+
+@dataclass
+class Loop:
+    """The flow states that leave a loop early: `break` (out) and `continue` (back to the top)."""
+
+    breaks: List[Flow]
+    continues: List[Flow]
+
+
+def literal_strings(node: cst.CSTNode) -> Optional[List[Tuple[str, cst.CSTNode]]]:
+    """The strings of a literal list/tuple (or a single string), None if anything else is in it."""
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        value = node.evaluated_value
+        return [(value, node)] if isinstance(value, str) else None
+    if not isinstance(node, (cst.List, cst.Tuple)):
+        return None
+    found: List[Tuple[str, cst.CSTNode]] = []
+    for element in node.elements:
+        if not isinstance(element, cst.Element):
+            return None
+        strings = literal_strings(element.value)
+        if strings is None or isinstance(element.value, (cst.List, cst.Tuple)):
+            return None
+        found.extend(strings)
+    return found
+
+
+def is_irrefutable(pattern: cst.MatchPattern) -> bool:
+    if isinstance(pattern, cst.MatchAs):
+        return pattern.pattern is None
+    if isinstance(pattern, cst.MatchOr):
+        return any(is_irrefutable(element.pattern) for element in pattern.patterns)
+    return False
+
+
+def is_true(test: cst.BaseExpression) -> bool:
+    return (isinstance(test, cst.Name) and test.value == "True") or (
+        isinstance(test, cst.Integer) and test.evaluated_value != 0
+    )
 
 
 class FactWalker:
@@ -123,21 +191,213 @@ class FactWalker:
         self.anchor = Anchor(module, 1, ())
         self.positions = PositionRequests()
         self._placements: List[Tuple[cst.CSTNode, object]] = []
+        self.names = BindingTracker()
+        self.loops: List[Loop] = []
+        self.deferred = False  # inside an annotation that is never evaluated at run time
+        self.annotating = False  # strings are forward references here
+        self.position_node: Optional[cst.CSTNode] = None  # the string a forward reference came from
+        self.future_annotations = False
+        self.exports: Optional[List[Tuple[str, cst.CSTNode, Anchor]]] = None
+        self.exports_computed = False
 
     # -- driver -------------------------------------------------------------------------------
 
     def run(self) -> FileFacts:
         self.line += self.count(self.module.header)
         self.walk_statements(self.module.body)
+        self.names.finish()
+        for use, issue in self.names.placements:
+            self.place_at(use.anchor, use.node, issue)  # type: ignore[arg-type]
+        self.finish_exports()
         resolved = self.positions.resolve(self.module)
         for node, fact in self._placements:
             fact.line, fact.column = resolved[id(node)]  # type: ignore[attr-defined]
-        return self.facts
+        facts = self.facts
+        facts.names = sorted(self.names.issues, key=lambda i: (i.line, i.column, i.code, i.name))
+        module = self.names.module
+        facts.module_names = sorted(set(module.bindings) | self.names.global_writes)
+        return facts
 
     def place(self, node: cst.CSTNode, fact: object) -> None:
         """Ask for the exact position of `node` and store it on `fact` at the end."""
-        self.positions.want(self.anchor, node)
+        self.place_at(self.anchor, node, fact)
+
+    def place_at(self, anchor: Anchor, node: cst.CSTNode, fact: object) -> None:
+        self.positions.want(anchor, node)
         self._placements.append((node, fact))
+
+    def finish_exports(self) -> None:
+        if self.exports is None or self.exports_computed:
+            return
+        module = self.names.module
+        self.facts.exports = [name for name, _, _ in self.exports]
+        for name, node, anchor in self.exports:
+            if name not in module.bindings and name not in self.names.global_writes:
+                export = Export(name=name, line=0, column=0)
+                self.facts.unbound_exports.append(export)
+                self.place_at(anchor, node, export)
+
+    # -- names ----------------------------------------------------------------------------------
+
+    def on_name(self, node: cst.Name) -> None:
+        if self.context.catches_name_error:
+            return
+        runtime = not (self.deferred or self.context.type_checking)
+        self.names.use(node.value, self.anchor, self.position_node or node, self.line, runtime)
+
+    def bind(self, name: str, how: str) -> None:
+        self.names.bind(name, how, self.line, typing_only=self.context.type_checking)
+
+    def scan_store(self, node: cst.CSTNode, how: str) -> int:
+        """A target being assigned: names are bound, attribute and subscript parts are loads."""
+        cls = node.__class__
+        if cls is cst.Name:
+            self.bind(node.value, how)  # type: ignore[attr-defined]
+            return self.scan_rest(node, ())
+        if cls is cst.Tuple or cls is cst.List:
+            newlines = self.scan_rest(node, ("elements",))
+            for element in node.elements:  # type: ignore[attr-defined]
+                newlines += self.scan_store(element.value, how) + self.scan_rest(element, ("value",))
+            return newlines
+        if cls is cst.StarredElement:
+            return self.scan_store(node.value, how) + self.scan_rest(node, ("value",))  # type: ignore[attr-defined]
+        if cls is cst.Subscript and self.globals_call(node.value):  # type: ignore[attr-defined]
+            self.mark_dynamic_globals()
+        return self.scan(node)
+
+    def scan_delete(self, node: cst.CSTNode) -> int:
+        cls = node.__class__
+        if cls is cst.Name:
+            self.on_name(node)  # type: ignore[arg-type]
+            self.names.clear(node.value, "`del`", self.line)  # type: ignore[attr-defined]
+            return self.scan_rest(node, ())
+        if cls is cst.Tuple or cls is cst.List:
+            newlines = self.scan_rest(node, ("elements",))
+            for element in node.elements:  # type: ignore[attr-defined]
+                newlines += self.scan_delete(element.value) + self.scan_rest(element, ("value",))
+            return newlines
+        return self.scan(node)
+
+    def scan_rest(self, node: cst.CSTNode, handled: Tuple[str, ...]) -> int:
+        """Scan the fields of `node` that the caller does not handle itself."""
+        newlines = 0
+        for name in fields_except(type(node), handled):
+            value = getattr(node, name)
+            if value.__class__ is tuple or value.__class__ is list:
+                newlines += self.count(value)
+            elif value is not None and value.__class__ is not MaybeSentinel:
+                newlines += self.scan(value)
+        return newlines
+
+    def scan_annotation(self, node: Optional[cst.CSTNode], deferred: bool) -> int:
+        if node is None:
+            return 0
+        saved = self.deferred, self.annotating
+        self.deferred = saved[0] or deferred
+        self.annotating = True
+        try:
+            return self.scan(node)
+        finally:
+            self.deferred, self.annotating = saved
+
+    def on_string_annotation(self, node: cst.SimpleString) -> None:
+        """A forward reference: parse the string and check its names, as type checkers do."""
+        if self.position_node is not None:
+            return
+        try:
+            value = node.evaluated_value
+            expression = cst.parse_expression(value.strip()) if isinstance(value, str) else None
+        except Exception:  # not an expression: a type checker's problem, not a NameError
+            return
+        if expression is None:
+            return
+        saved = self.deferred
+        self.deferred, self.position_node = True, node
+        try:
+            self.scan(expression)
+        finally:
+            self.deferred, self.position_node = saved, None
+
+    def scan_subscript_annotation(self, node: cst.Subscript) -> int:
+        """`Literal[...]` holds values, not types; in `Annotated[T, ...]` only `T` is a type."""
+        callee = dotted_name(node.value) or ""
+        kind = last_part(callee)
+        if kind not in ("Literal", "Annotated"):
+            return self.scan_rest(node, ())
+        newlines = self.scan(node.value) + self.scan_rest(node, ("value", "slice"))
+        for index, element in enumerate(node.slice):
+            self.annotating = kind == "Annotated" and index == 0
+            try:
+                newlines += self.scan(element)
+            finally:
+                self.annotating = True
+        return newlines
+
+    def scan_walrus(self, node: cst.NamedExpr) -> int:
+        newlines = self.scan(node.value) + self.scan_rest(node, ("target", "value"))
+        if isinstance(node.target, cst.Name):
+            name = node.target.value
+            scope = self.names.scope
+            if scope.kind == "comprehension":
+                self.names.bind(name, "`:=`", self.line)
+                while scope.kind == "comprehension" and scope.parent is not None:
+                    scope = scope.parent  # binds in the enclosing function or module
+            self.names.bind(name, "`:=`", self.line, self.context.type_checking, scope)
+        return newlines
+
+    def scan_comprehension(self, node: cst.CSTNode) -> int:
+        """The first iterable runs in the enclosing scope; the rest in the comprehension's own."""
+        comp = node.for_in  # type: ignore[attr-defined]
+        newlines = self.scan(comp.iter)
+        self.names.open("comprehension", "", self.names.scope.where)
+        first = True
+        while comp is not None:
+            if not first:
+                newlines += self.scan(comp.iter)
+            newlines += self.scan_store(comp.target, "comprehension")
+            for condition in comp.ifs:
+                newlines += self.scan(condition)
+            newlines += self.scan_rest(comp, ("iter", "target", "ifs", "inner_for_in"))
+            comp, first = comp.inner_for_in, False
+        newlines += self.scan_rest(node, ("for_in",))
+        self.names.close()
+        return newlines
+
+    def scan_lambda(self, node: cst.Lambda) -> int:
+        """A lambda's defaults run now; its body runs later, like a function's."""
+        newlines = self.scan_parameters(node.params, annotations=False)
+        newlines += self.scan_rest(node, ("params", "body"))
+        saved = self.context
+        self.context = replace(
+            saved, scope="function", function=saved.function or "<lambda>", handlers=(),
+            guarded=False, in_finally=False, conditional=False, catches_name_error=False,
+        )
+        self.names.open("function", "<lambda>", saved.function or "<lambda>")
+        self.bind_parameters(node.params)
+        try:
+            return newlines + self.scan(node.body)
+        finally:
+            self.names.close()
+            self.context = saved
+
+    def scan_parameters(self, params: cst.Parameters, annotations: bool) -> int:
+        """Defaults (and annotations) are evaluated where the function is defined."""
+        newlines = 0
+        for child in children(params):
+            if isinstance(child, cst.Param):
+                newlines += self.scan_rest(child, ("annotation",))
+                if annotations:
+                    newlines += self.scan_annotation(child.annotation, self.future_annotations)
+                elif child.annotation is not None:
+                    newlines += self.scan(child.annotation)
+            else:
+                newlines += self.scan(child)
+        return newlines
+
+    def bind_parameters(self, params: cst.Parameters) -> None:
+        for child in children(params):
+            if isinstance(child, cst.Param):
+                self.bind(child.name.value, "parameter")
 
     # -- expressions: generic, iterative, newline-counting --------------------------------------
 
@@ -145,7 +405,7 @@ class FactWalker:
         return sum(self.scan(node) for node in nodes)
 
     def scan(self, root: cst.CSTNode) -> int:
-        """Visit every node below `root`, record calls of interest, return its newline count.
+        """Visit every node below `root`, record uses and calls, return its newline count.
 
         The hot loop of the whole tool: it classifies by exact type (libcst's classes are ABCs,
         so `isinstance` is slow) and counts whitespace in place instead of visiting it.
@@ -153,18 +413,30 @@ class FactWalker:
         newlines = 0
         stack: List[cst.CSTNode] = [root]
         fields_of = _CHILD_FIELDS
+        special = _SPECIAL_EXPRESSIONS
         while stack:
             node = stack.pop()
             cls = node.__class__
+            if cls is cst.Name:
+                self.on_name(node)  # type: ignore[arg-type]
+                if node.lpar:  # type: ignore[attr-defined]
+                    stack.extend(node.lpar)  # type: ignore[attr-defined]
+                    stack.extend(node.rpar)  # type: ignore[attr-defined]
+                continue
             if cls is cst.Newline:
                 newlines += 1
                 continue
             if cls in _TEXT_NODES:
+                if cls is cst.SimpleString and self.annotating:
+                    self.on_string_annotation(node)  # type: ignore[arg-type]
                 newlines += newlines_in(node.value)  # type: ignore[attr-defined]
             elif cls is cst.Call:
                 self.on_call(node)  # type: ignore[arg-type]
-            elif cls is cst.Lambda:
-                newlines += self.scan_lambda(node)  # type: ignore[arg-type]
+            elif cls in special:
+                newlines += special[cls](self, node)
+                continue
+            elif cls is cst.Subscript and self.annotating:
+                newlines += self.scan_subscript_annotation(node)  # type: ignore[arg-type]
                 continue
             for name in fields_of.get(cls) or child_fields(cls):
                 value = getattr(node, name)
@@ -178,24 +450,15 @@ class FactWalker:
                     stack.append(value)
         return newlines
 
-    def scan_lambda(self, node: cst.Lambda) -> int:
-        """A lambda's defaults run now; its body runs later, like a function's."""
-        newlines = 0
-        for child in children(node):
-            if child is not node.body:
-                newlines += self.scan(child)
-        saved = self.context
-        self.context = replace(
-            saved, scope="function", function=saved.function or "<lambda>", handlers=(),
-            guarded=False, in_finally=False, conditional=False,
-        )
-        try:
-            return newlines + self.scan(node.body)
-        finally:
-            self.context = saved
-
     def on_call(self, call: cst.Call) -> None:
-        callee = dotted_name(call.func)
+        if self.position_node is not None:
+            return  # inside a forward-reference string: nothing runs
+        func = call.func
+        if isinstance(func, cst.Attribute) and func.attr.value in GLOBALS_WRITERS and self.globals_call(func.value):
+            self.mark_dynamic_globals()
+        callee = dotted_name(func)
+        if callee == "exec" and self.context.scope == "module":
+            self.mark_dynamic_globals()
         if callee is None or last_part(callee) not in DYNAMIC_IMPORTERS:
             return
         if "." in callee and callee != "importlib.import_module":
@@ -214,6 +477,18 @@ class FactWalker:
             stripped = target.lstrip(".")
             fact = self.import_fact("dynamic", stripped, len(target) - len(stripped), [], None)
         self.place(call, fact)
+
+    @staticmethod
+    def globals_call(node: cst.CSTNode) -> bool:
+        """`globals()` or `vars()` without arguments: the module namespace itself."""
+        return (
+            isinstance(node, cst.Call) and not node.args and isinstance(node.func, cst.Name)
+            and node.func.value in ("globals", "vars")
+        )
+
+    def mark_dynamic_globals(self) -> None:
+        if self.facts.dynamic_globals is None:
+            self.facts.dynamic_globals = self.line
 
     # -- statements -----------------------------------------------------------------------------
 
@@ -244,24 +519,130 @@ class FactWalker:
     def walk_small_statements(self, statements: Sequence[cst.BaseSmallStatement]) -> int:
         newlines = 0
         for statement in statements:
-            if isinstance(statement, cst.Import):
-                for alias in statement.names:
-                    target = dotted_name(alias.name) or ""
-                    asname = alias.asname and dotted_name(alias.asname.name)
-                    self.place(statement, self.import_fact("import", target, 0, [], asname))
-            elif isinstance(statement, cst.ImportFrom):
-                module = dotted_name(statement.module) if statement.module else ""
-                if isinstance(statement.names, cst.ImportStar):
-                    names: list = [["*", None]]
-                else:
-                    names = [
-                        [dotted_name(a.name), a.asname and dotted_name(a.asname.name)]
-                        for a in statement.names
-                    ]
-                fact = self.import_fact("from", module or "", len(statement.relative), names, None)
-                self.place(statement, fact)
-            newlines += self.scan(statement)
+            small = self._SMALL_STATEMENTS.get(type(statement))
+            newlines += small(self, statement) if small is not None else self.scan(statement)
         return newlines
+
+    def small_import(self, statement: cst.Import) -> int:
+        for alias in statement.names:
+            target = dotted_name(alias.name) or ""
+            asname = alias.asname and dotted_name(alias.asname.name)
+            self.place(statement, self.import_fact("import", target, 0, [], asname))
+            self.bind(asname or target.split(".")[0], f"`import {target}" + (f" as {asname}`" if asname else "`"))
+        return self.scan(statement)
+
+    def small_import_from(self, statement: cst.ImportFrom) -> int:
+        module = (dotted_name(statement.module) if statement.module else "") or ""
+        source = "." * len(statement.relative) + module
+        if isinstance(statement.names, cst.ImportStar):
+            names: list = [["*", None]]
+        else:
+            names = [[dotted_name(a.name), a.asname and dotted_name(a.asname.name)] for a in statement.names]
+            for name, asname in names:
+                self.bind(asname or name, f"`from {source} import {name}`")
+            if module == "__future__" and any(name == "annotations" for name, _ in names):
+                self.future_annotations = True
+        self.place(statement, self.import_fact("from", module, len(statement.relative), names, None))
+        return self.scan(statement)
+
+    def small_assign(self, statement: cst.Assign) -> int:
+        newlines = self.scan(statement.value)
+        for target in statement.targets:
+            newlines += self.scan_store(target.target, "assignment") + self.scan_rest(target, ("target",))
+            if isinstance(target.target, cst.Name) and target.target.value == "__all__":
+                self.note_exports(statement.value, replace_all=True)
+        return newlines + self.scan_rest(statement, ("targets", "value"))
+
+    def small_aug_assign(self, statement: cst.AugAssign) -> int:
+        target = statement.target
+        newlines = self.scan(target) if isinstance(target, cst.Name) else 0
+        newlines += self.scan(statement.value)
+        if isinstance(target, cst.Name):
+            self.bind(target.value, "augmented assignment")
+            if target.value == "__all__":
+                self.note_exports(statement.value, replace_all=False)
+        else:
+            newlines += self.scan(target)
+        return newlines + self.scan_rest(statement, ("target", "value"))
+
+    def small_ann_assign(self, statement: cst.AnnAssign) -> int:
+        scope = self.names.scope
+        deferred = self.future_annotations or scope.kind == "function"  # local annotations never run
+        newlines = self.scan_rest(statement, ("target", "annotation", "value"))
+        newlines += self.scan_annotation(statement.annotation, deferred)
+        target = statement.target
+        if statement.value is not None:
+            newlines += self.scan(statement.value) + self.scan_store(target, "annotated assignment")
+            if isinstance(target, cst.Name) and target.value == "__all__":
+                self.note_exports(statement.value, replace_all=True)
+        elif isinstance(target, cst.Name):
+            self.names.declare(target.value)
+        else:
+            newlines += self.scan(target)
+        return newlines
+
+    def small_del(self, statement: cst.Del) -> int:
+        return self.scan_delete(statement.target) + self.scan_rest(statement, ("target",))
+
+    def small_expr(self, statement: cst.Expr) -> int:
+        value = statement.value
+        if (
+            isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute)
+            and isinstance(value.func.value, cst.Name) and value.func.value.value == "__all__"
+            and self.names.scope is self.names.module
+        ):
+            method = value.func.attr.value
+            if method in ("extend", "append") and len(value.args) == 1:
+                self.note_exports(value.args[0].value, replace_all=False)
+            elif method not in ("remove", "sort"):
+                self.exports_computed = True
+        return self.scan(statement)
+
+    def small_scope_declaration(self, statement: cst.CSTNode) -> int:
+        scope = self.names.scope
+        declared = scope.globals if isinstance(statement, cst.Global) else scope.nonlocals
+        for item in statement.names:  # type: ignore[attr-defined]
+            declared.add(item.name.value)
+        return self.scan(statement)
+
+    def small_exit(self, statement: cst.CSTNode) -> int:
+        """`return`/`raise`: nothing after it in the block runs."""
+        newlines = self.scan(statement)
+        self.names.scope.flow = None
+        return newlines
+
+    def small_loop_exit(self, statement: cst.CSTNode) -> int:
+        """`break`/`continue`: the current state leaves the loop (or goes back to its top)."""
+        if self.loops:
+            loop = self.loops[-1]
+            (loop.breaks if isinstance(statement, cst.Break) else loop.continues).append(self.names.scope.flow)
+        self.names.scope.flow = None
+        return self.scan(statement)
+
+    def small_type_alias(self, statement: cst.CSTNode) -> int:
+        """`type X[T] = value` binds X now; the value is evaluated lazily, like a function body."""
+        newlines = self.scan_rest(statement, ("value", "type_parameters"))
+        name = statement.name.value  # type: ignore[attr-defined]
+        self.bind(name, "`type` statement")
+        self.names.open("function", name, self.names.scope.where)
+        newlines += self.scan_type_parameters(statement.type_parameters)  # type: ignore[attr-defined]
+        saved, self.context = self.context, replace(self.context, catches_name_error=False)
+        try:
+            newlines += self.scan(statement.value)  # type: ignore[attr-defined]
+        finally:
+            self.context = saved
+            self.names.close()
+        return newlines
+
+    def note_exports(self, value: cst.CSTNode, replace_all: bool) -> None:
+        if self.names.scope is not self.names.module:
+            return
+        strings = literal_strings(value)
+        if strings is None:
+            self.exports_computed = True
+            return
+        listed = [(name, node, self.anchor) for name, node in strings]
+        self.exports = listed if replace_all or self.exports is None else self.exports + listed
 
     def walk_block(self, block: cst.BaseSuite) -> None:
         if isinstance(block, cst.SimpleStatementSuite):
@@ -278,19 +659,16 @@ class FactWalker:
         self.line += self.count(block.footer)
 
     def enter_clause(self, node: cst.CSTNode, is_elif: bool = False) -> None:
-        """Start a compound statement's clause: anchor it and walk its header fields."""
+        """Start a compound statement's clause: anchor it, count its leading lines, decorators."""
         self.anchor = Anchor(node, self.line, self.indent, is_elif)
         self.line += self.count(getattr(node, "leading_lines", ()))
         for decorator in getattr(node, "decorators", ()):
             self.line += self.scan(decorator)
         self.line += self.count(getattr(node, "lines_after_decorators", ()))
-        for name in child_fields(type(node)):
-            if name not in _NOT_HEADER:
-                value = getattr(node, name)
-                if isinstance(value, cst.CSTNode):
-                    self.line += self.scan(value)
-                elif isinstance(value, (tuple, list)):
-                    self.line += self.count(value)
+
+    def header(self, node: cst.CSTNode, handled: Tuple[str, ...] = ()) -> None:
+        """Scan a clause's header fields (the ones the caller does not handle) as loads."""
+        self.line += self.scan_rest(node, _NOT_HEADER_FIELDS + handled)
 
     def in_context(self, body: Callable[[], None], **changes: object) -> None:
         saved = self.context
@@ -310,102 +688,245 @@ class FactWalker:
             return not negated
         return None
 
+    # -- flow helpers ---------------------------------------------------------------------------
+
+    @property
+    def flow(self) -> Flow:
+        return self.names.scope.flow
+
+    @flow.setter
+    def flow(self, value: Flow) -> None:
+        self.names.scope.flow = value
+
+    def branch(self, start: Flow, walk: Callable[[], None]) -> Flow:
+        """Walk one path from `start` (copied); return the state at its end."""
+        self.flow = dict(start) if start is not None else None
+        walk()
+        return self.flow
+
+    # -- compound statements --------------------------------------------------------------------
+
     def walk_if(self, node: cst.If, is_elif: bool = False) -> None:
         self.enter_clause(node, is_elif)
+        self.header(node)
         typing = self.type_checking_test(node.test)
         ctx = self.context
-        self.in_context(
+        before = self.flow
+        body_end = self.branch(before, lambda: self.in_context(
             lambda: self.walk_block(node.body),
             conditional=ctx.conditional or typing is None,
             type_checking=ctx.type_checking or typing is True,
-        )
+        ))
         orelse = node.orelse
-        if orelse is None:
-            return
         changes = dict(
             conditional=True if typing is None else ctx.conditional,
             type_checking=ctx.type_checking or typing is False,
         )
-        if isinstance(orelse, cst.If):
-            self.in_context(lambda: self.walk_if(orelse, is_elif=True), **changes)
+        if orelse is None:
+            else_end = before
+        elif isinstance(orelse, cst.If):
+            else_end = self.branch(before, lambda: self.in_context(lambda: self.walk_if(orelse, is_elif=True), **changes))
         else:
-            self.in_context(lambda: self.walk_else(orelse), **changes)
+            else_end = self.branch(before, lambda: self.in_context(lambda: self.walk_else(orelse), **changes))
+        if typing is True:
+            self.flow = else_end  # the `if TYPE_CHECKING:` body never runs
+        elif typing is False:
+            self.flow = body_end
+        else:
+            self.flow = merge([body_end, else_end])
 
     def walk_else(self, node: cst.Else) -> None:
         self.enter_clause(node)
+        self.header(node)
         self.walk_block(node.body)
 
     def walk_loop(self, node: cst.CSTNode) -> None:
         self.enter_clause(node)
+        is_for = isinstance(node, cst.For)
+        self.header(node, ("target",) if is_for else ())
+        endless = not is_for and is_true(node.test)  # type: ignore[attr-defined]
+        before = self.flow
+        scope = self.names.scope
+        start = len(scope.pending)
+        self.flow = dict(before) if before is not None else None
+        if is_for:
+            self.line += self.scan_store(node.target, "`for` loop")  # type: ignore[attr-defined]
+        loop = Loop([], [])
+        self.loops.append(loop)
         self.in_context(lambda: self.walk_block(node.body), conditional=True)  # type: ignore[attr-defined]
+        self.loops.pop()
+        body_end = merge([self.flow, *loop.continues])
+        self.names.revisit_loop(start, body_end)
+        done = None if endless else merge([before, body_end])
         orelse = node.orelse  # type: ignore[attr-defined]
         if orelse is not None:
-            self.in_context(lambda: self.walk_else(orelse), conditional=True)
+            done = self.branch(done, lambda: self.in_context(lambda: self.walk_else(orelse), conditional=True))
+        self.flow = merge([done, *loop.breaks])
 
     def walk_with(self, node: cst.With) -> None:
         self.enter_clause(node)
+        self.header(node, ("items",))
+        for item in node.items:
+            self.line += self.scan(item.item) + self.scan_rest(item, ("item", "asname"))
+            if item.asname is not None:
+                self.line += self.scan_store(item.asname.name, "`with … as`") + self.scan_rest(item.asname, ())
         self.in_context(lambda: self.walk_block(node.body), conditional=True)
 
     def walk_try(self, node: cst.CSTNode) -> None:
         self.enter_clause(node)
+        self.header(node)
         handlers = node.handlers  # type: ignore[attr-defined]
         caught = [last_part(n) for h in handlers for n in caught_names(h.type)]
         guarded = any(h.type is None for h in handlers) or bool(CATCHES_IMPORT_ERROR & set(caught))
         ctx = self.context
-        self.in_context(
+        before = self.flow
+        self.names.start_try()
+        body_end = self.branch(before, lambda: self.in_context(
             lambda: self.walk_block(node.body),  # type: ignore[attr-defined]
             guarded=ctx.guarded or guarded, conditional=True,
-        )
-        for handler in handlers:
-            self.walk_handler(handler)
+            catches_name_error=ctx.catches_name_error or bool(NAME_ERRORS & set(caught)),
+        ))
+        failed = self.names.end_try(before, body_end)
+        ends = [self.branch(failed, lambda: self.walk_handler(handler)) for handler in handlers]
         if node.orelse is not None:  # type: ignore[attr-defined]
-            self.in_context(lambda: self.walk_else(node.orelse), conditional=True)  # type: ignore[attr-defined]
+            body_end = self.branch(body_end, lambda: self.in_context(
+                lambda: self.walk_else(node.orelse), conditional=True))  # type: ignore[attr-defined]
+        done = merge([body_end, *ends])
         finalbody = node.finalbody  # type: ignore[attr-defined]
         if finalbody is not None:
-            self.enter_clause(finalbody)
-            self.in_context(lambda: self.walk_block(finalbody.body), in_finally=True)
+            start = merge([done, failed])
+            finally_end = self.branch(start, lambda: self.walk_finally(finalbody))
+            if done is not None and finally_end is not None and start is not None:
+                done = dict(done)
+                for name, state in finally_end.items():
+                    if start.get(name) != state:
+                        done[name] = state  # bound or cleared by the `finally` block
+            else:
+                done = None
+        self.flow = done
+
+    def walk_finally(self, node: cst.Finally) -> None:
+        self.enter_clause(node)
+        self.header(node)
+        self.in_context(lambda: self.walk_block(node.body), in_finally=True)
 
     def walk_handler(self, handler: cst.CSTNode) -> None:
         self.enter_clause(handler)
+        self.header(handler, ("name",))
         names = caught_names(handler.type)  # type: ignore[attr-defined]
         ctx = self.context
         import_error_only = bool(names) and all(last_part(n) in IMPORT_ERRORS for n in names)
         handlers = ctx.handlers
+        line = self.line
         if not import_error_only:
-            handlers = handlers + (Handler(line=self.line, caught=names),)
+            handlers = handlers + (Handler(line=line, caught=names),)
+        alias = handler.name  # type: ignore[attr-defined]
+        if alias is not None:
+            self.line += self.scan_rest(alias, ())
+            self.bind(alias.name.value, "`except … as`")
         self.in_context(
             lambda: self.walk_block(handler.body),  # type: ignore[attr-defined]
             handlers=handlers, conditional=True,
         )
+        if alias is not None:
+            self.names.clear(alias.name.value, "`except … as`", line)  # Python deletes it here
 
     def walk_function(self, node: cst.FunctionDef) -> None:
         self.enter_clause(node)
+        line = self.line
+        outer = self.names.scope
+        if node.type_parameters is not None:
+            self.names.open("annotation", node.name.value, outer.where)
+            self.line += self.scan_type_parameters(node.type_parameters)
+        self.line += self.scan_parameters(node.params, annotations=True)
+        self.line += self.scan_annotation(node.returns, self.future_annotations)
+        self.header(node, ("params", "returns", "type_parameters"))
         ctx = self.context
         qualname = f"{ctx.qualname}{node.name.value}"
+        self.names.bind(node.name.value, "`def`", line, ctx.type_checking, outer)
+        self.names.open("function", node.name.value, qualname)
+        self.bind_parameters(node.params)
+        saved_loops, self.loops = self.loops, []
         self.in_context(
             lambda: self.walk_block(node.body),
             scope="function", function=qualname, qualname=f"{qualname}.<locals>.",
-            guarded=False, handlers=(), in_finally=False, conditional=False,
+            guarded=False, handlers=(), in_finally=False, conditional=False, catches_name_error=False,
         )
+        self.loops = saved_loops
+        self.names.close()
+        if node.type_parameters is not None:
+            self.names.close()
+
+    def scan_type_parameters(self, parameters: Optional[cst.CSTNode]) -> int:
+        """PEP 695 type parameters, bound in their own scope; bounds are evaluated lazily."""
+        if parameters is None:
+            return 0
+        for param in parameters.params:  # type: ignore[attr-defined]
+            self.names.bind(param.param.name.value, "type parameter", self.line)
+        return self.scan_annotation(parameters, deferred=True)
 
     def walk_class(self, node: cst.ClassDef) -> None:
         self.enter_clause(node)
+        line = self.line
+        outer = self.names.scope
+        if node.type_parameters is not None:
+            self.names.open("annotation", node.name.value, outer.where)
+            self.line += self.scan_type_parameters(node.type_parameters)
+        self.header(node, ("type_parameters",))
         ctx = self.context
         scope = "function" if ctx.scope == "function" else "class"
+        self.names.open("class", node.name.value, f"class {node.name.value}")
         self.in_context(
             lambda: self.walk_block(node.body), scope=scope,
             qualname=f"{ctx.qualname}{node.name.value}.",
         )
+        body = self.names.scope
+        self.names.close()
+        if node.type_parameters is not None:
+            self.names.close()
+        self.names.bind(node.name.value, "`class`", line, ctx.type_checking, outer)
+        if outer is self.names.module and any(
+            last_part(dotted_name(d.decorator) or "") == "global_enum" for d in node.decorators
+        ):
+            for member in body.bindings:  # `@enum.global_enum` copies the members into the module
+                self.names.bind(member, f"`@global_enum` class `{node.name.value}`", line, ctx.type_checking, outer)
 
     def walk_match(self, node: cst.Match) -> None:
         self.enter_clause(node)
+        self.header(node)
         saved = self.indent
         self.indent = saved + (node.indent if node.indent is not None else self.module.default_indent,)
+        before = self.flow
+        ends: List[Flow] = []
+        exhaustive = False
         for case in node.cases:
-            self.enter_clause(case)
-            self.in_context(lambda: self.walk_block(case.body), conditional=True)
+            ends.append(self.branch(before, lambda: self.walk_case(case)))
+            exhaustive = exhaustive or (case.guard is None and is_irrefutable(case.pattern))
         self.indent = saved
         self.line += self.count(node.footer)
+        self.flow = merge(ends if exhaustive else [*ends, before])
+
+    def walk_case(self, case: cst.MatchCase) -> None:
+        self.enter_clause(case)
+        self.line += self.scan_pattern(case.pattern)
+        self.header(case, ("pattern",))
+        self.in_context(lambda: self.walk_block(case.body), conditional=True)
+
+    def scan_pattern(self, node: cst.CSTNode) -> int:
+        """Capture names are bound; value patterns and class names are loads."""
+        cls = node.__class__
+        if cls is cst.MatchValue or cls is cst.MatchSingleton:
+            return self.scan(node)
+        capture = getattr(node, "rest" if cls is cst.MatchMapping else "name", None)
+        if isinstance(capture, cst.Name) and cls in (cst.MatchAs, cst.MatchStar, cst.MatchMapping):
+            self.bind(capture.value, "`match` capture")
+        newlines = 0
+        for child in children(node):
+            if type(child).__name__.startswith("Match"):
+                newlines += self.scan_pattern(child)
+            else:
+                newlines += self.scan(child)
+        return newlines
 
     _STATEMENTS: Dict[type, Callable[["FactWalker", cst.CSTNode], None]] = {
         cst.SimpleStatementLine: walk_simple_line,
@@ -419,3 +940,35 @@ class FactWalker:
         cst.ClassDef: walk_class,
         cst.Match: walk_match,
     }
+    _SMALL_STATEMENTS: Dict[type, Callable[["FactWalker", cst.CSTNode], int]] = {
+        cst.Import: small_import,
+        cst.ImportFrom: small_import_from,
+        cst.Assign: small_assign,
+        cst.AugAssign: small_aug_assign,
+        cst.AnnAssign: small_ann_assign,
+        cst.Del: small_del,
+        cst.Expr: small_expr,
+        cst.Global: small_scope_declaration,
+        cst.Nonlocal: small_scope_declaration,
+        cst.Return: small_exit,
+        cst.Raise: small_exit,
+        cst.Break: small_loop_exit,
+        cst.Continue: small_loop_exit,
+    }
+    if hasattr(cst, "TypeAlias"):
+        _SMALL_STATEMENTS[cst.TypeAlias] = small_type_alias
+
+
+# Fields of compound statements that are not part of the header, or that `enter_clause` counts.
+_NOT_HEADER_FIELDS = (
+    "body", "orelse", "handlers", "finalbody", "cases", "leading_lines", "decorators",
+    "lines_after_decorators", "footer",
+)
+_SPECIAL_EXPRESSIONS: Dict[type, Callable[[FactWalker, cst.CSTNode], int]] = {
+    cst.Lambda: FactWalker.scan_lambda,
+    cst.NamedExpr: FactWalker.scan_walrus,
+    cst.ListComp: FactWalker.scan_comprehension,
+    cst.SetComp: FactWalker.scan_comprehension,
+    cst.DictComp: FactWalker.scan_comprehension,
+    cst.GeneratorExp: FactWalker.scan_comprehension,
+}

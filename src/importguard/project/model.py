@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, FrozenSet, List, Optional, Sequence
 
 from importguard.facts.model import FileFacts
 from importguard.project.graph import ImportGraph, ImportSite
@@ -25,13 +25,16 @@ class Project:
     index: ModuleIndex
     graph: ImportGraph
     by_module: Dict[str, SourceFile]
+    builtins: FrozenSet[str] = frozenset()  # extra builtins from the configuration
 
     def display_path(self, module: str) -> Optional[str]:
         source = self.by_module.get(module)
         return source.display if source else None
 
 
-def build_project(files: Sequence[SourceFile], roots: Sequence[Path], extensions: Sequence[Path]) -> Project:
+def build_project(
+    files: Sequence[SourceFile], roots: Sequence[Path], extensions: Sequence[Path], builtins: FrozenSet[str] = frozenset(),
+) -> Project:
     names = {source.path: module_name(source.path, roots) for source in files}
     named = [(found[0], found[1], path) for path, found in names.items() if found is not None]
     extension_names = [(found[0], path) for path in extensions if (found := module_name(path, roots))]
@@ -50,4 +53,4 @@ def build_project(files: Sequence[SourceFile], roots: Sequence[Path], extensions
             for dependency in index.dependencies(fact, source.module):
                 graph.add_import(source.module.name, dependency.target, site)
     by_module = {f.module.name: f for f in files if f.module is not None}
-    return Project(list(files), index, graph, by_module)
+    return Project(list(files), index, graph, by_module, builtins)

@@ -1,0 +1,326 @@
+"""Scopes, bindings and flow states: what the walker needs to find IG101–IG104 in one pass.
+
+The walker reports events in source order (a name is bound, used, deleted; a branch starts or
+joins; a scope opens or closes). This module keeps, per scope, the *flow state* of each name at
+the current point (bound on every path, on some paths, or cleared by `del`/the end of an
+`except … as` handler) and the uses it cannot settle yet:
+
+- a use in a function of a name the function has not bound (yet) is settled when the function
+  ends: if the function binds the name anywhere, the name is local and the use is IG102/IG103;
+  otherwise it is free and moves to the enclosing scope, which settles it against *every*
+  binding it makes (a function body runs later, after its enclosing scopes have run);
+- a use at module level or in a class body runs now, so it is settled against the bindings made
+  so far (a later binding is a NameError at import time).
+
+Class scopes are invisible to the functions, lambdas and comprehensions nested in them.
+"""
+
+from __future__ import annotations
+
+import builtins
+from typing import Dict, List, Optional, Set, Tuple
+
+from importguard.facts.model import NameIssue
+
+BOUND, MAYBE, CLEARED = 2, 1, 0
+Flow = Optional[Dict[str, int]]  # None: this point is unreachable
+Binding = Tuple[int, str]  # (line, how), e.g. (30, "`import time`")
+
+# Builtins of every supported Python version and platform, not only the running one.
+BUILTINS = frozenset(dir(builtins)) | {
+    "WindowsError", "EncodingWarning", "aiter", "anext", "BaseExceptionGroup", "ExceptionGroup",
+    "PythonFinalizationError", "_IncompleteInputError", "__build_class__", "__debug__",
+    "copyright", "credits", "license", "exit", "quit", "help",
+}
+MODULE_DUNDERS = frozenset({
+    "__name__", "__file__", "__doc__", "__spec__", "__loader__", "__package__", "__builtins__",
+    "__annotations__", "__cached__", "__dict__",
+})
+CLASS_DUNDERS = ("__module__", "__qualname__")
+PACKAGE_ONLY = "__path__"  # defined only in a package's `__init__`: the rule decides
+
+
+def merge(flows: List[Flow]) -> Flow:
+    """The state after several paths join: bound only if bound on every reachable path."""
+    live = [flow for flow in flows if flow is not None]
+    if not live:
+        return None
+    first = live[0]
+    if len(live) == 1:
+        return dict(first)
+    joined: Dict[str, int] = {}
+    for name in set().union(*live):
+        values = [flow.get(name) for flow in live]
+        if all(v == values[0] for v in values):
+            joined[name] = values[0]  # type: ignore[assignment]
+        elif all(v is None or v == CLEARED for v in values):
+            joined[name] = CLEARED
+        else:
+            joined[name] = MAYBE
+    return joined
+
+
+class Use:
+    """A use that cannot be settled where it occurs."""
+
+    __slots__ = ("name", "kind", "state", "anchor", "node", "where", "runtime", "line", "via_class")
+
+    def __init__(self, name: str, kind: str, state: Optional[int], anchor: object, node: object,
+                 where: str, runtime: bool, line: int) -> None:
+        self.name = name
+        self.kind = kind  # "local" | "free" | "now"
+        self.state = state  # flow state at the use
+        self.anchor = anchor
+        self.node = node
+        self.where = where  # display name of the scope of the use, "" at module level
+        self.runtime = runtime  # False inside a deferred annotation
+        self.line = line
+        self.via_class: Optional[Tuple[str, int]] = None  # an enclosing class body binding the name
+
+
+class Scope:
+    __slots__ = (
+        "kind", "name", "where", "parent", "flow", "bindings", "typing", "declared", "globals",
+        "nonlocals", "pending", "cleared", "last", "reported", "tries",
+    )
+
+    def __init__(self, kind: str, name: str, where: str, parent: Optional["Scope"]) -> None:
+        self.kind = kind  # "module" | "class" | "function" | "comprehension" | "annotation"
+        self.name = name
+        self.where = where
+        self.parent = parent
+        self.flow: Flow = {}
+        self.bindings: Dict[str, List[Binding]] = {}  # every run-time binding, in source order
+        self.typing: Dict[str, Binding] = {}  # bindings under `if TYPE_CHECKING:`
+        self.declared: Set[str] = set()  # `x: int` in a function: local, yet unbound
+        self.globals: Set[str] = set()
+        self.nonlocals: Set[str] = set()
+        self.pending: List[Use] = []
+        self.cleared: Dict[str, Binding] = {}  # name -> where `del`/`except … as` cleared it
+        self.last: Dict[str, Binding] = {}  # name -> latest binding seen in flow order
+        self.reported: Set[str] = set()  # names already given an IG102/IG103 here
+        self.tries: List[Tuple[Set[str], Set[str]]] = []  # names bound/cleared in open `try` bodies
+
+    def is_local(self, name: str) -> bool:
+        return (name in self.bindings or name in self.declared) and name not in self.globals and name not in self.nonlocals
+
+    def first(self, name: str) -> Optional[Binding]:
+        found = self.bindings.get(name)
+        return found[0] if found else None
+
+
+class BindingTracker:
+    """The scope stack and its bookkeeping; produces `NameIssue`s as scopes close."""
+
+    def __init__(self) -> None:
+        self.module = Scope("module", "", "", None)
+        self.scope = self.module
+        self.issues: List[NameIssue] = []
+        self.placements: List[Tuple[Use, NameIssue]] = []
+        self.elsewhere: Dict[str, Tuple[str, Binding]] = {}  # name -> first non-module binding
+        self.global_writes: Set[str] = set()  # bound at module level from functions via `global`
+
+    # -- scopes --------------------------------------------------------------------------------
+
+    def open(self, kind: str, name: str, where: str) -> Scope:
+        scope = Scope(kind, name, where, self.scope)
+        if kind == "class":
+            for dunder in CLASS_DUNDERS:
+                scope.flow[dunder] = BOUND  # type: ignore[index]
+        self.scope = scope
+        return scope
+
+    def close(self) -> None:
+        scope = self.scope
+        assert scope.parent is not None
+        self.scope = scope.parent
+        for use in scope.pending:
+            self._settle(scope, use, scope.parent)
+
+    def _settle(self, scope: Scope, use: Use, outer: Optional[Scope]) -> None:
+        name = use.name
+        if name in scope.globals:
+            self.module.pending.append(use)
+            return
+        if use.kind == "local":
+            if scope.is_local(name):
+                if use.runtime:
+                    self._local_issue(scope, use)
+                return
+            use.kind = "free"
+        elif scope.kind == "class":
+            if name in scope.bindings or name in scope.typing:
+                return  # a deferred annotation in a class body is resolved in the class too
+        elif scope.is_local(name) or (not use.runtime and name in scope.typing):
+            return
+        self._pass(use, outer)
+
+    def _pass(self, use: Use, outer: Optional[Scope]) -> None:
+        """Hand an unsettled use to the enclosing scope that can see it (skipping class bodies)."""
+        while outer is not None and outer.kind == "class":
+            if use.name == "__class__":
+                return  # the implicit closure cell of methods
+            if use.via_class is None and use.name in outer.bindings:
+                use.via_class = (outer.name, outer.bindings[use.name][0][0])
+            outer = outer.parent
+        if outer is not None:
+            outer.pending.append(use)
+
+    def _local_issue(self, scope: Scope, use: Use) -> None:
+        name = use.name
+        if name in scope.reported:
+            return  # one finding per name and function: the first use
+        scope.reported.add(name)
+        if use.state == CLEARED and name in scope.cleared:
+            line, how = scope.cleared[name]
+            self._issue(use, "IG103", "cleared", (line, how))
+        elif use.state is None:
+            later = [b for b in scope.bindings.get(name, []) if b[0] >= use.line]
+            binding = later[0] if later else scope.first(name)
+            if binding is None:
+                binding = (use.line, "`" + name + ": …` annotation")
+            self._issue(use, "IG102", "unbound-local", binding)
+        else:
+            self._issue(use, "IG103", "possibly-unbound", scope.last.get(name) or scope.first(name))
+
+    def _issue(self, use: Use, code: str, reason: str, binding: Optional[Binding],
+               elsewhere: Optional[str] = None) -> None:
+        issue = NameIssue(
+            code=code, name=use.name, line=use.line, column=1, where=use.where, reason=reason,
+            binding_line=binding[0] if binding else None, binding=binding[1] if binding else None,
+            elsewhere=elsewhere,
+        )
+        self.issues.append(issue)
+        self.placements.append((use, issue))
+
+    # -- events --------------------------------------------------------------------------------
+
+    def bind(self, name: str, how: str, line: int, typing_only: bool = False, scope: Optional[Scope] = None) -> None:
+        scope = scope or self.scope
+        if name in scope.nonlocals:
+            return
+        if name in scope.globals and scope is not self.module:
+            self.global_writes.add(name)
+            self.module.bindings.setdefault(name, []).append((line, how))
+            return
+        binding = (line, how)
+        if typing_only:
+            scope.typing.setdefault(name, binding)
+            return
+        scope.bindings.setdefault(name, []).append(binding)
+        if scope is not self.module and name not in self.elsewhere:
+            self.elsewhere[name] = (scope.where or f"class `{scope.name}`", binding)
+        if scope.tries:
+            scope.tries[-1][0].add(name)
+        if scope.flow is not None:
+            scope.flow[name] = BOUND
+            scope.last[name] = binding
+
+    def clear(self, name: str, how: str, line: int) -> None:
+        """`del name`, or the end of an `except … as name` handler."""
+        scope = self.scope
+        if name in scope.globals or name in scope.nonlocals:
+            return
+        scope.bindings.setdefault(name, [])
+        if scope.tries:
+            scope.tries[-1][1].add(name)
+        if scope.flow is not None:
+            scope.flow[name] = CLEARED
+            scope.cleared[name] = (line, how)
+
+    def declare(self, name: str) -> None:
+        """`x: int` without a value: in a function, `x` becomes local but stays unbound."""
+        if self.scope.kind == "function":
+            self.scope.declared.add(name)
+
+    def use(self, name: str, anchor: object, node: object, line: int, runtime: bool) -> None:
+        scope = self.scope
+        if not runtime:
+            scope.pending.append(Use(name, "free", None, anchor, node, scope.where, False, line))
+            return
+        while True:
+            flow = scope.flow
+            if flow is None:
+                return  # unreachable code
+            state = flow.get(name)
+            kind = scope.kind
+            if kind == "function":
+                if state != BOUND and name not in scope.nonlocals:
+                    scope.pending.append(Use(name, "local", state, anchor, node, scope.where, True, line))
+                return
+            if kind == "module":
+                if state != BOUND and state != MAYBE:
+                    scope.pending.append(Use(name, "now", state, anchor, node, "", True, line))
+                return
+            if state is not None and state != CLEARED:
+                return
+            parent = scope.parent
+            assert parent is not None
+            if kind == "comprehension" or kind == "class":
+                while parent.kind == "class":
+                    parent = parent.parent  # type: ignore[assignment]
+                    assert parent is not None
+            scope = parent
+
+    def start_try(self) -> None:
+        self.scope.tries.append((set(), set()))
+
+    def end_try(self, before: Flow, body_end: Flow) -> Flow:
+        """The state where an exception raised anywhere in the `try` body lands in a handler."""
+        bound, cleared = self.scope.tries.pop()
+        if self.scope.tries:
+            self.scope.tries[-1][0].update(bound)
+            self.scope.tries[-1][1].update(cleared)
+        if before is None:
+            return None
+        start = dict(before)
+        for name in bound | cleared:
+            start[name] = BOUND if before.get(name) == BOUND and name not in cleared else MAYBE
+        return start
+
+    def revisit_loop(self, start: int, body_end: Flow) -> None:
+        """Uses in a loop body may run again after a later binding in the body: only maybe unbound."""
+        if body_end is None:
+            return
+        pending = self.scope.pending
+        for index in range(start, len(pending)):
+            use = pending[index]
+            if use.kind != "free" and use.state != MAYBE and body_end.get(use.name) == BOUND:
+                use.state = MAYBE
+        if self.scope is self.module:
+            self.module.pending[start:] = [u for u in pending[start:] if u.state != MAYBE]
+
+    # -- the end of the module -----------------------------------------------------------------
+
+    def finish(self) -> None:
+        """Settle what reached the module and fill in module-level context on the issues."""
+        module = self.module
+        for use in module.pending:
+            name = use.name
+            if use.kind == "now":
+                if use.state == CLEARED and name in module.cleared:
+                    self._issue(use, "IG101", "cleared", module.cleared[name])
+                    continue
+                first = module.first(name)
+                if first is not None and name not in self.global_writes:
+                    self._issue(use, "IG101", "before-binding", first)
+                    continue
+            if name in module.bindings or name in BUILTINS or name in MODULE_DUNDERS:
+                continue
+            if name in module.typing:
+                if use.runtime:
+                    self._issue(use, "IG101", "typing-only", module.typing[name])
+                continue
+            if use.via_class is not None:
+                self._issue(use, "IG101", "class-scope", (use.via_class[1], "class body"), use.via_class[0])
+                continue
+            elsewhere = self.elsewhere.get(name)
+            if elsewhere is not None:
+                self._issue(use, "IG101", "elsewhere", elsewhere[1], elsewhere[0])
+            else:
+                self._issue(use, "IG101", "undefined", None)
+        for issue in self.issues:
+            if issue.code == "IG102":
+                shadowed = module.first(issue.name)
+                issue.shadows = shadowed[0] if shadowed else None
+

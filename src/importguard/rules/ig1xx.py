@@ -1,0 +1,335 @@
+"""IG1xx: names that raise NameError/UnboundLocalError at run time, and undefined exports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, Iterator, Optional, Set
+
+from importguard.facts.model import NameIssue
+from importguard.findings import Finding, Related
+from importguard.project.model import Project, SourceFile
+from importguard.rules.base import Rule
+
+# IG101 reasons a star import or a `globals()` write could explain: the name may come from there.
+EXPLAINABLE = frozenset({"undefined", "elsewhere", "class-scope", "typing-only"})
+
+
+@dataclass
+class StarImports:
+    """What a module's `from m import *` statements provide."""
+
+    provided: Set[str] = field(default_factory=set)
+    unresolved: Optional[str] = None  # the first star import whose names cannot be known
+
+
+def star_imports(project: Project, source: SourceFile, seen: Optional[Set[str]] = None) -> StarImports:
+    """Names provided by star imports: a first-party target's `__all__`, else its public names."""
+    found = StarImports()
+    seen = seen if seen is not None else set()
+    for fact in source.facts.imports:
+        if fact.kind != "from" or fact.names != [["*", None]]:
+            continue
+        target = None
+        if source.module is not None:
+            target, _ = project.index.absolute_target(fact, source.module)
+        provider = project.by_module.get(target) if target else None
+        if provider is None or provider.facts.problem is not None:
+            found.unresolved = found.unresolved or fact.display
+            continue
+        if target in seen:
+            continue
+        seen.add(target)  # type: ignore[arg-type]
+        facts = provider.facts
+        if facts.exports is not None:
+            found.provided.update(facts.exports)
+        else:
+            found.provided.update(n for n in facts.module_names if not n.startswith("_"))
+            inner = star_imports(project, provider, seen)
+            found.provided |= inner.provided
+            found.unresolved = found.unresolved or inner.unresolved
+    return found
+
+
+def where(scope: str) -> str:
+    if not scope:
+        return "at module level"
+    if scope.startswith("class "):
+        return f"in the body of class `{scope[6:]}`"
+    if scope.endswith("<lambda>"):
+        return "in a lambda"
+    return f"in `{scope}()`"
+
+
+def scope_phrase(scope: str) -> str:
+    return f"the body of class `{scope[6:]}`" if scope.startswith("class ") else f"`{scope}()`"
+
+
+def is_import(binding: Optional[str]) -> bool:
+    return bool(binding) and (binding.startswith("`import ") or binding.startswith("`from "))  # type: ignore[union-attr]
+
+
+def undefined_text(issue: NameIssue) -> tuple:
+    """(message, hint) of an IG101 finding."""
+    name, line, how = issue.name, issue.binding_line, issue.binding
+    place = where(issue.where)
+    if issue.reason == "elsewhere":
+        verb = "imported" if is_import(how) else f"bound ({how})"
+        return (
+            f"name `{name}` is not defined {place}",
+            f"`{name}` is {verb} only inside {scope_phrase(issue.elsewhere or '')} (line {line}); "
+            + ("import it at module level" if is_import(how) else "names bound in one function are not visible in another"),
+        )
+    if issue.reason == "class-scope":
+        return (
+            f"name `{name}` is not defined {place}",
+            f"`{name}` is bound in the body of class `{issue.elsewhere}` (line {line}), but names of a class "
+            "body are not visible in its methods, nested functions or comprehensions; use "
+            f"`self.{name}` or `{issue.elsewhere}.{name}`",
+        )
+    if issue.reason == "typing-only":
+        return (
+            f"name `{name}` is not defined at run time {place}",
+            f"`{name}` is imported only under `if TYPE_CHECKING:` (line {line}), which never runs; import it "
+            "unconditionally, or use it only in annotations that are not evaluated",
+        )
+    if issue.reason == "before-binding":
+        return (
+            f"name `{name}` is used before it is bound {place}",
+            f"module-level code runs top to bottom and `{name}` is first bound at line {line} ({how}); "
+            "move that binding above this use",
+        )
+    if issue.reason == "cleared":
+        removed = f"`del {name}`" if how == "`del`" else f"the end of the `except … as {name}` handler"
+        return (
+            f"name `{name}` is used after {removed} (line {line}) removed it {place}",
+            f"bind `{name}` again before this use",
+        )
+    return (f"name `{name}` is not defined {place}", f"no enclosing scope, import or builtin binds `{name}`")
+
+
+def check_undefined_name(project: Project) -> Iterator[Finding]:
+    for source in project.files:
+        issues = [i for i in source.facts.names if i.code == "IG101"]
+        if not issues:
+            continue
+        stars = star_imports(project, source)
+        dynamic = source.facts.dynamic_globals
+        is_package = source.module is not None and source.module.is_package
+        for issue in issues:
+            if issue.name in project.builtins or (issue.name == "__path__" and is_package):
+                continue
+            if issue.reason in EXPLAINABLE and (
+                issue.name in stars.provided or stars.unresolved or dynamic is not None
+            ):
+                continue
+            message, hint = undefined_text(issue)
+            if stars.unresolved:
+                hint += f"; other undefined names are not reported because of `{stars.unresolved}`"
+            elif dynamic is not None:
+                hint += f"; other undefined names are not reported because line {dynamic} writes to the module namespace"
+            yield UNDEFINED_NAME.finding(
+                path=source.display, line=issue.line, column=issue.column,
+                end_column=issue.column + len(issue.name), module=source.module.name if source.module else None,
+                name=issue.name, message=message, hint=hint, related=related(source, issue),
+            )
+
+
+def related(source: SourceFile, issue: NameIssue) -> list:
+    if issue.binding_line is None:
+        return []
+    scope = f" inside {scope_phrase(issue.elsewhere)}" if issue.elsewhere else ""
+    return [Related(source.display, issue.binding_line, f"{issue.binding or 'binding'} of `{issue.name}`{scope}")]
+
+
+def check_unbound_local(project: Project) -> Iterator[Finding]:
+    for source in project.files:
+        for issue in source.facts.names:
+            if issue.code != "IG102":
+                continue
+            shadows = f", shadowing the module-level binding at line {issue.shadows}" if issue.shadows else ""
+            fix = "import it at module level instead" if is_import(issue.binding) else "bind it before this use"
+            yield UNBOUND_LOCAL.finding(
+                path=source.display, line=issue.line, column=issue.column,
+                end_column=issue.column + len(issue.name), module=source.module.name if source.module else None,
+                name=issue.name,
+                message=f"local variable `{issue.name}` is used before it is bound {where(issue.where)}",
+                hint=(
+                    f"{issue.binding} at line {issue.binding_line} makes `{issue.name}` local to the whole "
+                    f"function{shadows}, so this use raises UnboundLocalError; {fix}"
+                ),
+                related=related(source, issue),
+            )
+
+
+def check_possibly_unbound(project: Project) -> Iterator[Finding]:
+    for source in project.files:
+        for issue in source.facts.names:
+            if issue.code != "IG103":
+                continue
+            name = issue.name
+            if issue.reason == "cleared" and issue.binding == "`del`":
+                message = f"local variable `{name}` is used after `del {name}` (line {issue.binding_line}) {where(issue.where)}"
+                hint = f"bind `{name}` again on every path before this use"
+            elif issue.reason == "cleared":
+                message = f"local variable `{name}` may be unbound {where(issue.where)}"
+                hint = (
+                    f"Python deletes `{name}` when the `except … as {name}` handler (line {issue.binding_line}) "
+                    "ends; copy it to another name inside the handler"
+                )
+            else:
+                message = f"local variable `{name}` may be unbound {where(issue.where)}"
+                hint = (
+                    f"`{name}` is bound at line {issue.binding_line} ({issue.binding}), but not on every path to "
+                    "this use (an `if` without `else`, a loop that may not run, a `try` body that may fail "
+                    "first); bind it before the branch"
+                )
+            yield POSSIBLY_UNBOUND.finding(
+                path=source.display, line=issue.line, column=issue.column,
+                end_column=issue.column + len(name), module=source.module.name if source.module else None,
+                name=name, message=message, hint=hint, related=related(source, issue),
+            )
+
+
+def check_undefined_export(project: Project) -> Iterator[Finding]:
+    for source in project.files:
+        facts = source.facts
+        if not facts.unbound_exports or facts.dynamic_globals is not None or "__getattr__" in facts.module_names:
+            continue
+        stars = star_imports(project, source)
+        if stars.unresolved:
+            continue
+        module = source.module
+        for export in facts.unbound_exports:
+            name = export.name
+            if name in stars.provided:
+                continue
+            if module is not None and module.is_package and f"{module.name}.{name}" in project.index.modules:
+                continue  # `from pkg import *` imports a submodule listed in `__all__`
+            yield UNDEFINED_EXPORT.finding(
+                path=source.display, line=export.line, column=export.column,
+                module=module.name if module else None, name=name,
+                message=f"`__all__` lists `{name}`, which the module does not define",
+                hint=f"`from {module.name if module else 'module'} import *` raises AttributeError; define or import `{name}`, or remove it from `__all__`",
+            )
+
+
+UNDEFINED_NAME = Rule(
+    code="IG101", name="undefined-name", default=True,
+    summary="a name is used where no enclosing scope, the module or builtins binds it",
+    rationale=(
+        "A name that no scope binds raises `NameError` when the line runs, often in a rarely taken "
+        "path such as an error handler, long after tests passed. The classic case is a module "
+        "imported inside one function and used in another: the import is local to the function that "
+        "contains it. Uses at module level and in class bodies run at import time, so a name bound "
+        "only further down the module fails there too. The message says where the name *is* bound."
+    ),
+    bad={
+        "chat/__init__.py": "",
+        "chat/auth.py": (
+            "def connect():\n"
+            "    import time\n"
+            "    return time.time()\n"
+            "\n"
+            "\n"
+            "def expired(token):\n"
+            "    return token.expires < time.time()\n"
+        ),
+    },
+    bad_findings=(("chat/auth.py", 7),),
+    good={
+        "chat/__init__.py": "",
+        "chat/auth.py": (
+            "import time\n"
+            "\n"
+            "\n"
+            "def connect():\n"
+            "    return time.time()\n"
+            "\n"
+            "\n"
+            "def expired(token):\n"
+            "    return token.expires < time.time()\n"
+        ),
+    },
+    check=check_undefined_name,
+)
+
+UNBOUND_LOCAL = Rule(
+    code="IG102", name="unbound-local", default=True,
+    summary="a local name is used before the binding that makes it local",
+    rationale=(
+        "Any binding of a name inside a function (an assignment, an `import`, a `for` target, "
+        "`del`, ...) makes that name local to the *whole* function. A use above the binding then "
+        "raises `UnboundLocalError`, even when a module-level binding of the same name exists: a "
+        "late `import time` in a function breaks every `time.time()` above it."
+    ),
+    bad={
+        "handlers.py": (
+            "import time\n"
+            "\n"
+            "\n"
+            "def handle(message):\n"
+            "    started = time.time()\n"
+            "    if message == 'stats':\n"
+            "        import time\n"
+            "    return started\n"
+        ),
+    },
+    bad_findings=(("handlers.py", 5),),
+    good={
+        "handlers.py": (
+            "import time\n"
+            "\n"
+            "\n"
+            "def handle(message):\n"
+            "    started = time.time()\n"
+            "    return started\n"
+        ),
+    },
+    check=check_unbound_local,
+)
+
+POSSIBLY_UNBOUND = Rule(
+    code="IG103", name="possibly-unbound", default=True,
+    summary="a local name is bound on some paths only",
+    rationale=(
+        "A name bound in one branch of an `if` without `else`, in a loop body that may not run, or "
+        "in a `try` body that may fail before the binding is unbound on the other paths: the use "
+        "raises `UnboundLocalError` exactly in the unusual case. Python also deletes the name of an "
+        "`except … as e` handler when the handler ends."
+    ),
+    bad={
+        "report.py": (
+            "def summary(rows):\n"
+            "    if rows:\n"
+            "        total = sum(rows)\n"
+            "    return f'total: {total}'\n"
+        ),
+    },
+    bad_findings=(("report.py", 4),),
+    good={
+        "report.py": (
+            "def summary(rows):\n"
+            "    total = 0\n"
+            "    if rows:\n"
+            "        total = sum(rows)\n"
+            "    return f'total: {total}'\n"
+        ),
+    },
+    check=check_possibly_unbound,
+)
+
+UNDEFINED_EXPORT = Rule(
+    code="IG104", name="undefined-export", default=True,
+    summary="`__all__` lists a name the module does not bind",
+    rationale=(
+        "`from module import *` looks up every name in `__all__` and raises `AttributeError` for one "
+        "the module does not define; documentation tools and type checkers trust `__all__` too. "
+        "Entries naming submodules of a package are valid and not reported."
+    ),
+    bad={"api.py": "__all__ = ['connect', 'disconect']\n\n\ndef connect():\n    pass\n\n\ndef disconnect():\n    pass\n"},
+    bad_findings=(("api.py", 1),),
+    good={"api.py": "__all__ = ['connect', 'disconnect']\n\n\ndef connect():\n    pass\n\n\ndef disconnect():\n    pass\n"},
+    check=check_undefined_export,
+)
+
+RULES = [UNDEFINED_NAME, UNBOUND_LOCAL, POSSIBLY_UNBOUND, UNDEFINED_EXPORT]

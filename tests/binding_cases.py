@@ -1,0 +1,1071 @@
+"""Name-binding corpus for IG101 (undefined-name), IG102 (unbound-local) and IG103 (possibly-unbound).
+
+Data only. Every case is a complete module (line 1 is the first line of `source`) together with
+what importguard must report and what real Python does with it: `tests/test_binding_runtime.py`
+imports each module in a subprocess, runs `trigger`, and checks that the predicted exception (or
+none) really happens, so every "must report" case with a runtime error is a proven bug and every
+"must not report" case with runtime "ok" is proven to run.
+
+Conventions:
+- `expected` holds (code, line, name) tuples; () means importguard must report nothing.
+- IG101 is reported at every use; IG102/IG103 once per name per function, at the first such use.
+- A case whose expected finding cannot fail at runtime (deferred or string annotations) has
+  runtime "ok" and says why in its id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from textwrap import dedent
+from typing import List, Tuple
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    source: str  # a complete module, dedented, starting at line 1
+    expected: Tuple[Tuple[str, int, str], ...]  # (code, line, name) importguard must report; () = nothing
+    runtime: str  # "NameError" | "UnboundLocalError" | "ok"
+    trigger: str = ""  # statements run after `import m`; "" = importing alone
+    min_version: Tuple[int, int] = (3, 9)
+
+
+CASES: List[Case] = [
+    # ------------------------------------------------------------------ seed bug and imports
+    Case(
+        id="seed_time_imported_only_inside_other_function",
+        source=dedent("""\
+            def connect():
+                import time
+                return time.time()
+
+            def elapsed(start):
+                return time.time() - start
+        """),
+        expected=(("IG101", 6, "time"),),
+        runtime="NameError",
+        trigger="m.elapsed(0)",
+    ),
+    Case(
+        id="later_local_import_shadows_module_import_reported_once",
+        source=dedent("""\
+            import time
+
+            def measure(work):
+                start = time.time()
+                work()
+                elapsed = time.time() - start
+                import time
+                return elapsed
+        """),
+        expected=(("IG102", 4, "time"),),
+        runtime="UnboundLocalError",
+        trigger="m.measure(lambda: None)",
+    ),
+    Case(
+        id="module_import_used_in_function_ok",
+        source=dedent("""\
+            import time
+
+            def measure(work):
+                start = time.time()
+                work()
+                return time.time() - start
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="m.measure(lambda: None)",
+    ),
+    Case(
+        id="undefined_name_reported_at_every_use",
+        source=dedent("""\
+            def report(items):
+                log.info("start")
+                for item in items:
+                    log.info(item)
+        """),
+        expected=(("IG101", 2, "log"), ("IG101", 4, "log")),
+        runtime="NameError",
+        trigger="m.report([])",
+    ),
+    Case(
+        id="builtins_ok",
+        source=dedent("""\
+            def describe(items):
+                if not isinstance(items, (list, tuple)):
+                    raise TypeError(repr(items))
+                assert __debug__ or True
+                marker = (NotImplemented, Ellipsis, __import__("os").sep)
+                return len(items), sorted(items), marker
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="m.describe([2, 1])",
+    ),
+    Case(
+        id="module_dunders_ok",
+        source=dedent("""\
+            info = (
+                __file__,
+                __name__,
+                __doc__,
+                __spec__,
+                __loader__,
+                __package__,
+                __builtins__,
+            )
+
+            def where():
+                return __name__, __file__
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="m.where()",
+    ),
+    # ------------------------------------------------------------------ module-level order, del
+    Case(
+        id="module_level_call_before_def",
+        source=dedent("""\
+            value = helper()
+
+            def helper():
+                return 1
+        """),
+        expected=(("IG101", 1, "helper"),),
+        runtime="NameError",
+    ),
+    Case(
+        id="function_body_sees_later_module_global_ok",
+        source=dedent("""\
+            def area(r):
+                return PI * r * r
+
+            PI = 3.14
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="m.area(1)",
+    ),
+    Case(
+        id="module_level_use_after_del",
+        source=dedent("""\
+            x = 1
+            del x
+            y = x
+        """),
+        expected=(("IG101", 3, "x"),),
+        runtime="NameError",
+    ),
+    Case(
+        id="module_level_maybe_bound_not_reported",
+        source=dedent("""\
+            import sys
+
+            if sys.version_info >= (3, 0):
+                MODE = "py3"
+            print(MODE)
+        """),
+        expected=(),
+        runtime="ok",
+    ),
+    Case(
+        id="module_level_except_as_name_deleted_after_handler",
+        source=dedent("""\
+            try:
+                import json
+            except ImportError as exc:
+                json = None
+            print(exc)
+        """),
+        expected=(("IG101", 5, "exc"),),
+        runtime="NameError",
+    ),
+    Case(
+        id="generator_first_iterable_evaluated_eagerly",
+        source=dedent("""\
+            gen = (x for x in source)
+            source = [1]
+        """),
+        expected=(("IG101", 1, "source"),),
+        runtime="NameError",
+    ),
+    # ------------------------------------------------------------------ def-time evaluation
+    Case(
+        id="decorator_defined_later",
+        source=dedent("""\
+            @register
+            def handler():
+                pass
+
+            def register(func):
+                return func
+        """),
+        expected=(("IG101", 1, "register"),),
+        runtime="NameError",
+    ),
+    Case(
+        id="default_value_defined_later",
+        source=dedent("""\
+            def connect(timeout=DEFAULT_TIMEOUT):
+                return timeout
+
+            DEFAULT_TIMEOUT = 5
+        """),
+        expected=(("IG101", 1, "DEFAULT_TIMEOUT"),),
+        runtime="NameError",
+    ),
+    Case(
+        id="lambda_default_defined_later",
+        source=dedent("""\
+            make = lambda n=size: n * 2
+            size = 3
+        """),
+        expected=(("IG101", 1, "size"),),
+        runtime="NameError",
+    ),
+    Case(
+        id="lambda_body_sees_later_global_ok",
+        source=dedent("""\
+            make = lambda n: n * size
+            size = 3
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="m.make(2)",
+    ),
+    Case(
+        id="future_annotations_class_defined_later_ok",
+        source=dedent("""\
+            from __future__ import annotations
+
+            def make() -> Widget:
+                return Widget()
+
+            class Widget:
+                def clone(self) -> Widget:
+                    return Widget()
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="m.make().clone()",
+    ),
+    Case(
+        id="future_annotations_name_bound_nowhere_runtime_ok_deferred",
+        source=dedent("""\
+            from __future__ import annotations
+
+            def load(path: Pathh) -> str:
+                return str(path)
+        """),
+        expected=(("IG101", 3, "Pathh"),),
+        runtime="ok",
+        trigger="m.load('x')",
+    ),
+    Case(
+        id="string_annotation_name_bound_nowhere_runtime_ok_never_evaluated",
+        source=dedent("""\
+            def load(path: "Pathh") -> str:
+                return str(path)
+        """),
+        expected=(("IG101", 1, "Pathh"),),
+        runtime="ok",
+        trigger="m.load('x')",
+    ),
+    Case(
+        id="method_annotation_names_own_class_while_class_body_runs",
+        source=dedent("""\
+            class Node:
+                def clone(self) -> Node:
+                    return Node()
+        """),
+        expected=(("IG101", 2, "Node"),),
+        runtime="NameError",
+    ),
+    Case(
+        id="local_decorator_defined_later_in_function",
+        source=dedent("""\
+            def build():
+                @wrap
+                def inner():
+                    return 1
+
+                def wrap(f):
+                    return f
+                return inner
+        """),
+        expected=(("IG102", 2, "wrap"),),
+        runtime="UnboundLocalError",
+        trigger="m.build()",
+    ),
+    Case(
+        id="nested_body_uses_later_local_ok",
+        source=dedent("""\
+            def outer():
+                def inner():
+                    return later + 1
+                later = 1
+                return inner()
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="m.outer()",
+    ),
+    # ------------------------------------------------------------------ TYPE_CHECKING
+    Case(
+        id="type_checking_import_used_at_runtime",
+        source=dedent("""\
+            from typing import TYPE_CHECKING
+
+            if TYPE_CHECKING:
+                from decimal import Decimal
+
+            def parse(text):
+                return Decimal(text)
+        """),
+        expected=(("IG101", 7, "Decimal"),),
+        runtime="NameError",
+        trigger="m.parse('1')",
+    ),
+    Case(
+        id="type_checking_import_in_evaluated_annotation",
+        source=dedent("""\
+            from typing import TYPE_CHECKING
+
+            if TYPE_CHECKING:
+                from decimal import Decimal
+
+            def parse(text: str) -> Decimal:
+                return text
+        """),
+        expected=(("IG101", 6, "Decimal"),),
+        runtime="NameError",
+    ),
+    Case(
+        id="type_checking_import_in_deferred_annotations_ok",
+        source=dedent("""\
+            from __future__ import annotations
+
+            from typing import TYPE_CHECKING
+
+            if TYPE_CHECKING:
+                from decimal import Decimal
+
+            def parse(text: str) -> Decimal:
+                return text
+
+            def total(values: "list[Decimal]") -> "Decimal":
+                return sum(values)
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="m.parse('1'); m.total([1])",
+    ),
+    # ------------------------------------------------------------------ unbound locals (IG102)
+    Case(
+        id="augmented_assignment_on_global_without_global",
+        source=dedent("""\
+            counter = 0
+
+            def bump():
+                counter += 1
+                return counter
+        """),
+        expected=(("IG102", 4, "counter"),),
+        runtime="UnboundLocalError",
+        trigger="m.bump()",
+    ),
+    Case(
+        id="global_statement_ok",
+        source=dedent("""\
+            counter = 0
+
+            def bump():
+                global counter
+                counter += 1
+                return counter
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="m.bump(); m.bump()",
+    ),
+    Case(
+        id="global_bound_only_by_other_function_global_statement_ok",
+        source=dedent("""\
+            def setup():
+                global registry
+                registry = {}
+
+            def lookup(key):
+                return registry.get(key)
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="m.setup(); m.lookup('a')",
+    ),
+    Case(
+        id="global_declared_but_bound_nowhere",
+        source=dedent("""\
+            def get():
+                global state
+                return state
+        """),
+        expected=(("IG101", 3, "state"),),
+        runtime="NameError",
+        trigger="m.get()",
+    ),
+    Case(
+        id="nonlocal_ok",
+        source=dedent("""\
+            def counter():
+                count = 0
+
+                def bump():
+                    nonlocal count
+                    count += 1
+                    return count
+                return bump
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="b = m.counter(); b(); b()",
+    ),
+    Case(
+        id="global_read_before_local_assignment",
+        source=dedent("""\
+            limit = 10
+
+            def check(n):
+                if n > limit:
+                    return False
+                limit = n
+                return True
+        """),
+        expected=(("IG102", 4, "limit"),),
+        runtime="UnboundLocalError",
+        trigger="m.check(1)",
+    ),
+    Case(
+        id="annotation_without_value_makes_name_local",
+        source=dedent("""\
+            total = 0
+
+            def report():
+                total: int
+                return total
+        """),
+        expected=(("IG102", 5, "total"),),
+        runtime="UnboundLocalError",
+        trigger="m.report()",
+    ),
+    Case(
+        id="walrus_in_comprehension_binds_enclosing_function_used_before",
+        source=dedent("""\
+            def first_big(values):
+                before = found
+                hits = [v for v in values if (found := v) > 10]
+                return before, hits
+        """),
+        expected=(("IG102", 2, "found"),),
+        runtime="UnboundLocalError",
+        trigger="m.first_big([1])",
+    ),
+    Case(
+        id="walrus_in_comprehension_visible_to_sibling_closure_ok",
+        source=dedent("""\
+            def scan(values):
+                def show():
+                    return y
+                hits = [y for v in values if (y := v) > 1]
+                return hits, show
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="m.scan([5])[1]()",
+    ),
+    Case(
+        id="walrus_in_if_condition_always_bound_ok",
+        source=dedent("""\
+            import re
+
+            def match_id(text):
+                if (found := re.match(r"\\d+", text)) is not None:
+                    return found.group()
+                return found
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="m.match_id('12'); m.match_id('x')",
+    ),
+    Case(
+        id="module_level_walrus_in_comprehension_binds_global_ok",
+        source=dedent("""\
+            data = [1, 2, 3]
+            if any((big := n) > 2 for n in data):
+                print(big)
+        """),
+        expected=(),
+        runtime="ok",
+    ),
+    Case(
+        id="comprehension_variable_does_not_leak_in_function",
+        source=dedent("""\
+            def squares(n):
+                values = [i * i for i in range(n)]
+                return values, i
+        """),
+        expected=(("IG101", 3, "i"),),
+        runtime="NameError",
+        trigger="m.squares(3)",
+    ),
+    # ------------------------------------------------------------------ possibly unbound (IG103)
+    Case(
+        id="if_without_else",
+        source=dedent("""\
+            def label(flag):
+                if flag:
+                    text = "yes"
+                return text
+        """),
+        expected=(("IG103", 4, "text"),),
+        runtime="UnboundLocalError",
+        trigger="m.label(False)",
+    ),
+    Case(
+        id="if_elif_else_all_bind_ok",
+        source=dedent("""\
+            def grade(n):
+                if n > 90:
+                    g = "A"
+                elif n > 80:
+                    g = "B"
+                else:
+                    g = "C"
+                return g
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="m.grade(10); m.grade(85); m.grade(95)",
+    ),
+    Case(
+        id="code_after_return_is_unreachable_ok",
+        source=dedent("""\
+            def compute(flag):
+                if flag:
+                    result = 1
+                    return result
+                else:
+                    return 0
+                return result
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="m.compute(True); m.compute(False)",
+    ),
+    Case(
+        id="for_target_after_loop_that_may_not_run",
+        source=dedent("""\
+            def last(items):
+                for item in items:
+                    pass
+                return item
+        """),
+        expected=(("IG103", 4, "item"),),
+        runtime="UnboundLocalError",
+        trigger="m.last([])",
+    ),
+    Case(
+        id="while_body_may_not_run",
+        source=dedent("""\
+            def drain(queue):
+                while queue:
+                    last = queue.pop()
+                return last
+        """),
+        expected=(("IG103", 4, "last"),),
+        runtime="UnboundLocalError",
+        trigger="m.drain([])",
+    ),
+    Case(
+        id="while_true_with_break_ok",
+        source=dedent("""\
+            def read_until(lines):
+                it = iter(lines)
+                while True:
+                    line = next(it)
+                    if line == "end":
+                        break
+                return line
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="m.read_until(['a', 'end'])",
+    ),
+    Case(
+        id="for_else_every_exit_binds_ok",
+        source=dedent("""\
+            def find(items, target):
+                for item in items:
+                    if item == target:
+                        found = item
+                        break
+                else:
+                    found = None
+                return found
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="m.find([], 1); m.find([1], 1)",
+    ),
+    Case(
+        id="for_else_returns_so_only_break_reaches_ok",
+        source=dedent("""\
+            def find(items, target):
+                for item in items:
+                    if item == target:
+                        break
+                else:
+                    return None
+                return item
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="m.find([], 1); m.find([1], 1)",
+    ),
+    Case(
+        id="del_on_one_path",
+        source=dedent("""\
+            def clean(cache, reset):
+                entry = cache.get("k")
+                if reset:
+                    del entry
+                return entry
+        """),
+        expected=(("IG103", 5, "entry"),),
+        runtime="UnboundLocalError",
+        trigger="m.clean({}, True)",
+    ),
+    Case(
+        id="star_unpacking_targets_ok",
+        source=dedent("""\
+            def split(items):
+                head, *tail = items
+                (a, b), *_ = [(1, 2)]
+                [first, *middle, end] = items
+                return head, tail, a, b, first, middle, end
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="m.split([1, 2, 3])",
+    ),
+    Case(
+        id="with_as_targets_ok",
+        source=dedent("""\
+            import contextlib
+
+            def run():
+                with contextlib.nullcontext(5) as value, open(__file__) as fh:
+                    text = fh.read()
+                return value, text
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="m.run()",
+    ),
+    # ------------------------------------------------------------------ try / except / finally
+    Case(
+        id="try_body_binding_handler_passes",
+        source=dedent("""\
+            def load(text):
+                try:
+                    data = int(text)
+                except ValueError:
+                    pass
+                return data
+        """),
+        expected=(("IG103", 6, "data"),),
+        runtime="UnboundLocalError",
+        trigger="m.load('x')",
+    ),
+    Case(
+        id="try_handler_returns_so_body_names_bound_ok",
+        source=dedent("""\
+            def load(text):
+                try:
+                    value = int(text)
+                except ValueError:
+                    return None
+                return value
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="m.load('x'); m.load('1')",
+    ),
+    Case(
+        id="try_except_else_finally_all_bind_ok",
+        source=dedent("""\
+            def load(text):
+                try:
+                    number = int(text)
+                except ValueError:
+                    number = 0
+                else:
+                    number += 1
+                finally:
+                    done = True
+                return number, done
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="m.load('x'); m.load('1')",
+    ),
+    Case(
+        id="finally_uses_name_bound_in_try_body",
+        source=dedent("""\
+            def fetch(opener):
+                try:
+                    conn = opener()
+                    return conn.read()
+                finally:
+                    conn.close()
+        """),
+        expected=(("IG103", 6, "conn"),),
+        runtime="UnboundLocalError",
+        trigger="m.fetch(lambda: int('x'))",
+    ),
+    Case(
+        id="except_as_name_deleted_after_handler",
+        source=dedent("""\
+            def parse(text):
+                error = None
+                try:
+                    value = int(text)
+                except ValueError as error:
+                    value = None
+                return value, error
+        """),
+        expected=(("IG103", 7, "error"),),
+        runtime="UnboundLocalError",
+        trigger="m.parse('x')",
+    ),
+    Case(
+        id="module_level_nameerror_guard_ok",
+        source=dedent("""\
+            try:
+                unicode
+            except NameError:
+                unicode = str
+        """),
+        expected=(),
+        runtime="ok",
+    ),
+    Case(
+        id="function_nameerror_guard_in_tuple_ok",
+        source=dedent("""\
+            def text_type():
+                try:
+                    return basestring
+                except (AttributeError, NameError):
+                    return str
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="m.text_type()",
+    ),
+    # ------------------------------------------------------------------ class scope
+    Case(
+        id="method_cannot_see_class_attribute",
+        source=dedent("""\
+            class Config:
+                default = 3
+
+                def get(self):
+                    return default
+        """),
+        expected=(("IG101", 5, "default"),),
+        runtime="NameError",
+        trigger="m.Config().get()",
+    ),
+    Case(
+        id="class_body_comprehension_element_cannot_see_class_name",
+        source=dedent("""\
+            class Grid:
+                size = 3
+                cells = [
+                    size * i
+                    for i in range(size)
+                ]
+        """),
+        expected=(("IG101", 4, "size"),),
+        runtime="NameError",
+    ),
+    Case(
+        id="class_body_comprehension_first_iterable_sees_class_name_ok",
+        source=dedent("""\
+            class Grid:
+                size = 3
+                rows = [r for r in range(size)]
+        """),
+        expected=(),
+        runtime="ok",
+    ),
+    Case(
+        id="class_body_names_in_order_and_method_defaults_ok",
+        source=dedent("""\
+            class Client:
+                TIMEOUT = 5
+                DEFAULT = TIMEOUT
+                ALL = (TIMEOUT, DEFAULT)
+
+                def get(self, timeout=TIMEOUT):
+                    return timeout
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="m.Client().get()",
+    ),
+    Case(
+        id="property_setter_decorator_uses_class_body_name_ok",
+        source=dedent("""\
+            class Temp:
+                @property
+                def value(self):
+                    return self._v
+
+                @value.setter
+                def value(self, v):
+                    self._v = v
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="t = m.Temp(); t.value = 3; t.value",
+    ),
+    Case(
+        id="class_body_use_before_class_binds_it",
+        source=dedent("""\
+            class Settings:
+                debug = verbose
+                verbose = False
+        """),
+        expected=(("IG101", 2, "verbose"),),
+        runtime="NameError",
+    ),
+    Case(
+        id="class_body_falls_back_to_global_before_class_binds_it_ok",
+        source=dedent("""\
+            verbose = True
+
+            class Settings:
+                debug = verbose
+                verbose = False
+        """),
+        expected=(),
+        runtime="ok",
+    ),
+    Case(
+        id="method_sees_enclosing_function_local_ok",
+        source=dedent("""\
+            def factory(n):
+                class Local:
+                    def get(self):
+                        return n
+                return Local
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="m.factory(2)().get()",
+    ),
+    Case(
+        id="dunder_class_in_method_and_module_qualname_in_class_body_ok",
+        source=dedent("""\
+            class Record:
+                origin = __module__
+                path = __qualname__
+
+                def name(self):
+                    return __class__.__name__
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="m.Record().name()",
+    ),
+    Case(
+        id="dunder_class_in_plain_function",
+        source=dedent("""\
+            def who():
+                return __class__
+        """),
+        expected=(("IG101", 2, "__class__"),),
+        runtime="NameError",
+        trigger="m.who()",
+    ),
+    # ------------------------------------------------------------------ async
+    Case(
+        id="async_with_and_async_for_targets_ok",
+        source=dedent("""\
+            import contextlib
+
+            @contextlib.asynccontextmanager
+            async def session():
+                yield "s"
+
+            async def chunks():
+                yield "x"
+
+            async def main():
+                async with session() as s:
+                    result = s
+                async for chunk in chunks():
+                    result += chunk
+                return result
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="import asyncio; asyncio.run(m.main())",
+    ),
+    # ------------------------------------------------------------------ match (3.10)
+    Case(
+        id="match_sequence_capture_possibly_unbound",
+        source=dedent("""\
+            def head(value):
+                match value:
+                    case [first, *rest]:
+                        pass
+                    case _:
+                        pass
+                return first
+        """),
+        expected=(("IG103", 7, "first"),),
+        runtime="UnboundLocalError",
+        trigger="m.head(5)",
+        min_version=(3, 10),
+    ),
+    Case(
+        id="match_mapping_captures_possibly_unbound_no_irrefutable_case",
+        source=dedent("""\
+            def split(config):
+                match config:
+                    case {"name": name, **extra}:
+                        pass
+                return name, extra
+        """),
+        expected=(("IG103", 5, "name"), ("IG103", 5, "extra")),
+        runtime="UnboundLocalError",
+        trigger="m.split({})",
+        min_version=(3, 10),
+    ),
+    Case(
+        id="match_guard_failure_falls_through",
+        source=dedent("""\
+            def size(obj):
+                match obj:
+                    case {"w": w, "h": h} if w > 0:
+                        area = w * h
+                    case [w, h]:
+                        area = w * h
+                return area
+        """),
+        expected=(("IG103", 7, "area"),),
+        runtime="UnboundLocalError",
+        trigger="m.size({'w': 0, 'h': 1})",
+        min_version=(3, 10),
+    ),
+    Case(
+        id="match_or_pattern_mapping_and_wildcard_ok",
+        source=dedent("""\
+            def describe(point):
+                match point:
+                    case (0, y) | (y, 0):
+                        label = y
+                    case {"x": x, **rest}:
+                        label = (x, rest)
+                    case _:
+                        label = None
+                return label
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="m.describe((0, 2)); m.describe((3, 0)); m.describe({'x': 1}); m.describe(7)",
+        min_version=(3, 10),
+    ),
+    Case(
+        id="match_class_pattern_with_as_other_case_returns_ok",
+        source=dedent("""\
+            class P:
+                __match_args__ = ("x",)
+
+                def __init__(self, x):
+                    self.x = x
+
+            def unwrap(obj):
+                match obj:
+                    case P(x=a) as whole:
+                        pass
+                    case _:
+                        return None
+                return a, whole
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="m.unwrap(m.P(1)); m.unwrap(2)",
+        min_version=(3, 10),
+    ),
+    # ------------------------------------------------------------------ except* (3.11)
+    Case(
+        id="except_star_try_body_binding_possibly_unbound",
+        source=dedent("""\
+            def run(job):
+                try:
+                    result = job()
+                except* ValueError:
+                    pass
+                return result
+        """),
+        expected=(("IG103", 6, "result"),),
+        runtime="UnboundLocalError",
+        trigger="m.run(lambda: int('x'))",
+        min_version=(3, 11),
+    ),
+    # ------------------------------------------------------------------ PEP 695 (3.12)
+    Case(
+        id="pep695_generic_function_class_and_lazy_alias_ok",
+        source=dedent("""\
+            def first[T](items: list[T]) -> T:
+                return items[0]
+
+            class Box[T]:
+                def __init__(self, item: T) -> None:
+                    self.item = item
+
+            type Pair = tuple[Node, Node]
+
+            class Node:
+                pass
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="m.first([1]); m.Box(1).item; m.Pair.__value__",
+        min_version=(3, 12),
+    ),
+    Case(
+        id="pep695_type_alias_value_undefined_fails_when_evaluated",
+        source=dedent("""\
+            type Alias = list[Missing]
+        """),
+        expected=(("IG101", 1, "Missing"),),
+        runtime="NameError",
+        trigger="m.Alias.__value__",
+        min_version=(3, 12),
+    ),
+    Case(
+        id="pep695_type_param_not_visible_outside_function",
+        source=dedent("""\
+            def ident[T](x: T) -> T:
+                return x
+
+            y: T = 1
+        """),
+        expected=(("IG101", 4, "T"),),
+        runtime="NameError",
+        min_version=(3, 12),
+    ),
+]
