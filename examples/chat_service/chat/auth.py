@@ -26,6 +26,8 @@ def _sign(body):
 
 def issue_token(user_id, scopes=()):
     """Return a signed token for ``user_id`` that expires after ``settings.session_ttl``."""
+    import time
+
     now = time.time()
     claims = {"sub": user_id, "iat": now, "exp": now + settings.session_ttl, "scopes": list(scopes)}
     body = base64.urlsafe_b64encode(json.dumps(claims, sort_keys=True).encode()).decode()

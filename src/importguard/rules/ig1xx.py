@@ -138,7 +138,7 @@ def related(source: SourceFile, issue: NameIssue) -> list:
     if issue.binding_line is None:
         return []
     scope = f" inside {scope_phrase(issue.elsewhere)}" if issue.elsewhere else ""
-    return [Related(source.display, issue.binding_line, f"{issue.binding or 'binding'} of `{issue.name}`{scope}")]
+    return [Related(source.display, issue.binding_line, f"{issue.binding or 'a binding'} binds `{issue.name}` here{scope}")]
 
 
 def check_unbound_local(project: Project) -> Iterator[Finding]:
