@@ -81,7 +81,7 @@ class Use:
 class Scope:
     __slots__ = (
         "kind", "name", "where", "parent", "flow", "bindings", "typing", "declared", "globals",
-        "nonlocals", "pending", "cleared", "last", "reported", "tries",
+        "nonlocals", "pending", "cleared", "last", "reported", "regions",
     )
 
     def __init__(self, kind: str, name: str, where: str, parent: Optional["Scope"]) -> None:
@@ -99,7 +99,7 @@ class Scope:
         self.cleared: Dict[str, Binding] = {}  # name -> where `del`/`except … as` cleared it
         self.last: Dict[str, Binding] = {}  # name -> latest binding seen in flow order
         self.reported: Set[str] = set()  # names already given an IG102/IG103 here
-        self.tries: List[Tuple[Set[str], Set[str]]] = []  # names bound/cleared in open `try` bodies
+        self.regions: List[Tuple[Set[str], Set[str]]] = []  # names bound/cleared in open try/loop bodies
 
     def is_local(self, name: str) -> bool:
         return (name in self.bindings or name in self.declared) and name not in self.globals and name not in self.nonlocals
@@ -210,8 +210,8 @@ class BindingTracker:
         scope.bindings.setdefault(name, []).append(binding)
         if scope is not self.module and name not in self.elsewhere:
             self.elsewhere[name] = (scope.where or f"class `{scope.name}`", binding)
-        if scope.tries:
-            scope.tries[-1][0].add(name)
+        if scope.regions:
+            scope.regions[-1][0].add(name)
         if scope.flow is not None:
             scope.flow[name] = BOUND
             scope.last[name] = binding
@@ -222,8 +222,8 @@ class BindingTracker:
         if name in scope.globals or name in scope.nonlocals:
             return
         scope.bindings.setdefault(name, [])
-        if scope.tries:
-            scope.tries[-1][1].add(name)
+        if scope.regions:
+            scope.regions[-1][1].add(name)
         if scope.flow is not None:
             scope.flow[name] = CLEARED
             scope.cleared[name] = (line, how)
@@ -262,15 +262,20 @@ class BindingTracker:
                     assert parent is not None
             scope = parent
 
-    def start_try(self) -> None:
-        self.scope.tries.append((set(), set()))
+    def start_region(self) -> None:
+        """Start recording the names a `try` or loop body binds or clears."""
+        self.scope.regions.append((set(), set()))
 
-    def end_try(self, before: Flow, body_end: Flow) -> Flow:
-        """The state where an exception raised anywhere in the `try` body lands in a handler."""
-        bound, cleared = self.scope.tries.pop()
-        if self.scope.tries:
-            self.scope.tries[-1][0].update(bound)
-            self.scope.tries[-1][1].update(cleared)
+    def end_region(self) -> Tuple[Set[str], Set[str]]:
+        regions = self.scope.regions
+        bound, cleared = regions.pop()
+        if regions:
+            regions[-1][0].update(bound)
+            regions[-1][1].update(cleared)
+        return bound, cleared
+
+    def failure_state(self, before: Flow, bound: Set[str], cleared: Set[str]) -> Flow:
+        """The state where an exception raised anywhere in a `try` body lands in a handler."""
         if before is None:
             return None
         start = dict(before)
@@ -278,17 +283,14 @@ class BindingTracker:
             start[name] = BOUND if before.get(name) == BOUND and name not in cleared else MAYBE
         return start
 
-    def revisit_loop(self, start: int, body_end: Flow) -> None:
-        """Uses in a loop body may run again after a later binding in the body: only maybe unbound."""
-        if body_end is None:
-            return
+    def forget_loop_carried(self, start: int, bound: Set[str]) -> None:
+        """A use in a loop body of a name the body binds further down reads the value of an
+        earlier iteration (`if first: ... else: use(previous)`): the state it relies on is
+        carried by the program's own flags, so it is not reported."""
         pending = self.scope.pending
-        for index in range(start, len(pending)):
-            use = pending[index]
-            if use.kind != "free" and use.state != MAYBE and body_end.get(use.name) == BOUND:
-                use.state = MAYBE
-        if self.scope is self.module:
-            self.module.pending[start:] = [u for u in pending[start:] if u.state != MAYBE]
+        pending[start:] = [
+            use for use in pending[start:] if use.kind == "free" or use.name not in bound
+        ]
 
     # -- the end of the module -----------------------------------------------------------------
 
@@ -302,7 +304,7 @@ class BindingTracker:
                     self._issue(use, "IG101", "cleared", module.cleared[name])
                     continue
                 first = module.first(name)
-                if first is not None and name not in self.global_writes:
+                if first is not None and name not in self.global_writes and name not in BUILTINS and name not in MODULE_DUNDERS:
                     self._issue(use, "IG101", "before-binding", first)
                     continue
             if name in module.bindings or name in BUILTINS or name in MODULE_DUNDERS:

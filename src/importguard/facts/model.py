@@ -124,6 +124,7 @@ class FileFacts:
     names: List[NameIssue] = field(default_factory=list)
     module_names: List[str] = field(default_factory=list)  # bound at module level (run time)
     exports: Optional[List[str]] = None  # a literal `__all__`, None when absent or computed
+    exports_computed: bool = False  # `__all__` is built by code importguard cannot follow
     unbound_exports: List[Export] = field(default_factory=list)
     dynamic_globals: Optional[int] = None  # line of a `globals()`/`vars()` write or module `exec`
 
@@ -148,6 +149,7 @@ class FileFacts:
             names=[NameIssue(**n) for n in data["names"]],
             module_names=data["module_names"],
             exports=data["exports"],
+            exports_computed=data["exports_computed"],
             unbound_exports=[Export(**e) for e in data["unbound_exports"]],
             dynamic_globals=data["dynamic_globals"],
         )

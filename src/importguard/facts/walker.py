@@ -10,6 +10,7 @@ nodes that need them (see `positions`).
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, replace
 from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Tuple, Type
 
@@ -70,7 +71,13 @@ def child_fields(cls: type) -> Tuple[str, ...]:
             and ("libcst._nodes" in str(spec.type) or "ForwardRef(" in str(spec.type))
         )
         _CHILD_FIELDS[cls] = names
+        _STACK_FIELDS[cls] = names[::-1]
     return names
+
+
+# The same fields, last first: pushed on a stack, they pop in source (evaluation) order, which
+# matters when a walrus binds a name that the rest of the expression uses.
+_STACK_FIELDS: Dict[type, Tuple[str, ...]] = {}
 
 
 _FIELDS_EXCEPT: Dict[Tuple[type, Tuple[str, ...]], Tuple[str, ...]] = {}
@@ -117,6 +124,11 @@ def caught_names(handler_type: Optional[cst.BaseExpression]) -> List[str]:
         else [handler_type]
     )
     return [dotted_name(e) or "?" for e in elements]
+
+
+def identifier(name: str) -> str:
+    """Python compares identifiers after NFKC normalisation: `ｗｉｄｔｈ` is `width`."""
+    return name if name.isascii() else unicodedata.normalize("NFKC", name)
 
 
 def last_part(name: str) -> str:
@@ -227,6 +239,7 @@ class FactWalker:
         self._placements.append((node, fact))
 
     def finish_exports(self) -> None:
+        self.facts.exports_computed = self.exports_computed
         if self.exports is None or self.exports_computed:
             return
         module = self.names.module
@@ -243,10 +256,10 @@ class FactWalker:
         if self.context.catches_name_error:
             return
         runtime = not (self.deferred or self.context.type_checking)
-        self.names.use(node.value, self.anchor, self.position_node or node, self.line, runtime)
+        self.names.use(identifier(node.value), self.anchor, self.position_node or node, self.line, runtime)
 
     def bind(self, name: str, how: str) -> None:
-        self.names.bind(name, how, self.line, typing_only=self.context.type_checking)
+        self.names.bind(identifier(name), how, self.line, typing_only=self.context.type_checking)
 
     def scan_store(self, node: cst.CSTNode, how: str) -> int:
         """A target being assigned: names are bound, attribute and subscript parts are loads."""
@@ -412,7 +425,7 @@ class FactWalker:
         """
         newlines = 0
         stack: List[cst.CSTNode] = [root]
-        fields_of = _CHILD_FIELDS
+        fields_of = _STACK_FIELDS
         special = _SPECIAL_EXPRESSIONS
         while stack:
             node = stack.pop()
@@ -438,11 +451,15 @@ class FactWalker:
             elif cls is cst.Subscript and self.annotating:
                 newlines += self.scan_subscript_annotation(node)  # type: ignore[arg-type]
                 continue
-            for name in fields_of.get(cls) or child_fields(cls):
+            fields = fields_of.get(cls)
+            if fields is None:
+                child_fields(cls)
+                fields = fields_of[cls]
+            for name in fields:
                 value = getattr(node, name)
                 value_cls = value.__class__
                 if value_cls is tuple or value_cls is list:
-                    stack.extend(value)
+                    stack.extend(reversed(value))
                 elif value_cls is cst.SimpleWhitespace:
                     if "\\" in value.value:  # a backslash continuation
                         newlines += newlines_in(value.value)
@@ -753,10 +770,12 @@ class FactWalker:
             self.line += self.scan_store(node.target, "`for` loop")  # type: ignore[attr-defined]
         loop = Loop([], [])
         self.loops.append(loop)
+        self.names.start_region()
         self.in_context(lambda: self.walk_block(node.body), conditional=True)  # type: ignore[attr-defined]
+        bound, _ = self.names.end_region()
         self.loops.pop()
         body_end = merge([self.flow, *loop.continues])
-        self.names.revisit_loop(start, body_end)
+        self.names.forget_loop_carried(start, bound)
         done = None if endless else merge([before, body_end])
         orelse = node.orelse  # type: ignore[attr-defined]
         if orelse is not None:
@@ -780,13 +799,13 @@ class FactWalker:
         guarded = any(h.type is None for h in handlers) or bool(CATCHES_IMPORT_ERROR & set(caught))
         ctx = self.context
         before = self.flow
-        self.names.start_try()
+        self.names.start_region()
         body_end = self.branch(before, lambda: self.in_context(
             lambda: self.walk_block(node.body),  # type: ignore[attr-defined]
             guarded=ctx.guarded or guarded, conditional=True,
             catches_name_error=ctx.catches_name_error or bool(NAME_ERRORS & set(caught)),
         ))
-        failed = self.names.end_try(before, body_end)
+        failed = self.names.failure_state(before, *self.names.end_region())
         ends = [self.branch(failed, lambda: self.walk_handler(handler)) for handler in handlers]
         if node.orelse is not None:  # type: ignore[attr-defined]
             body_end = self.branch(body_end, lambda: self.in_context(

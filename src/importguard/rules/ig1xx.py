@@ -40,7 +40,9 @@ def star_imports(project: Project, source: SourceFile, seen: Optional[Set[str]] 
             continue
         seen.add(target)  # type: ignore[arg-type]
         facts = provider.facts
-        if facts.exports is not None:
+        if facts.exports_computed or facts.dynamic_globals is not None:
+            found.unresolved = found.unresolved or fact.display  # its names are made at run time
+        elif facts.exports is not None:
             found.provided.update(facts.exports)
         else:
             found.provided.update(n for n in facts.module_names if not n.startswith("_"))
@@ -118,6 +120,8 @@ def check_undefined_name(project: Project) -> Iterator[Finding]:
         for issue in issues:
             if issue.name in project.builtins or (issue.name == "__path__" and is_package):
                 continue
+            if is_package and f"{source.module.name}.{issue.name}" in project.index.modules:  # type: ignore[union-attr]
+                continue  # importing a submodule binds its name in the package's namespace
             if issue.reason in EXPLAINABLE and (
                 issue.name in stars.provided or stars.unresolved or dynamic is not None
             ):
