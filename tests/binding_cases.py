@@ -1068,4 +1068,97 @@ CASES: List[Case] = [
         runtime="NameError",
         min_version=(3, 12),
     ),
+    # ------------------------------------------------- found on the standard library (fixed FPs)
+    Case(
+        id="loop_carried_state_guarded_by_a_flag_is_not_reported",
+        source=dedent("""\
+            def pairs(items):
+                out = []
+                first = True
+                for item in items:
+                    if first:
+                        first = False
+                    else:
+                        out.append((previous, item))
+                    previous = item
+                return out
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="assert m.pairs([1, 2, 3]) == [(1, 2), (2, 3)]",
+    ),
+    Case(
+        id="break_in_later_iteration_sees_earlier_binding_possibly_unbound",
+        source=dedent("""\
+            def last_line(lines):
+                while True:
+                    if not lines:
+                        break
+                    last = lines.pop()
+                return last
+        """),
+        expected=(("IG103", 6, "last"),),
+        runtime="UnboundLocalError",
+        trigger="m.last_line([])",
+    ),
+    Case(
+        id="nonlocal_rebinding_in_nested_function_is_not_flow_checked",
+        source=dedent("""\
+            def outer():
+                def set_it():
+                    nonlocal value
+                    value = 1
+                set_it()
+                result = value
+                del value
+                return result
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="assert m.outer() == 1",
+    ),
+    Case(
+        id="match_capture_of_failed_guard_stays_bound_for_later_cases",
+        source=dedent("""\
+            def f(v):
+                match v:
+                    case x if x > 10:
+                        return "big"
+                    case _ if x == 0:
+                        return "zero"
+                return "other"
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="assert m.f(0) == 'zero' and m.f(11) == 'big'",
+        min_version=(3, 10),
+    ),
+    Case(
+        id="walrus_then_use_in_same_expression",
+        source=dedent("""\
+            def spread(xs):
+                return sum((d := x - 1) * d for x in xs)
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="assert m.spread([2, 3]) == 5",
+    ),
+    Case(
+        id="builtin_alias_at_module_level_before_rebinding",
+        source=dedent("""\
+            TimeoutError = TimeoutError
+            dict = dict
+        """),
+        expected=(),
+        runtime="ok",
+    ),
+    Case(
+        id="nfkc_normalised_identifier_is_the_same_name",
+        source=dedent("""\
+            width = 3
+            print(\uff57\uff49\uff44\uff54\uff48)
+        """),
+        expected=(),
+        runtime="ok",
+    ),
 ]

@@ -81,7 +81,7 @@ class Use:
 class Scope:
     __slots__ = (
         "kind", "name", "where", "parent", "flow", "bindings", "typing", "declared", "globals",
-        "nonlocals", "pending", "cleared", "last", "reported", "regions",
+        "nonlocals", "pending", "cleared", "last", "reported", "regions", "cells",
     )
 
     def __init__(self, kind: str, name: str, where: str, parent: Optional["Scope"]) -> None:
@@ -100,6 +100,7 @@ class Scope:
         self.last: Dict[str, Binding] = {}  # name -> latest binding seen in flow order
         self.reported: Set[str] = set()  # names already given an IG102/IG103 here
         self.regions: List[Tuple[Set[str], Set[str]]] = []  # names bound/cleared in open try/loop bodies
+        self.cells: Set[str] = set()  # locals that nested functions rebind with `nonlocal`
 
     def is_local(self, name: str) -> bool:
         return (name in self.bindings or name in self.declared) and name not in self.globals and name not in self.nonlocals
@@ -168,7 +169,7 @@ class BindingTracker:
 
     def _local_issue(self, scope: Scope, use: Use) -> None:
         name = use.name
-        if name in scope.reported:
+        if name in scope.reported or name in scope.cells:
             return  # one finding per name and function: the first use
         scope.reported.add(name)
         if use.state == CLEARED and name in scope.cleared:
@@ -198,6 +199,7 @@ class BindingTracker:
     def bind(self, name: str, how: str, line: int, typing_only: bool = False, scope: Optional[Scope] = None) -> None:
         scope = scope or self.scope
         if name in scope.nonlocals:
+            self._rebind_cell(scope, name)
             return
         if name in scope.globals and scope is not self.module:
             self.global_writes.add(name)
@@ -215,6 +217,16 @@ class BindingTracker:
         if scope.flow is not None:
             scope.flow[name] = BOUND
             scope.last[name] = binding
+
+    @staticmethod
+    def _rebind_cell(scope: Scope, name: str) -> None:
+        """A nested function's `nonlocal` binding can run at any call: the owner's flow cannot
+        say when, so the owner's uses of that name are not flow-checked."""
+        owner = scope.parent
+        while owner is not None and (owner.kind == "class" or (owner.kind != "module" and name in owner.nonlocals)):
+            owner = owner.parent
+        if owner is not None:
+            owner.cells.add(name)
 
     def clear(self, name: str, how: str, line: int) -> None:
         """`del name`, or the end of an `except … as name` handler."""
@@ -282,6 +294,17 @@ class BindingTracker:
         for name in bound | cleared:
             start[name] = BOUND if before.get(name) == BOUND and name not in cleared else MAYBE
         return start
+
+    @staticmethod
+    def carried_into(exit_flow: Flow, bound: Set[str], body_end: Flow) -> Flow:
+        """A `break` in a later iteration also sees what earlier iterations bound."""
+        if exit_flow is None or body_end is None:
+            return exit_flow
+        carried = dict(exit_flow)
+        for name in bound:
+            if carried.get(name) is None and body_end.get(name) in (BOUND, MAYBE):
+                carried[name] = MAYBE
+        return carried
 
     def forget_loop_carried(self, start: int, bound: Set[str]) -> None:
         """A use in a loop body of a name the body binds further down reads the value of an

@@ -780,7 +780,7 @@ class FactWalker:
         orelse = node.orelse  # type: ignore[attr-defined]
         if orelse is not None:
             done = self.branch(done, lambda: self.in_context(lambda: self.walk_else(orelse), conditional=True))
-        self.flow = merge([done, *loop.breaks])
+        self.flow = merge([done, *(self.names.carried_into(b, bound, body_end) for b in loop.breaks)])
 
     def walk_with(self, node: cst.With) -> None:
         self.enter_clause(node)
@@ -915,21 +915,22 @@ class FactWalker:
         self.header(node)
         saved = self.indent
         self.indent = saved + (node.indent if node.indent is not None else self.module.default_indent,)
-        before = self.flow
+        carried = self.flow  # captures of a case whose guard fails stay bound for the next cases
         ends: List[Flow] = []
         exhaustive = False
         for case in node.cases:
-            ends.append(self.branch(before, lambda: self.walk_case(case)))
-            exhaustive = exhaustive or (case.guard is None and is_irrefutable(case.pattern))
+            self.flow = dict(carried) if carried is not None else None
+            self.enter_clause(case)
+            self.line += self.scan_pattern(case.pattern)
+            irrefutable = is_irrefutable(case.pattern)
+            carried = merge([self.flow]) if irrefutable else merge([carried, self.flow])  # copies
+            self.header(case, ("pattern",))
+            self.in_context(lambda: self.walk_block(case.body), conditional=True)
+            ends.append(self.flow)
+            exhaustive = exhaustive or (case.guard is None and irrefutable)
         self.indent = saved
         self.line += self.count(node.footer)
-        self.flow = merge(ends if exhaustive else [*ends, before])
-
-    def walk_case(self, case: cst.MatchCase) -> None:
-        self.enter_clause(case)
-        self.line += self.scan_pattern(case.pattern)
-        self.header(case, ("pattern",))
-        self.in_context(lambda: self.walk_block(case.body), conditional=True)
+        self.flow = merge(ends if exhaustive else [*ends, carried])
 
     def scan_pattern(self, node: cst.CSTNode) -> int:
         """Capture names are bound; value patterns and class names are loads."""
