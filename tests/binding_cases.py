@@ -1161,4 +1161,58 @@ CASES: List[Case] = [
         expected=(),
         runtime="ok",
     ),
+    Case(
+        id="nested_function_called_before_the_name_it_reads_is_bound",
+        source=dedent("""\
+            def main():
+                def helper():
+                    return config["debug"]
+                helper()
+                config = {"debug": True}
+                return config
+        """),
+        expected=(("IG102", 3, "config"),),
+        runtime="NameError",
+        trigger="m.main()",
+    ),
+    Case(
+        id="nested_function_called_after_del_of_the_name_it_reads",
+        source=dedent("""\
+            def main():
+                def inner():
+                    return y
+                y = 1
+                del y
+                return inner()
+        """),
+        expected=(("IG103", 3, "y"),),
+        runtime="NameError",
+        trigger="m.main()",
+    ),
+    Case(
+        id="module_function_called_at_import_before_global_is_bound",
+        source=dedent("""\
+            def banner():
+                return NAME.upper()
+
+            print(banner())
+            NAME = "chat"
+        """),
+        expected=(("IG101", 2, "NAME"),),
+        runtime="NameError",
+    ),
+    Case(
+        id="module_function_called_at_import_before_del_is_fine",
+        source=dedent("""\
+            _day0 = 1
+
+            def _try():
+                return _day0 + 1
+
+            VALUE = _try()
+            del _day0
+        """),
+        expected=(),
+        runtime="ok",
+    ),
 ]

@@ -63,7 +63,7 @@ def merge(flows: List[Flow]) -> Flow:
 class Use:
     """A use that cannot be settled where it occurs."""
 
-    __slots__ = ("name", "kind", "state", "anchor", "node", "where", "runtime", "line", "via_class")
+    __slots__ = ("name", "kind", "state", "anchor", "node", "where", "runtime", "line", "via_class", "call")
 
     def __init__(self, name: str, kind: str, state: Optional[int], anchor: object, node: object,
                  where: str, runtime: bool, line: int) -> None:
@@ -76,12 +76,13 @@ class Use:
         self.runtime = runtime  # False inside a deferred annotation
         self.line = line
         self.via_class: Optional[Tuple[str, int]] = None  # an enclosing class body binding the name
+        self.call: Optional[Tuple[str, int]] = None  # (function, line) of the call that runs this use
 
 
 class Scope:
     __slots__ = (
         "kind", "name", "where", "parent", "flow", "bindings", "typing", "declared", "globals",
-        "nonlocals", "pending", "cleared", "last", "reported", "regions", "cells",
+        "nonlocals", "pending", "cleared", "last", "reported", "regions", "cells", "closures",
     )
 
     def __init__(self, kind: str, name: str, where: str, parent: Optional["Scope"]) -> None:
@@ -101,6 +102,7 @@ class Scope:
         self.reported: Set[str] = set()  # names already given an IG102/IG103 here
         self.regions: List[Tuple[Set[str], Set[str]]] = []  # names bound/cleared in open try/loop bodies
         self.cells: Set[str] = set()  # locals that nested functions rebind with `nonlocal`
+        self.closures: Dict[str, List[Use]] = {}  # nested `def` name -> its uses of this scope's names
 
     def is_local(self, name: str) -> bool:
         return (name in self.bindings or name in self.declared) and name not in self.globals and name not in self.nonlocals
@@ -135,26 +137,33 @@ class BindingTracker:
         scope = self.scope
         assert scope.parent is not None
         self.scope = scope.parent
-        for use in scope.pending:
-            self._settle(scope, use, scope.parent)
+        escaped = [use for use in scope.pending if self._settle(scope, use, scope.parent)]
+        owner = scope.parent
+        if scope.kind == "function" and owner.kind in ("function", "module") and owner.flow is not None:
+            if owner.flow.get(scope.name) == BOUND:
+                owner.closures[scope.name] = [u for u in escaped if u.runtime and u.call is None]
 
-    def _settle(self, scope: Scope, use: Use, outer: Optional[Scope]) -> None:
+    def _settle(self, scope: Scope, use: Use, outer: Optional[Scope]) -> bool:
+        """Settle `use` at the end of `scope`, or pass it outwards (then return True)."""
         name = use.name
         if name in scope.globals:
             self.module.pending.append(use)
-            return
+            return True
         if use.kind == "local":
             if scope.is_local(name):
                 if use.runtime:
                     self._local_issue(scope, use)
-                return
+                return False
+            if use.call is not None:
+                return False  # the callee's own free use is settled outside
             use.kind = "free"
         elif scope.kind == "class":
             if name in scope.bindings or name in scope.typing:
-                return  # a deferred annotation in a class body is resolved in the class too
+                return False  # a deferred annotation in a class body is resolved in the class too
         elif scope.is_local(name) or (not use.runtime and name in scope.typing):
-            return
+            return False
         self._pass(use, outer)
+        return True
 
     def _pass(self, use: Use, outer: Optional[Scope]) -> None:
         """Hand an unsettled use to the enclosing scope that can see it (skipping class bodies)."""
@@ -172,6 +181,9 @@ class BindingTracker:
         if name in scope.reported or name in scope.cells:
             return  # one finding per name and function: the first use
         scope.reported.add(name)
+        if use.call is not None:
+            self._call_issue(scope, use, "IG102" if use.state is None else "IG103")
+            return
         if use.state == CLEARED and name in scope.cleared:
             line, how = scope.cleared[name]
             self._issue(use, "IG103", "cleared", (line, how))
@@ -183,6 +195,14 @@ class BindingTracker:
             self._issue(use, "IG102", "unbound-local", binding)
         else:
             self._issue(use, "IG103", "possibly-unbound", scope.last.get(name) or scope.first(name))
+
+    def _call_issue(self, scope: Scope, use: Use, code: str) -> None:
+        """A nested function is called before a name it uses is bound (or after its `del`)."""
+        callee, line = use.call  # type: ignore[misc]
+        cleared = scope.cleared.get(use.name) if use.state == CLEARED else None
+        later = [b for b in scope.bindings.get(use.name, []) if b[0] >= line] or scope.bindings.get(use.name) or [None]
+        detail = f"`del` at line {cleared[0]}" if cleared else (f"bound at line {later[0][0]}" if later[0] else None)
+        self._issue(use, code, "called-too-early", (line, callee), detail)
 
     def _issue(self, use: Use, code: str, reason: str, binding: Optional[Binding],
                elsewhere: Optional[str] = None) -> None:
@@ -206,6 +226,8 @@ class BindingTracker:
             self.module.bindings.setdefault(name, []).append((line, how))
             return
         binding = (line, how)
+        if how != "`def`":
+            scope.closures.pop(name, None)
         if typing_only:
             scope.typing.setdefault(name, binding)
             return
@@ -217,6 +239,29 @@ class BindingTracker:
         if scope.flow is not None:
             scope.flow[name] = BOUND
             scope.last[name] = binding
+
+    def bind_global(self, name: str, how: str, line: int) -> None:
+        """A binding made through `globals()[name] = ...` from any scope."""
+        if self.scope is self.module:
+            self.bind(name, how, line)
+        else:
+            self.global_writes.add(name)
+            self.module.bindings.setdefault(name, []).append((line, how))
+
+    def called(self, name: str, line: int) -> None:
+        """`name()` calls a function defined in this scope: its body runs now, so the names it
+        takes from this scope must be bound at this point of the flow."""
+        scope = self.scope
+        uses = scope.closures.get(name)
+        if not uses or scope.flow is None or scope.flow.get(name) != BOUND:
+            return
+        kind = "local" if scope.kind == "function" else "now"
+        for use in uses:
+            state = scope.flow.get(use.name)
+            if state is None or state == CLEARED:
+                copy = Use(use.name, kind, state, use.anchor, use.node, use.where, True, use.line)
+                copy.call = (name, line)
+                scope.pending.append(copy)
 
     @staticmethod
     def _rebind_cell(scope: Scope, name: str) -> None:
@@ -320,8 +365,16 @@ class BindingTracker:
     def finish(self) -> None:
         """Settle what reached the module and fill in module-level context on the issues."""
         module = self.module
+        seen: Set[int] = set()
         for use in module.pending:
             name = use.name
+            if use.call is not None:
+                if id(use.node) not in seen and name not in BUILTINS and name not in MODULE_DUNDERS and (
+                    use.state == CLEARED or (module.first(name) and name not in self.global_writes)
+                ):
+                    seen.add(id(use.node))
+                    self._call_issue(module, use, "IG101")
+                continue
             if use.kind == "now":
                 if use.state == CLEARED and name in module.cleared:
                     self._issue(use, "IG101", "cleared", module.cleared[name])

@@ -176,6 +176,15 @@ def literal_strings(node: cst.CSTNode) -> Optional[List[Tuple[str, cst.CSTNode]]
     return found
 
 
+def literal_key(node: cst.Subscript) -> Optional[str]:
+    """`"name"` in `globals()["name"]`, else None."""
+    if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+        return None
+    key = node.slice[0].slice.value
+    value = key.evaluated_value if isinstance(key, cst.SimpleString) else None
+    return value if isinstance(value, str) and value.isidentifier() else None
+
+
 def is_irrefutable(pattern: cst.MatchPattern) -> bool:
     if isinstance(pattern, cst.MatchAs):
         return pattern.pattern is None
@@ -275,7 +284,11 @@ class FactWalker:
         if cls is cst.StarredElement:
             return self.scan_store(node.value, how) + self.scan_rest(node, ("value",))  # type: ignore[attr-defined]
         if cls is cst.Subscript and self.globals_call(node.value):  # type: ignore[attr-defined]
-            self.mark_dynamic_globals()
+            key = literal_key(node)  # type: ignore[arg-type]
+            if key is None:
+                self.mark_dynamic_globals()
+            else:
+                self.names.bind_global(key, "`globals()[...]` assignment", self.line)
         return self.scan(node)
 
     def scan_delete(self, node: cst.CSTNode) -> int:
@@ -473,6 +486,8 @@ class FactWalker:
         func = call.func
         if isinstance(func, cst.Attribute) and func.attr.value in GLOBALS_WRITERS and self.globals_call(func.value):
             self.mark_dynamic_globals()
+        if isinstance(func, cst.Name):
+            self.names.called(func.value, self.line)
         callee = dotted_name(func)
         if callee == "exec" and self.context.scope == "module":
             self.mark_dynamic_globals()

@@ -70,10 +70,27 @@ def is_import(binding: Optional[str]) -> bool:
     return bool(binding) and (binding.startswith("`import ") or binding.startswith("`from "))  # type: ignore[union-attr]
 
 
+def called_too_early_text(issue: NameIssue) -> tuple:
+    """(message, hint) when a nested function runs before a name it reads is bound."""
+    name, callee, line, detail = issue.name, issue.binding, issue.binding_line, issue.elsewhere or ""
+    if detail.startswith("`del`"):
+        return (
+            f"`{name}` is deleted before `{callee}()` runs (called at line {line}) {where(issue.where)}",
+            f"{detail} removes `{name}` from the enclosing scope before the call; call `{callee}()` first or keep `{name}`",
+        )
+    return (
+        f"`{name}` is not bound yet when `{callee}()` runs (called at line {line}) {where(issue.where)}",
+        f"`{callee}()` reads `{name}` from the enclosing scope, where it is {detail or 'bound later'}; "
+        "move the call below that binding",
+    )
+
+
 def undefined_text(issue: NameIssue) -> tuple:
     """(message, hint) of an IG101 finding."""
     name, line, how = issue.name, issue.binding_line, issue.binding
     place = where(issue.where)
+    if issue.reason == "called-too-early":
+        return called_too_early_text(issue)
     if issue.reason == "elsewhere":
         verb = "imported" if is_import(how) else f"bound ({how})"
         return (
@@ -141,6 +158,8 @@ def check_undefined_name(project: Project) -> Iterator[Finding]:
 def related(source: SourceFile, issue: NameIssue) -> list:
     if issue.binding_line is None:
         return []
+    if issue.reason == "called-too-early":
+        return [Related(source.display, issue.binding_line, f"`{issue.binding}()` is called here")]
     scope = f" inside {scope_phrase(issue.elsewhere)}" if issue.elsewhere else ""
     return [Related(source.display, issue.binding_line, f"{issue.binding or 'a binding'} binds `{issue.name}` here{scope}")]
 
@@ -152,16 +171,18 @@ def check_unbound_local(project: Project) -> Iterator[Finding]:
                 continue
             shadows = f", shadowing the module-level binding at line {issue.shadows}" if issue.shadows else ""
             fix = "import it at module level instead" if is_import(issue.binding) else "bind it before this use"
+            message = f"local variable `{issue.name}` is used before it is bound {where(issue.where)}"
+            hint = (
+                f"{issue.binding} at line {issue.binding_line} makes `{issue.name}` local to the whole "
+                f"function{shadows}, so this use raises UnboundLocalError; {fix}"
+            )
+            if issue.reason == "called-too-early":
+                message, hint = called_too_early_text(issue)
             yield UNBOUND_LOCAL.finding(
                 path=source.display, line=issue.line, column=issue.column,
                 end_column=issue.column + len(issue.name), module=source.module.name if source.module else None,
                 name=issue.name,
-                message=f"local variable `{issue.name}` is used before it is bound {where(issue.where)}",
-                hint=(
-                    f"{issue.binding} at line {issue.binding_line} makes `{issue.name}` local to the whole "
-                    f"function{shadows}, so this use raises UnboundLocalError; {fix}"
-                ),
-                related=related(source, issue),
+                message=message, hint=hint, related=related(source, issue),
             )
 
 
@@ -171,7 +192,9 @@ def check_possibly_unbound(project: Project) -> Iterator[Finding]:
             if issue.code != "IG103":
                 continue
             name = issue.name
-            if issue.reason == "cleared" and issue.binding == "`del`":
+            if issue.reason == "called-too-early":
+                message, hint = called_too_early_text(issue)
+            elif issue.reason == "cleared" and issue.binding == "`del`":
                 message = f"local variable `{name}` is used after `del {name}` (line {issue.binding_line}) {where(issue.where)}"
                 hint = f"bind `{name}` again on every path before this use"
             elif issue.reason == "cleared":
