@@ -63,7 +63,7 @@ def merge(flows: List[Flow]) -> Flow:
 class Use:
     """A use that cannot be settled where it occurs."""
 
-    __slots__ = ("name", "kind", "state", "anchor", "node", "where", "runtime", "line", "via_class", "call")
+    __slots__ = ("name", "kind", "state", "anchor", "node", "where", "runtime", "line", "via_class", "call", "origin")
 
     def __init__(self, name: str, kind: str, state: Optional[int], anchor: object, node: object,
                  where: str, runtime: bool, line: int) -> None:
@@ -77,12 +77,13 @@ class Use:
         self.line = line
         self.via_class: Optional[Tuple[str, int]] = None  # an enclosing class body binding the name
         self.call: Optional[Tuple[str, int]] = None  # (function, line) of the call that runs this use
+        self.origin: Optional["Scope"] = None  # the function scope whose own body makes the use
 
 
 class Scope:
     __slots__ = (
         "kind", "name", "where", "parent", "flow", "bindings", "typing", "declared", "globals",
-        "nonlocals", "pending", "cleared", "last", "reported", "regions", "cells", "closures",
+        "nonlocals", "pending", "cleared", "last", "reported", "regions", "cells", "closures", "runs_on_call",
     )
 
     def __init__(self, kind: str, name: str, where: str, parent: Optional["Scope"]) -> None:
@@ -103,6 +104,7 @@ class Scope:
         self.regions: List[Tuple[Set[str], Set[str]]] = []  # names bound/cleared in open try/loop bodies
         self.cells: Set[str] = set()  # locals that nested functions rebind with `nonlocal`
         self.closures: Dict[str, List[Use]] = {}  # nested `def` name -> its uses of this scope's names
+        self.runs_on_call = kind == "function"  # False for generators and coroutines: a call only creates them
 
     def is_local(self, name: str) -> bool:
         return (name in self.bindings or name in self.declared) and name not in self.globals and name not in self.nonlocals
@@ -139,9 +141,11 @@ class BindingTracker:
         self.scope = scope.parent
         escaped = [use for use in scope.pending if self._settle(scope, use, scope.parent)]
         owner = scope.parent
-        if scope.kind == "function" and owner.kind in ("function", "module") and owner.flow is not None:
+        if scope.runs_on_call and owner.kind in ("function", "module") and owner.flow is not None:
             if owner.flow.get(scope.name) == BOUND:
-                owner.closures[scope.name] = [u for u in escaped if u.runtime and u.call is None]
+                owner.closures[scope.name] = [
+                    u for u in escaped if u.runtime and u.call is None and u.origin is scope
+                ]
 
     def _settle(self, scope: Scope, use: Use, outer: Optional[Scope]) -> bool:
         """Settle `use` at the end of `scope`, or pass it outwards (then return True)."""
@@ -303,7 +307,9 @@ class BindingTracker:
             kind = scope.kind
             if kind == "function":
                 if state != BOUND and name not in scope.nonlocals:
-                    scope.pending.append(Use(name, "local", state, anchor, node, scope.where, True, line))
+                    use = Use(name, "local", state, anchor, node, scope.where, True, line)
+                    use.origin = scope
+                    scope.pending.append(use)
                 return
             if kind == "module":
                 if state != BOUND and state != MAYBE:

@@ -24,6 +24,8 @@ from importguard.facts.positions import Anchor, PositionRequests
 IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
 NAME_ERRORS = frozenset({"NameError", "UnboundLocalError"})
 GLOBALS_WRITERS = frozenset({"update", "setdefault", "__setitem__"})
+# Calls that never return: code after them in the block does not run.
+NO_RETURN = frozenset({"sys.exit", "exit", "quit", "os._exit", "os.abort", "self.fail", "pytest.fail", "pytest.skip"})
 CATCHES_IMPORT_ERROR = IMPORT_ERRORS | {"Exception", "BaseException"}
 DYNAMIC_IMPORTERS = frozenset({"import_module", "__import__"})
 
@@ -618,6 +620,8 @@ class FactWalker:
 
     def small_expr(self, statement: cst.Expr) -> int:
         value = statement.value
+        if isinstance(value, cst.Call) and dotted_name(value.func) in NO_RETURN:
+            return self.small_exit(statement)
         if (
             isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute)
             and isinstance(value.func.value, cst.Name) and value.func.value.value == "__all__"
@@ -878,7 +882,8 @@ class FactWalker:
         ctx = self.context
         qualname = f"{ctx.qualname}{node.name.value}"
         self.names.bind(node.name.value, "`def`", line, ctx.type_checking, outer)
-        self.names.open("function", node.name.value, qualname)
+        function = self.names.open("function", node.name.value, qualname)
+        function.runs_on_call = node.asynchronous is None
         self.bind_parameters(node.params)
         saved_loops, self.loops = self.loops, []
         self.in_context(
@@ -999,7 +1004,14 @@ _NOT_HEADER_FIELDS = (
     "body", "orelse", "handlers", "finalbody", "cases", "leading_lines", "decorators",
     "lines_after_decorators", "footer",
 )
+def scan_yield(walker: FactWalker, node: cst.CSTNode) -> int:
+    """A `yield` makes the function a generator: calling it runs none of its body."""
+    walker.names.scope.runs_on_call = False
+    return walker.scan_rest(node, ())
+
+
 _SPECIAL_EXPRESSIONS: Dict[type, Callable[[FactWalker, cst.CSTNode], int]] = {
+    cst.Yield: scan_yield,
     cst.Lambda: FactWalker.scan_lambda,
     cst.NamedExpr: FactWalker.scan_walrus,
     cst.ListComp: FactWalker.scan_comprehension,

@@ -11,7 +11,7 @@ from importguard.project.model import Project, SourceFile
 from importguard.rules.base import Rule
 
 # IG101 reasons a star import or a `globals()` write could explain: the name may come from there.
-EXPLAINABLE = frozenset({"undefined", "elsewhere", "class-scope", "typing-only"})
+EXPLAINABLE = frozenset({"undefined", "elsewhere", "class-scope", "typing-only", "before-binding", "called-too-early"})
 
 
 @dataclass
