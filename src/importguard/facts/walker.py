@@ -580,8 +580,8 @@ class FactWalker:
         return self.scan(statement)
 
     def small_assign(self, statement: cst.Assign) -> int:
-        if self.globals_call(statement.value):
-            self.mark_dynamic_globals()  # `namespace = globals()`: writes through an alias
+        if self.globals_call(statement.value) and self.names.scope is self.names.module:
+            self.mark_dynamic_globals()  # `namespace = globals()` at module level: writes through an alias
         newlines = self.scan(statement.value)
         for target in statement.targets:
             newlines += self.scan_store(target.target, "assignment") + self.scan_rest(target, ("target",))
