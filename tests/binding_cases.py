@@ -1215,4 +1215,16 @@ CASES: List[Case] = [
         expected=(),
         runtime="ok",
     ),
+    Case(
+        id="pep696_type_parameter_default_py313",
+        source=dedent("""\
+            class Box[T = int]:
+                def get(self) -> T:
+                    return Missing
+        """),
+        expected=(("IG101", 3, "Missing"),),
+        runtime="NameError",
+        trigger="m.Box().get()",
+        min_version=(3, 13),
+    ),
 ]
