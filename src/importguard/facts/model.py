@@ -113,6 +113,16 @@ class Export:
 
 
 @dataclass
+class HandlerCalls:
+    """An `except` handler (not ImportError-only) and the calls its body makes."""
+
+    line: int
+    caught: List[str]
+    function: Optional[str]  # the function the handler is in, None at module level
+    calls: List[List[Any]] = field(default_factory=list)  # [callee, line], callee dotted ("f", "m.f", "self.f")
+
+
+@dataclass
 class FileFacts:
     """Everything the rules need to know about one file."""
 
@@ -122,11 +132,14 @@ class FileFacts:
     skip_file: bool = False
     problem: Optional[Problem] = None
     names: List[NameIssue] = field(default_factory=list)
-    module_names: List[str] = field(default_factory=list)  # bound at module level (run time)
+    module_bindings: Dict[str, int] = field(default_factory=dict)  # module-level name -> first binding line
     exports: Optional[List[str]] = None  # a literal `__all__`, None when absent or computed
     exports_computed: bool = False  # `__all__` is built by code importguard cannot follow
     unbound_exports: List[Export] = field(default_factory=list)
     dynamic_globals: Optional[int] = None  # line of a `globals()`/`vars()` write or module `exec`
+    calls: Dict[str, List[List[Any]]] = field(default_factory=dict)  # function qualname -> [callee, line]
+    handlers: List[HandlerCalls] = field(default_factory=list)
+    attribute_uses: List[List[Any]] = field(default_factory=list)  # import-time `module.attr`: [base, attr, line]
 
     def to_json(self) -> Dict[str, Any]:
         data = asdict(self)
@@ -147,10 +160,13 @@ class FileFacts:
             skip_file=data["skip_file"],
             problem=problem and Problem(**problem),
             names=[NameIssue(**n) for n in data["names"]],
-            module_names=data["module_names"],
+            module_bindings=data["module_bindings"],
             exports=data["exports"],
             exports_computed=data["exports_computed"],
             unbound_exports=[Export(**e) for e in data["unbound_exports"]],
             dynamic_globals=data["dynamic_globals"],
+            calls=data["calls"],
+            handlers=[HandlerCalls(**h) for h in data["handlers"]],
+            attribute_uses=data["attribute_uses"],
         )
 

@@ -17,8 +17,8 @@ from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Tuple, T
 import libcst as cst
 from libcst import MaybeSentinel
 
-from importguard.facts.bindings import BOUND, BindingTracker, Flow, merge
-from importguard.facts.model import DynamicCall, Export, FileFacts, Handler, ImportFact
+from importguard.facts.bindings import BOUND, BUILTINS, BindingTracker, Flow, merge
+from importguard.facts.model import DynamicCall, Export, FileFacts, Handler, HandlerCalls, ImportFact
 from importguard.facts.positions import Anchor, PositionRequests
 
 IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
@@ -150,6 +150,7 @@ class Context:
     in_finally: bool = False
     conditional: bool = False
     catches_name_error: bool = False  # in a `try` body whose handler catches NameError
+    handler_calls: Optional[HandlerCalls] = None  # the handler whose body this is (for IG202)
 
 
 @dataclass
@@ -238,7 +239,7 @@ class FactWalker:
         facts = self.facts
         facts.names = sorted(self.names.issues, key=lambda i: (i.line, i.column, i.code, i.name))
         module = self.names.module
-        facts.module_names = sorted(set(module.bindings) | self.names.global_writes)
+        facts.module_bindings = {name: lines[0][0] for name, lines in sorted(module.bindings.items()) if lines}
         return facts
 
     def place(self, node: cst.CSTNode, fact: object) -> None:
@@ -398,7 +399,7 @@ class FactWalker:
         saved = self.context
         self.context = replace(
             saved, scope="function", function=saved.function or "<lambda>", handlers=(),
-            guarded=False, in_finally=False, conditional=False, catches_name_error=False,
+            guarded=False, in_finally=False, conditional=False, catches_name_error=False, handler_calls=None,
         )
         self.names.open("function", "<lambda>", saved.function or "<lambda>")
         self.bind_parameters(node.params)
@@ -460,6 +461,9 @@ class FactWalker:
                 newlines += newlines_in(node.value)  # type: ignore[attr-defined]
             elif cls is cst.Call:
                 self.on_call(node)  # type: ignore[arg-type]
+            elif cls is cst.Attribute:
+                if node.value.__class__ is cst.Name:  # type: ignore[attr-defined]
+                    self.on_attribute(node)  # type: ignore[arg-type]
             elif cls in special:
                 newlines += special[cls](self, node)
                 continue
@@ -491,6 +495,8 @@ class FactWalker:
         if isinstance(func, cst.Name):
             self.names.called(func.value, self.line)
         callee = dotted_name(func)
+        if callee is not None and callee.count(".") < 3 and callee not in BUILTINS:
+            self.record_call(callee)
         if callee == "exec" and self.context.scope == "module":
             self.mark_dynamic_globals()
         if callee is None or last_part(callee) not in DYNAMIC_IMPORTERS:
@@ -511,6 +517,29 @@ class FactWalker:
             stripped = target.lstrip(".")
             fact = self.import_fact("dynamic", stripped, len(target) - len(stripped), [], None)
         self.place(call, fact)
+
+    def record_call(self, callee: str) -> None:
+        """Calls of named functions, per function and per `except` handler (IG202 follows them)."""
+        ctx = self.context
+        if ctx.handler_calls is not None:
+            ctx.handler_calls.calls.append([callee, self.line])
+        if ctx.function is not None and ctx.function != "<lambda>":
+            self.facts.calls.setdefault(ctx.function, []).append([callee, self.line])
+
+    def on_attribute(self, node: cst.Attribute) -> None:
+        """`module.name` read while the module is being imported (IG306 checks it is bound)."""
+        base = node.value
+        if self.runtime_now():
+            last = self.names.module.last.get(base.value)  # type: ignore[attr-defined]
+            if last is not None and last[1].startswith(("`import ", "`from ")):
+                self.facts.attribute_uses.append([base.value, node.attr.value, self.line])  # type: ignore[attr-defined]
+
+    def runtime_now(self) -> bool:
+        """True while walking code that runs at import time (module level or a class body)."""
+        return (
+            self.context.scope != "function" and not self.deferred and not self.context.type_checking
+            and self.position_node is None
+        )
 
     @staticmethod
     def globals_call(node: cst.CSTNode) -> bool:
@@ -858,15 +887,18 @@ class FactWalker:
         import_error_only = bool(names) and all(last_part(n) in IMPORT_ERRORS for n in names)
         handlers = ctx.handlers
         line = self.line
+        record = ctx.handler_calls
         if not import_error_only:
             handlers = handlers + (Handler(line=line, caught=names),)
+            record = HandlerCalls(line=line, caught=names, function=ctx.function)
+            self.facts.handlers.append(record)
         alias = handler.name  # type: ignore[attr-defined]
         if alias is not None:
             self.line += self.scan_rest(alias, ())
             self.bind(alias.name.value, "`except … as`")
         self.in_context(
             lambda: self.walk_block(handler.body),  # type: ignore[attr-defined]
-            handlers=handlers, conditional=True,
+            handlers=handlers, conditional=True, handler_calls=record,
         )
         if alias is not None:
             self.names.clear(alias.name.value, "`except … as`", line)  # Python deletes it here
@@ -892,6 +924,7 @@ class FactWalker:
             lambda: self.walk_block(node.body),
             scope="function", function=qualname, qualname=f"{qualname}.<locals>.",
             guarded=False, handlers=(), in_finally=False, conditional=False, catches_name_error=False,
+            handler_calls=None,
         )
         self.loops = saved_loops
         self.names.close()

@@ -45,7 +45,7 @@ def star_imports(project: Project, source: SourceFile, seen: Optional[Set[str]] 
         elif facts.exports is not None:
             found.provided.update(facts.exports)
         else:
-            found.provided.update(n for n in facts.module_names if not n.startswith("_"))
+            found.provided.update(n for n in facts.module_bindings if not n.startswith("_"))
             inner = star_imports(project, provider, seen)
             found.provided |= inner.provided
             found.unresolved = found.unresolved or inner.unresolved
@@ -220,7 +220,7 @@ def check_possibly_unbound(project: Project) -> Iterator[Finding]:
 def check_undefined_export(project: Project) -> Iterator[Finding]:
     for source in project.files:
         facts = source.facts
-        if not facts.unbound_exports or facts.dynamic_globals is not None or "__getattr__" in facts.module_names:
+        if not facts.unbound_exports or facts.dynamic_globals is not None or "__getattr__" in facts.module_bindings:
             continue
         stars = star_imports(project, source)
         if stars.unresolved:

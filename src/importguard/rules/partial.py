@@ -1,0 +1,97 @@
+"""IG306: import-time cycles that fail, replayed from each module of the cycle as entry point."""
+
+from __future__ import annotations
+
+from typing import Dict, Iterator, List, Tuple
+
+from importguard.findings import Finding, Related
+from importguard.project.graph import IMPORT_TIME
+from importguard.project.model import Project
+from importguard.project.simulate import PartialImport, first_failure
+from importguard.rules.base import Rule
+
+
+def failures_by_site(project: Project) -> Iterator[Tuple[PartialImport, List[str], List[str]]]:
+    """(first failure seen, entries that fail there, entries of the same cycle that work)."""
+    for _view, members in project.graph.components(frozenset({IMPORT_TIME})):
+        entries = sorted(members)
+        outcome = {entry: first_failure(project, entry) for entry in entries}
+        sites: Dict[tuple, List[PartialImport]] = {}
+        for entry in entries:
+            failure = outcome[entry]
+            if failure is not None and failure.target in members:
+                key = (failure.site.path, failure.site.line, failure.name)
+                sites.setdefault(key, []).append(failure)
+        working = [entry for entry in entries if outcome[entry] is None]
+        for key in sorted(sites):
+            failures = sites[key]
+            yield failures[0], [f.entry for f in failures], working
+
+
+def message(failure: PartialImport, failing: List[str]) -> str:
+    entries = " or ".join(f"`{e}`" for e in failing)
+    site = failure.site
+    what = f"`{site.statement}`" if failure.error == "ImportError" else f"`{site.statement}` (module level)"
+    return (
+        f"{what} fails with {failure.error} when {entries} is imported first: `{failure.target}` is only "
+        f"partially initialised and binds `{failure.name}` at line {failure.bound_at}"
+    )
+
+
+def hint(failure: PartialImport, working: List[str]) -> str:
+    python = (
+        f"cannot import name '{failure.name}' from partially initialized module '{failure.target}'"
+        if failure.error == "ImportError"
+        else f"partially initialized module '{failure.target}' has no attribute '{failure.name}'"
+    )
+    order = (
+        f"importing {' or '.join(f'`{w}`' for w in working)} first works, which is why this fails only in some processes; "
+        if working else "every entry into this cycle fails; "
+    )
+    return (
+        f"Python raises `{failure.error}: {python}`; {order}bind `{failure.name}` before line "
+        f"{failure.paused_at} of `{failure.target}`, or move one of the imports into the function that needs it"
+    )
+
+
+def check_partial_import(project: Project) -> Iterator[Finding]:
+    for failure, failing, working in failures_by_site(project):
+        site = failure.site
+        related = [Related(step.path, step.line, f"`{step.module}` runs `{step.statement}`") for step in failure.chain[:-1]]
+        target_path = project.display_path(failure.target)
+        if target_path:
+            related.append(Related(target_path, failure.bound_at, f"`{failure.name}` is bound here, too late"))
+        yield PARTIAL_IMPORT.finding(
+            path=site.path, line=site.line, column=1, module=site.module, name=failure.name,
+            message=message(failure, failing), hint=hint(failure, working), related=related,
+        )
+
+
+PARTIAL_IMPORT = Rule(
+    code="IG306", name="partial-import", default=True,
+    summary="an import-time cycle that fails when entered from one of its modules",
+    rationale=(
+        "In an import cycle, the module imported first pauses at its import of the next module, "
+        "which then sees it partially initialised: only the names bound above the paused line "
+        "exist. A `from m import X` of a later name raises `ImportError: cannot import name ... "
+        "from partially initialized module`, and `m.X` raises `AttributeError`. Whether it fails "
+        "depends on which module a process imports first, so it breaks in one entry point (a "
+        "worker, a test) and not another. importguard replays Python's import order from every "
+        "module of each cycle and reports each failing statement once, with the chain that reaches "
+        "it and the binding that comes too late."
+    ),
+    bad={
+        "shop/__init__.py": "",
+        "shop/orders.py": "from shop.billing import charge\n\nTAX = 0.2\n",
+        "shop/billing.py": "from shop.orders import TAX\n\n\ndef charge(amount):\n    return amount * (1 + TAX)\n",
+    },
+    bad_findings=(("shop/billing.py", 1), ("shop/orders.py", 1)),
+    good={
+        "shop/__init__.py": "",
+        "shop/orders.py": "TAX = 0.2\n",
+        "shop/billing.py": "from shop.orders import TAX\n\n\ndef charge(amount):\n    return amount * (1 + TAX)\n",
+    },
+    check=check_partial_import,
+)
+
+RULES = [PARTIAL_IMPORT]

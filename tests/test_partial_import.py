@@ -1,0 +1,107 @@
+"""IG306: importguard replays the import order from every module of a cycle; real Python imports
+each entry in a fresh subprocess and must fail (or work) exactly as predicted."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from conftest import check_tree, run_python
+from importguard.config import Config
+from importguard.project.graph import IMPORT_TIME
+from importguard.project.simulate import first_failure
+from importguard.runner import run_check
+
+CASES = {
+    "two_modules_both_orders_fail": (
+        {
+            "shop/__init__.py": "",
+            "shop/orders.py": "from shop.billing import charge\n\nTAX = 0.2\n",
+            "shop/billing.py": "from shop.orders import TAX\n\n\ndef charge(amount):\n    return amount * (1 + TAX)\n",
+        },
+        [("IG306", "shop/billing.py", 1, "TAX"), ("IG306", "shop/orders.py", 1, "charge")],
+    ),
+    "three_modules_only_one_entry_fails": (
+        {
+            "pkg/__init__.py": "",
+            "pkg/a.py": "import pkg.b\n\nA = 1\n",
+            "pkg/b.py": "import pkg.c\n\nB = 2\n",
+            "pkg/c.py": "from pkg.a import A\n",
+        },
+        [("IG306", "pkg/c.py", 1, "A")],
+    ),
+    "from_dot_import_sibling": (
+        {
+            "app/__init__.py": "",
+            "app/models.py": "from . import views\n\n\nclass Model:\n    pass\n",
+            "app/views.py": "from .models import Model\n\n\ndef show():\n    return Model\n",
+        },
+        [("IG306", "app/views.py", 1, "Model")],
+    ),
+    "package_init_reexport_order": (
+        {
+            "engine/__init__.py": "from .plugins import load\nfrom .core import Engine\n",
+            "engine/core.py": "class Engine:\n    pass\n",
+            "engine/plugins.py": "from engine import Engine\n\n\ndef load():\n    return Engine\n",
+        },
+        [("IG306", "engine/plugins.py", 1, "Engine")],
+    ),
+    "module_attribute_read_during_cycle": (
+        {
+            "first.py": "import second\n\nX = 1\n",
+            "second.py": "import first\n\nY = first.X + 1\n",
+        },
+        [("IG306", "second.py", 3, "X")],
+    ),
+    "benign_cycle_binds_before_importing": (
+        {
+            "chat/__init__.py": "",
+            "chat/state.py": "registry = {}\n\nfrom chat import routes\n",
+            "chat/routes.py": "from chat.state import registry\n\nROUTES = ['/ws']\n",
+        },
+        [],
+    ),
+}
+
+
+def cycle_members(root):
+    result = run_check([root], Config(root=root, select=["IG306"]), cwd=root)
+    return result.project, sorted(m for _v, ms in result.project.graph.components(frozenset({IMPORT_TIME})) for m in ms)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_findings(name, tmp_path):
+    tree, expected = CASES[name]
+    findings = check_tree(tmp_path, tree, select=["IG306"])
+    assert sorted((f.code, f.path, f.line, f.name) for f in findings) == sorted(expected)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_every_entry_fails_or_works_exactly_as_predicted_by_real_python(name, tmp_path):
+    tree, _ = CASES[name]
+    check_tree(tmp_path, tree, select=["IG306"])
+    project, members = cycle_members(tmp_path)
+    assert members, "each case is an import-time cycle"
+    for entry in members:
+        predicted = first_failure(project, entry)
+        real = run_python(f"import {entry}", cwd=tmp_path)
+        if predicted is None:
+            assert real.returncode == 0, (entry, real.stderr)
+            continue
+        last = real.stderr.strip().splitlines()[-1]
+        if predicted.error == "ImportError":
+            expected = f"ImportError: cannot import name '{predicted.name}' from partially initialized module '{predicted.target}'"
+        else:
+            expected = f"AttributeError: partially initialized module '{predicted.target}' has no attribute '{predicted.name}'"
+        assert last.startswith(expected), (entry, last)
+
+
+def test_message_names_the_entries_the_chain_and_the_late_binding(tmp_path):
+    (finding,) = check_tree(tmp_path, CASES["three_modules_only_one_entry_fails"][0], select=["IG306"])
+    assert finding.message == (
+        "`from pkg.a import A` fails with ImportError when `pkg.a` is imported first: "
+        "`pkg.a` is only partially initialised and binds `A` at line 3"
+    )
+    assert "importing `pkg.b` or `pkg.c` first works" in finding.hint
+    assert [(r.path, r.line) for r in finding.related] == [("pkg/a.py", 1), ("pkg/b.py", 1), ("pkg/a.py", 3)]
