@@ -58,7 +58,8 @@ def test_cycle_is_reported_with_every_hop_and_exit_code_1(tmp_path):
     assert lines[0] == "chat/routes.py:1:1: IG301 import cycle: `chat.routes` -> `chat.state` -> `chat.routes`"
     assert "chat.routes  chat/routes.py:1  from chat.state import connections  [import-time]" in result.stdout
     assert "chat.state  chat/state.py:1  import chat.routes  [import-time]" in result.stdout
-    assert lines[-1] == "Found 1 finding (IG301: 1); 4 files checked."
+    # Entered from `chat.state`, the cycle really fails (IG306, see test_partial_import.py).
+    assert lines[-1] == "Found 2 findings (IG301: 1, IG306: 1); 4 files checked."
     assert "\x1b[" not in result.stdout  # no colour when not on a terminal
 
 
@@ -67,11 +68,12 @@ def test_json_output_matches_schema_version_1(tmp_path):
     result = run_cli("check", "--format", "json", cwd=tmp_path)
     document = json.loads(result.stdout)
     jsonschema.validate(document, DOCUMENT_SCHEMA)
-    (finding,) = document["findings"]
+    finding, partial = document["findings"]
     assert (finding["code"], finding["path"], finding["line"], finding["name"]) == ("IG301", "chat/routes.py", 1, None)
+    assert (partial["code"], partial["path"], partial["line"], partial["name"]) == ("IG306", "chat/routes.py", 1, "connections")
     assert [h["module"] for h in finding["cycle"]] == ["chat.routes", "chat.state", "chat.routes"]
     assert finding["cycle"][1] == {"module": "chat.state", "path": "chat/state.py", "line": 1, "import": "import chat.routes"}
-    assert document["summary"] == {"files": 4, "modules": 4, "findings": 1, "by_code": {"IG301": 1}}
+    assert document["summary"] == {"files": 4, "modules": 4, "findings": 2, "by_code": {"IG301": 1, "IG306": 1}}
 
 
 def test_clean_project_exits_0(tmp_path):
@@ -125,7 +127,7 @@ def test_broken_files_are_findings_and_the_run_goes_on(tmp_path):
     found = {(f["code"], f["path"], f["line"]) for f in json.loads(result.stdout)["findings"]}
     assert found == {
         ("IG001", "chat/broken.py", 1), ("IG002", "chat/nul.py", 1), ("IG002", "chat/latin.py", 1),
-        ("IG301", "chat/routes.py", 1),
+        ("IG301", "chat/routes.py", 1), ("IG306", "chat/routes.py", 1),
     }
     assert result.returncode == 1 and "Traceback" not in result.stderr
 

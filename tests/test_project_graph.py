@@ -19,7 +19,7 @@ def test_src_layout_names_modules_from_the_src_root(tmp_path):
         "src/shop/__init__.py": "",
         "src/shop/cart.py": "from shop.pricing import total\n",
         "src/shop/pricing.py": "from shop import cart\n\ntotal = 0\n",
-    }, select=["IG3"])
+    }, select=["IG301"])
     (finding,) = findings
     assert cycle_modules(finding) == ["shop.cart", "shop.pricing", "shop.cart"]
     assert (finding.path, finding.line) == ("src/shop/cart.py", 1)
@@ -44,7 +44,7 @@ def test_relative_imports_at_depth_and_beyond_the_top_package(tmp_path):
         "app/api/__init__.py": "",
         "app/api/v1/__init__.py": "",
         "app/api/v1/views.py": "from ...settings import DEBUG\nfrom .... import outside\n\ndef index():\n    pass\n",
-    }, select=["IG3"])
+    }, select=["IG301", "IG304"])
     assert summary(findings) == [("IG301", "app/api/v1/views.py", 1), ("IG304", "app/api/v1/views.py", 2)]
     assert cycle_modules(findings[0]) == ["app.api.v1.views", "app.settings", "app.api.v1.views"]
     assert "beyond top-level package" in findings[1].message

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import difflib
 from typing import Iterator, List, Tuple
 
-from importguard.findings import Finding, Hop
+from importguard.facts.bindings import MODULE_DUNDERS
+from importguard.findings import Finding, Hop, Related
 from importguard.project.graph import (
     DEFERRED, IMPORT_TIME, TYPING_ONLY, shortest_cycle, shortest_cycle_through,
 )
+from importguard.project.exports import star_imports
 from importguard.project.model import Project
 from importguard.rules.base import Rule
 
@@ -82,6 +85,51 @@ def check_unresolved_import(project: Project) -> Iterator[Finding]:
                 path=source.display, line=fact.line, column=fact.column, module=importer.name,
                 name=target, message=f"`{fact.display}`: {problem}", hint=hint,
             )
+
+
+def missing_names(project: Project, target: str, names: List[str]) -> List[str]:
+    """The names `from target import ...` cannot find in first-party module `target`."""
+    provider = project.by_module.get(target)
+    if provider is None or provider.facts.problem is not None or provider.path.suffix != ".py":
+        return []  # namespace packages, stubs, extension modules and broken files: not known
+    facts = provider.facts
+    if facts.dynamic_globals is not None or "__getattr__" in facts.module_bindings:
+        return []
+    stars = star_imports(project, provider)
+    if stars.unresolved:
+        return []
+    return [
+        name for name in names
+        if name != "*" and name not in facts.module_bindings and name not in stars.provided
+        and name not in MODULE_DUNDERS and f"{target}.{name}" not in project.index.modules
+    ]
+
+
+def check_missing_module_name(project: Project) -> Iterator[Finding]:
+    for source in project.files:
+        importer = source.module
+        if importer is None:
+            continue
+        for fact in source.facts.imports:
+            if fact.kind != "from" or fact.guarded or fact.type_checking:
+                continue
+            target, problem = project.index.absolute_target(fact, importer)
+            if problem is not None or not target:
+                continue
+            for name in missing_names(project, target, [n for n, _ in fact.names]):  # type: ignore[misc]
+                provider = project.by_module[target]
+                close = difflib.get_close_matches(name, list(provider.facts.module_bindings), n=1)
+                typing_only = any(name == n for f in provider.facts.imports if f.type_checking for n, _ in f.names)
+                why = (
+                    f"`{target}` imports `{name}` only under `if TYPE_CHECKING:`" if typing_only
+                    else f"did you mean `{close[0]}`?" if close else f"`{target}` has no module-level `{name}`"
+                )
+                yield MISSING_MODULE_NAME.finding(
+                    path=source.display, line=fact.line, column=fact.column, module=importer.name, name=name,
+                    message=f"`{fact.display}`: `{target}` does not define `{name}`",
+                    hint=f"Python raises `ImportError: cannot import name '{name}' from '{target}'`; {why}",
+                    related=[Related(provider.display, 1, f"`{target}` is defined here")],
+                )
 
 
 IMPORT_CYCLE = Rule(
@@ -166,4 +214,29 @@ UNRESOLVED_IMPORT = Rule(
     check=check_unresolved_import,
 )
 
-RULES = [IMPORT_CYCLE, DEFERRED_IMPORT_CYCLE, TYPING_ONLY_CYCLE, UNRESOLVED_IMPORT]
+MISSING_MODULE_NAME = Rule(
+    code="IG305", name="missing-module-name", default=True,
+    summary="`from first_party.mod import X` where `mod` does not define `X`",
+    rationale=(
+        "A `from` import of a name the first-party module does not bind fails with `ImportError` "
+        "as soon as the importing module runs — often after a rename or a move. importguard knows "
+        "every module-level binding of the target, its submodules, re-exports, star imports, "
+        "`__all__` and a module `__getattr__`; an import guarded by `except ImportError` is a "
+        "deliberate fallback and is not reported. A name the target imports only under "
+        "`if TYPE_CHECKING:` does not exist at run time and is reported."
+    ),
+    bad={
+        "store/__init__.py": "",
+        "store/models.py": "class Customer:\n    pass\n",
+        "store/views.py": "from store.models import Costumer\n",
+    },
+    bad_findings=(("store/views.py", 1),),
+    good={
+        "store/__init__.py": "from .models import Customer\n",
+        "store/models.py": "class Customer:\n    pass\n",
+        "store/views.py": "from store.models import Customer\nfrom store import Customer as Again, models\n",
+    },
+    check=check_missing_module_name,
+)
+
+RULES = [IMPORT_CYCLE, DEFERRED_IMPORT_CYCLE, TYPING_ONLY_CYCLE, UNRESOLVED_IMPORT, MISSING_MODULE_NAME]

@@ -1,0 +1,49 @@
+"""IG305: `from first_party import X` where the module does not define X (proven with real Python)."""
+
+from __future__ import annotations
+
+from conftest import check_tree, run_python
+
+TREE = {
+    "store/__init__.py": "from .models import Customer\nfrom .helpers import *\n",
+    "store/models.py": (
+        "import sys\nfrom typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from decimal import Decimal\n"
+        "if sys.version_info >= (3,):\n    def fmt(x):\n        return str(x)\nelse:\n    fmt = repr\n"
+        "class Customer:\n    pass\n"
+    ),
+    "store/helpers.py": "__all__ = ['slugify']\n\ndef slugify(s):\n    return s\n",
+    "store/lazy.py": "def __getattr__(name):\n    return name\n",
+    "store/sub/__init__.py": "",
+    "store/sub/deep.py": "VALUE = 1\n",
+    "store/views.py": (
+        "from store.models import Costumer\n"          # 1: typo -> IG305
+        "from store.models import Customer, fmt\n"     # 2: fine (conditional definition)
+        "from store import Customer as Again, models\n"  # 3: re-export and submodule
+        "from store import slugify\n"                  # 4: provided by a first-party star import
+        "from store.lazy import anything\n"            # 5: module __getattr__
+        "from store.sub import deep\n"                 # 6: submodule of a package
+        "from store.models import Decimal\n"           # 7: TYPE_CHECKING only -> IG305
+        "try:\n    from store.models import fast\nexcept ImportError:\n    fast = None\n"  # 9: guarded
+        "def later():\n    from store.models import Gone\n"  # 13: runs later, still fails
+    ),
+}
+
+
+def test_missing_names_are_reported_and_fail_in_real_python(tmp_path):
+    findings = check_tree(tmp_path, TREE, select=["IG305"])
+    assert sorted((f.path, f.line, f.name) for f in findings) == [
+        ("store/views.py", 1, "Costumer"), ("store/views.py", 7, "Decimal"), ("store/views.py", 13, "Gone"),
+    ]
+    by_name = {f.name: f for f in findings}
+    assert by_name["Costumer"].message == "`from store.models import Costumer`: `store.models` does not define `Costumer`"
+    assert by_name["Costumer"].hint.endswith("did you mean `Customer`?")
+    assert "only under `if TYPE_CHECKING:`" in by_name["Decimal"].hint
+    real = run_python("import store.views", cwd=tmp_path)
+    assert "ImportError: cannot import name 'Costumer' from 'store.models'" in real.stderr
+
+
+def test_every_other_import_of_the_tree_works_in_real_python(tmp_path):
+    check_tree(tmp_path, TREE, select=["IG305"])
+    lines = TREE["store/views.py"].splitlines()
+    fine = "\n".join(lines[1:6] + lines[7:11])  # without the three reported imports
+    assert run_python(fine, cwd=tmp_path).returncode == 0
