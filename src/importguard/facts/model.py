@@ -137,6 +137,7 @@ class FileFacts:
     exports_computed: bool = False  # `__all__` is built by code importguard cannot follow
     unbound_exports: List[Export] = field(default_factory=list)
     dynamic_globals: Optional[int] = None  # line of a `globals()`/`vars()` write or module `exec`
+    functions: Dict[str, int] = field(default_factory=dict)  # qualified name -> line of the `def`
     calls: Dict[str, List[List[Any]]] = field(default_factory=dict)  # function qualname -> [callee, line]
     handlers: List[HandlerCalls] = field(default_factory=list)
     attribute_uses: List[List[Any]] = field(default_factory=list)  # import-time `module.attr`: [base, attr, line]
@@ -165,6 +166,7 @@ class FileFacts:
             exports_computed=data["exports_computed"],
             unbound_exports=[Export(**e) for e in data["unbound_exports"]],
             dynamic_globals=data["dynamic_globals"],
+            functions=data["functions"],
             calls=data["calls"],
             handlers=[HandlerCalls(**h) for h in data["handlers"]],
             attribute_uses=data["attribute_uses"],

@@ -915,6 +915,7 @@ class FactWalker:
         self.header(node, ("params", "returns", "type_parameters"))
         ctx = self.context
         qualname = f"{ctx.qualname}{node.name.value}"
+        self.facts.functions.setdefault(qualname, line)
         self.names.bind(node.name.value, "`def`", line, ctx.type_checking, outer)
         function = self.names.open("function", node.name.value, qualname)
         function.runs_on_call = node.asynchronous is None

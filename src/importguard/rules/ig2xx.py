@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterator, List, Set, Tuple
 
-from importguard.findings import Finding
+from importguard.findings import Finding, Related
+from importguard.project.calls import chain_from
 from importguard.project.model import Project
 from importguard.rules.base import Rule
 
@@ -18,12 +19,7 @@ def check_import_in_except(project: Project) -> Iterator[Finding]:
         for fact in source.facts.imports:
             if fact.handler is None:
                 continue
-            caught = fact.handler.caught
-            handler = (
-                "a bare `except:`" if not caught
-                else f"an `except {caught[0]}`" if len(caught) == 1
-                else f"an `except ({', '.join(caught)})`"
-            )
+            handler = handler_phrase(fact.handler.caught)
             yield IMPORT_IN_EXCEPT.finding(
                 path=source.display, line=fact.line, column=fact.column,
                 module=source.module.name if source.module else None, name=fact.module or None,
@@ -33,6 +29,48 @@ def check_import_in_except(project: Project) -> Iterator[Finding]:
                     "fail itself; import at module level, before the `try`"
                 ),
             )
+
+
+def handler_phrase(caught: List[str]) -> str:
+    if not caught:
+        return "a bare `except:`"
+    if len(caught) == 1:
+        return f"an `except {caught[0]}`"
+    return f"an `except ({', '.join(caught)})`"
+
+
+def check_handler_reachable_import(project: Project) -> Iterator[Finding]:
+    for source in project.files:
+        for handler in source.facts.handlers:
+            reported: Set[Tuple[str, str]] = set()
+            for callee, line in handler.calls:
+                chain = chain_from(project, source, callee, line, handler.function)
+                if chain is None:
+                    continue
+                last = chain.calls[-1]
+                if (last.target.display, last.function) in reported:
+                    continue
+                reported.add((last.target.display, last.function))
+                steps = " -> ".join(f"`{c.function}()`" for c in chain.calls)
+                first_import = chain.imports[0]
+                related = [
+                    Related(c.target.display, c.target.facts.functions.get(c.function, 1), f"`{c.function}()` is defined here")
+                    for c in chain.calls
+                ] + [Related(last.target.display, f.line, f"`{f.display}` runs when `{last.function}()` is called") for f in chain.imports]
+                yield HANDLER_REACHABLE_IMPORT.finding(
+                    path=source.display, line=line, column=1,
+                    module=source.module.name if source.module else None, name=first_import.module or None,
+                    message=(
+                        f"{handler_phrase(handler.caught)} handler (line {handler.line}) {_where(handler.function)} "
+                        f"calls {steps}, which runs `{first_import.display}` "
+                        f"({last.target.display}:{first_import.line})"
+                    ),
+                    hint=(
+                        "the import runs for the first time while the program is already failing and can fail "
+                        f"itself; import it at module level in {last.target.display}, or make sure it has run before"
+                    ),
+                    related=related,
+                )
 
 
 def check_function_local_import(project: Project) -> Iterator[Finding]:
@@ -109,6 +147,48 @@ IMPORT_IN_EXCEPT = Rule(
     check=check_import_in_except,
 )
 
+HANDLER_REACHABLE_IMPORT = Rule(
+    code="IG202", name="handler-reachable-import", default=True,
+    summary="an `except` handler calls a first-party function that imports at run time",
+    rationale=(
+        "An import inside a function runs on the first call. When the call comes from an `except` "
+        "handler, through one or a few first-party functions, the import runs exactly when the "
+        "program is already failing — and in the rarely tested path. importguard follows calls it "
+        "can resolve statically (functions of the module, `from first_party import f`, "
+        "`module.f`, `self.method`) up to three deep and shows the chain with file and line."
+    ),
+    bad={
+        "chat/__init__.py": "",
+        "chat/diagnostics.py": "def report(exc):\n    import traceback\n    return traceback.format_exception(exc)\n",
+        "chat/routes.py": (
+            "from chat.diagnostics import report\n"
+            "\n"
+            "\n"
+            "def endpoint(handle):\n"
+            "    try:\n"
+            "        handle()\n"
+            "    except Exception as exc:\n"
+            "        report(exc)\n"
+        ),
+    },
+    bad_findings=(("chat/routes.py", 8),),
+    good={
+        "chat/__init__.py": "",
+        "chat/diagnostics.py": "import traceback\n\n\ndef report(exc):\n    return traceback.format_exception(exc)\n",
+        "chat/routes.py": (
+            "from chat.diagnostics import report\n"
+            "\n"
+            "\n"
+            "def endpoint(handle):\n"
+            "    try:\n"
+            "        handle()\n"
+            "    except Exception as exc:\n"
+            "        report(exc)\n"
+        ),
+    },
+    check=check_handler_reachable_import,
+)
+
 FUNCTION_LOCAL_IMPORT = Rule(
     code="IG203", name="function-local-import", default=False,
     summary="inventory of imports deferred into functions and methods",
@@ -138,4 +218,4 @@ DYNAMIC_IMPORT = Rule(
     check=check_dynamic_import,
 )
 
-RULES = [IMPORT_IN_EXCEPT, FUNCTION_LOCAL_IMPORT, DYNAMIC_IMPORT]
+RULES = [IMPORT_IN_EXCEPT, HANDLER_REACHABLE_IMPORT, FUNCTION_LOCAL_IMPORT, DYNAMIC_IMPORT]

@@ -1,0 +1,119 @@
+"""Static call resolution for IG202: which first-party function a call names, and the chains of
+calls from an `except` handler to a function that imports at run time.
+
+Only calls that can be resolved without running code are followed: a `def` of the same module,
+a name bound by `from first_party import f`, `module.f` after `import first_party.module`, and
+`self.method` within the same class.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import List, Optional, Set, Tuple
+
+from importguard.facts.model import ImportFact
+from importguard.project.model import Project, SourceFile
+
+MAX_DEPTH = 3
+
+
+@dataclass(frozen=True)
+class Call:
+    """`source` calls `function` (in `target`) at `line`."""
+
+    source: SourceFile
+    line: int
+    target: SourceFile
+    function: str
+
+
+@dataclass(frozen=True)
+class Chain:
+    calls: Tuple[Call, ...]
+    imports: Tuple[ImportFact, ...]  # the run-time imports of the last function
+
+
+def module_of(project: Project, source: SourceFile, fact: ImportFact) -> Optional[str]:
+    if source.module is None:
+        return None
+    target, _ = project.index.absolute_target(fact, source.module)
+    return target if target and project.index.is_first_party(target) else None
+
+
+def bound_module(project: Project, source: SourceFile, name: str) -> Optional[str]:
+    """The first-party module a module-level import binds to `name`."""
+    for fact in source.facts.imports:
+        if fact.scope != "module" or fact.type_checking:
+            continue
+        target = module_of(project, source, fact)
+        if target is None:
+            continue
+        if fact.kind == "import" and (fact.alias or fact.module.split(".")[0]) == name:
+            return target if fact.alias else name
+        if fact.kind == "from":
+            for imported, alias in fact.names:
+                if (alias or imported) == name and f"{target}.{imported}" in project.index.modules:
+                    return f"{target}.{imported}"
+    return None
+
+
+def resolve_function(project: Project, source: SourceFile, name: str, caller: Optional[str] = None,
+                     hops: int = 0) -> Optional[Tuple[SourceFile, str]]:
+    """A module-level function `name` of `source`, following `from m import name` (at module level,
+    or inside the calling function) and re-exports."""
+    if name in source.facts.functions:
+        return source, name
+    if hops >= MAX_DEPTH:
+        return None
+    for fact in source.facts.imports:
+        if fact.kind != "from" or fact.type_checking or not (fact.scope == "module" or fact.function == caller):
+            continue
+        target = module_of(project, source, fact)
+        provider = project.by_module.get(target) if target else None
+        for imported, alias in fact.names:
+            if (alias or imported) == name and provider is not None:
+                return resolve_function(project, provider, imported, None, hops + 1)  # type: ignore[arg-type]
+    return None
+
+
+def resolve_call(project: Project, source: SourceFile, callee: str, caller: Optional[str]) -> Optional[Tuple[SourceFile, str]]:
+    parts = callee.split(".")
+    if parts[0] == "self" and len(parts) == 2 and caller and "." in caller:
+        method = f"{caller.rsplit('.', 1)[0]}.{parts[1]}"
+        return (source, method) if method in source.facts.functions else None
+    if len(parts) == 1:
+        return resolve_function(project, source, parts[0], caller)
+    module = bound_module(project, source, parts[0])
+    for part in parts[1:-1]:
+        module = f"{module}.{part}" if module else None
+    provider = project.by_module.get(module) if module else None
+    return resolve_function(project, provider, parts[-1]) if provider is not None else None
+
+
+def runtime_imports(source: SourceFile, function: str) -> List[ImportFact]:
+    """Imports that run when `function` is called (not those of functions nested in it)."""
+    return [f for f in source.facts.imports if f.scope == "function" and f.function == function and not f.type_checking]
+
+
+def chain_from(project: Project, source: SourceFile, callee: str, line: int, caller: Optional[str],
+               depth: int = 1, seen: Optional[Set[Tuple[str, str]]] = None) -> Optional[Chain]:
+    """A chain of at most MAX_DEPTH calls from this call to a function that imports at run time."""
+    seen = seen if seen is not None else set()
+    found = resolve_call(project, source, callee, caller)
+    if found is None:
+        return None
+    target, function = found
+    if (target.display, function) in seen:
+        return None
+    seen.add((target.display, function))
+    call = Call(source, line, target, function)
+    imports = runtime_imports(target, function)
+    if imports:
+        return Chain((call,), tuple(imports))
+    if depth >= MAX_DEPTH:
+        return None
+    for next_callee, next_line in target.facts.calls.get(function, []):
+        deeper = chain_from(project, target, next_callee, next_line, function, depth + 1, seen)
+        if deeper is not None:
+            return Chain((call,) + deeper.calls, deeper.imports)
+    return None
