@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import textwrap
@@ -17,7 +18,9 @@ from importguard.config import load_config
 from importguard.discovery import find_root
 from importguard.errors import ImportguardError
 from importguard.report.json_report import render_json
-from importguard.report.text import render_text
+from importguard.findings import Hop
+from importguard.project.graph import DEFERRED, IMPORT_TIME, TYPING_ONLY
+from importguard.report.text import render_chain, render_text
 from importguard.rules import ALL_RULES, BY_CODE
 from importguard.runner import run_check
 
@@ -90,6 +93,54 @@ def check(
             else:
                 render_text(result.findings, result.files, stream, color=output is None and sys.stdout.isatty())
     sys.exit(EXIT_FINDINGS if result.findings and not exit_zero else EXIT_CLEAN)
+
+
+@main.command()
+@click.argument("source")
+@click.argument("target")
+@click.option("--path", "root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="The project to read.")
+@click.option("--all-kinds", is_flag=True, help="Also follow deferred (function-local) and typing-only imports.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Read settings from this TOML file.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPU count).")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+def why(source: str, target: str, root: Path, all_kinds: bool, output_format: str, config_path: Optional[Path],
+        jobs: Optional[int], debug: bool) -> None:
+    """Show the shortest import chain from module SOURCE to module TARGET, file:line per hop.
+
+    Only import-time imports are followed unless --all-kinds is given. Exit 1 when there is no
+    chain or a module is unknown.
+    """
+    with _errors_exit(debug):
+        config = load_config(find_root([root]), config_path)
+        config.select, config.extend_select = [], []
+        project = run_check([root], config, jobs=jobs or os.cpu_count() or 1).project
+        unknown = [m for m in (source, target) if m not in project.graph.graph]
+        kinds = frozenset({IMPORT_TIME, DEFERRED, TYPING_ONLY} if all_kinds else {IMPORT_TIME})
+        chain = None if unknown else project.graph.shortest_chain(source, target, kinds)
+    if unknown:
+        click.echo(f"importguard: unknown module {', '.join(f'`{m}`' for m in unknown)}: not a first-party module of {root}", err=True)
+        sys.exit(EXIT_FINDINGS)
+    if chain is None:
+        if all_kinds:
+            click.echo(f"importguard: no import chain from `{source}` to `{target}`", err=True)
+        else:
+            click.echo(
+                f"importguard: no chain of import-time imports from `{source}` to `{target}` "
+                "(--all-kinds also follows function-local and typing-only imports)", err=True,
+            )
+        sys.exit(EXIT_FINDINGS)
+    hops = []
+    for importer, imported in zip(chain, chain[1:]):
+        site = project.graph.best_site(importer, imported, kinds)
+        hops.append(Hop(importer, site.path, site.line, site.statement, site.kind))
+    hops.append(Hop(chain[-1], project.display_path(chain[-1]), None, None))
+    if output_format == "json":
+        click.echo(json.dumps({"source": source, "target": target, "chain": [dict(h.to_json(), kind=h.kind) for h in hops]}, indent=2))
+    else:
+        render_chain(hops, sys.stdout, color=sys.stdout.isatty())
+    sys.exit(EXIT_CLEAN)
 
 
 @contextmanager

@@ -64,6 +64,13 @@ class ImportGraph:
             if len(members) > 1:
                 yield view, members
 
+    def shortest_chain(self, source: str, target: str, kinds: FrozenSet[str]) -> Optional[List[str]]:
+        """The shortest import chain from `source` to `target` over edges of the given kinds."""
+        try:
+            return nx.shortest_path(self.subgraph(kinds), source, target)
+        except (nx.NetworkXNoPath, nx.NodeNotFound):
+            return None
+
     def best_site(self, importer: str, imported: str, kinds: Iterable[str]) -> ImportSite:
         """The first import site (by line) of an edge among the given kinds."""
         wanted = set(kinds)

@@ -8,7 +8,7 @@ from typing import IO, List
 from rich.console import Console
 from rich.text import Text
 
-from importguard.findings import Finding
+from importguard.findings import Finding, Hop
 
 
 def render_text(findings: List[Finding], files: int, stream: IO[str], color: bool) -> None:
@@ -39,3 +39,13 @@ def summary_line(findings: List[Finding], files: int) -> str:
     counts = Counter(f.code for f in findings)
     detail = ", ".join(f"{code}: {count}" for code, count in sorted(counts.items()))
     return f"Found {len(findings)} finding{'s' if len(findings) != 1 else ''} ({detail}); {checked}."
+
+
+def render_chain(hops: List[Hop], stream: IO[str], color: bool) -> None:
+    """`importguard why`: one line per import of the chain, then the module it reaches."""
+    console = Console(file=stream, force_terminal=color, no_color=not color, highlight=False, soft_wrap=True)
+    imports = len(hops) - 1
+    console.print(Text(" -> ".join(h.module for h in hops) + f"  ({imports} import{'s' if imports != 1 else ''})", style="bold"))
+    for hop in hops[:-1]:
+        console.print(Text(f"    {hop.module}  {hop.path}:{hop.line}  {hop.statement}  [{hop.kind}]"))
+    console.print(Text(f"    {hops[-1].module}", style="dim"))
