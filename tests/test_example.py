@@ -18,7 +18,7 @@ def test_example_findings_and_hints():
     assert sorted((f["code"], f["path"], f["line"]) for f in findings) == [
         ("IG101", "chat/auth.py", 47), ("IG101", "chat/auth.py", 55),
         ("IG102", "chat/handlers.py", 21),
-        ("IG201", "chat/routes.py", 31),
+        ("IG201", "chat/routes.py", 31), ("IG202", "chat/routes.py", 33),
         ("IG301", "chat/connections.py", 55),
     ]
     by_line = {(f["path"], f["line"]): f for f in findings}
@@ -26,6 +26,12 @@ def test_example_findings_and_hints():
     assert seed["message"] == "name `time` is not defined in `verify_token()`"
     assert seed["hint"] == "`time` is imported only inside `issue_token()` (line 29); import it at module level"
     assert seed["related"] == [{"path": "chat/auth.py", "line": 29, "message": "`import time` binds `time` here inside `issue_token()`"}]
+    chain = by_line[("chat/routes.py", 33)]
+    assert chain["message"] == (
+        "an `except Exception` handler (line 30) in `websocket_endpoint()` calls `report_failure()` -> "
+        "`is_websocket_connected()`, which runs `from chat.connections import ConnectionState, registry` "
+        "(chat/diagnostics.py:13)"
+    )
     shadow = by_line[("chat/handlers.py", 21)]
     assert shadow["message"] == "local variable `time` is used before it is bound in `handle_message()`"
     assert "`import time` at line 30" in shadow["hint"] and "module-level binding at line 5" in shadow["hint"]
@@ -41,3 +47,11 @@ def test_example_bugs_fail_in_real_python():
     )
     assert handlers.stderr.strip().splitlines()[-1].startswith("UnboundLocalError:")
     assert "'time'" in handlers.stderr.strip().splitlines()[-1]
+
+
+def test_example_cycle_is_benign_from_both_entries():
+    """No IG306: `connections.py` binds everything `routes.py` takes before importing it."""
+    for entry in ("chat.routes", "chat.connections"):
+        assert run_python(f"import {entry}", cwd=EXAMPLE).returncode == 0
+    result = run_cli("check", ".", "--select", "IG306", cwd=EXAMPLE)
+    assert (result.returncode, result.stdout.strip()) == (0, "No findings; 8 files checked.")
