@@ -47,3 +47,14 @@ def test_every_other_import_of_the_tree_works_in_real_python(tmp_path):
     lines = TREE["store/views.py"].splitlines()
     fine = "\n".join(lines[1:6] + lines[7:11])  # without the three reported imports
     assert run_python(fine, cwd=tmp_path).returncode == 0
+
+
+def test_data_folders_and_exec_generated_names_are_not_missing(tmp_path):
+    findings = check_tree(tmp_path, {
+        "kit/__init__.py": "",
+        "kit/data/readme.txt": "a namespace package without Python files\n",
+        "kit/shapes.py": "def _make(names):\n    for n in names:\n        exec(f'def {n}(): pass', globals())\n\n_make(['circle'])\n",
+        "kit/use.py": "from kit import data\nfrom kit.shapes import circle\n",
+    }, select=["IG305"])
+    assert findings == []
+    assert run_python("import kit.use", cwd=tmp_path).returncode == 0

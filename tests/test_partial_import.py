@@ -105,3 +105,14 @@ def test_message_names_the_entries_the_chain_and_the_late_binding(tmp_path):
     )
     assert "importing `pkg.b` or `pkg.c` first works" in finding.hint
     assert [(r.path, r.line) for r in finding.related] == [("pkg/a.py", 1), ("pkg/b.py", 1), ("pkg/a.py", 3)]
+
+
+def test_script_only_imports_are_not_import_time(tmp_path):
+    """`if __name__ == "__main__":` never runs on import: no cycle edge, no partial import."""
+    findings = check_tree(tmp_path, {
+        "tool.py": "import helper\n\nVALUE = 1\n",
+        "helper.py": "import tool\n\nif __name__ == '__main__':\n    print(tool.VALUE)\n",
+        "other.py": "X = 1\nif __name__ == '__main__':\n    import tool\n",
+    }, select=["IG301", "IG306"])
+    assert [(f.code, f.path) for f in findings] == [("IG301", "helper.py")]
+    assert run_python("import helper", cwd=tmp_path).returncode == 0

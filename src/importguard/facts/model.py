@@ -40,13 +40,14 @@ class ImportFact:
     handler: Optional[Handler]  # innermost enclosing handler that is not ImportError-only
     in_finally: bool
     conditional: bool  # under another `if`, loop, `with` or `try`
+    script_only: bool = False  # under `if __name__ == "__main__":`: never runs on import
 
     @property
     def edge_kind(self) -> str:
         """How the import orders module execution: import-time, deferred or typing-only."""
         if self.type_checking:
             return "typing-only"
-        if self.scope in IMPORT_TIME_SCOPES:
+        if self.scope in IMPORT_TIME_SCOPES and not self.script_only:
             return "import-time"
         return "deferred"
 

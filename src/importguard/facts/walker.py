@@ -151,6 +151,7 @@ class Context:
     conditional: bool = False
     catches_name_error: bool = False  # in a `try` body whose handler catches NameError
     handler_calls: Optional[HandlerCalls] = None  # the handler whose body this is (for IG202)
+    script_only: bool = False  # under `if __name__ == "__main__":`
 
 
 @dataclass
@@ -194,6 +195,17 @@ def is_irrefutable(pattern: cst.MatchPattern) -> bool:
     if isinstance(pattern, cst.MatchOr):
         return any(is_irrefutable(element.pattern) for element in pattern.patterns)
     return False
+
+
+def is_main_test(test: cst.BaseExpression) -> bool:
+    """`__name__ == "__main__"` (either way round)."""
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return False
+    if not isinstance(test.comparisons[0].operator, cst.Equal):
+        return False
+    sides = {dotted_name(test.left), dotted_name(test.comparisons[0].comparator)}
+    strings = [s for s in (test.left, test.comparisons[0].comparator) if isinstance(s, cst.SimpleString)]
+    return "__name__" in sides and any(s.evaluated_value == "__main__" for s in strings)
 
 
 def is_true(test: cst.BaseExpression) -> bool:
@@ -497,8 +509,10 @@ class FactWalker:
         callee = dotted_name(func)
         if callee is not None and callee.count(".") < 3 and callee not in BUILTINS:
             self.record_call(callee)
-        if callee == "exec" and self.context.scope == "module":
-            self.mark_dynamic_globals()
+        if callee == "exec" and (
+            self.context.scope == "module" or any(self.globals_call(arg.value) for arg in call.args)
+        ):
+            self.mark_dynamic_globals()  # module-level `exec`, or `exec(code, globals())` anywhere
         if callee is None or last_part(callee) not in DYNAMIC_IMPORTERS:
             return
         if "." in callee and callee != "importlib.import_module":
@@ -538,7 +552,7 @@ class FactWalker:
         """True while walking code that runs at import time (module level or a class body)."""
         return (
             self.context.scope != "function" and not self.deferred and not self.context.type_checking
-            and self.position_node is None
+            and not self.context.script_only and self.position_node is None
         )
 
     @staticmethod
@@ -561,7 +575,7 @@ class FactWalker:
             kind=kind, module=module, level=level, names=names, alias=alias, line=0, column=0,
             scope=ctx.scope, function=ctx.function, type_checking=ctx.type_checking,
             guarded=ctx.guarded, handler=ctx.handlers[-1] if ctx.handlers else None,
-            in_finally=ctx.in_finally, conditional=ctx.conditional,
+            in_finally=ctx.in_finally, conditional=ctx.conditional, script_only=ctx.script_only,
         )
         self.facts.imports.append(fact)
         return fact
@@ -783,6 +797,7 @@ class FactWalker:
             lambda: self.walk_block(node.body),
             conditional=ctx.conditional or typing is None,
             type_checking=ctx.type_checking or typing is True,
+            script_only=ctx.script_only or is_main_test(node.test),
         ))
         orelse = node.orelse
         changes = dict(

@@ -127,6 +127,12 @@ class ModuleIndex:
         found += [Dependency(name, "submodule") for name in submodules]
         return [d for d in found if d.target != importer.name]
 
+    def may_be_namespace_package(self, package: str, name: str) -> bool:
+        """A folder `name` inside regular package `package`: `from package import name` finds it
+        as a namespace package even without Python files (data folders, for instance)."""
+        info = self.modules.get(package)
+        return info is not None and info.is_package and info.path is not None and (info.path.parent / name).is_dir()
+
     def missing_target(self, target: str) -> bool:
         """True when a first-party `target` cannot exist: its nearest existing ancestor is a
         regular package, which owns that namespace.

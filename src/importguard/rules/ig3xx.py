@@ -102,6 +102,7 @@ def missing_names(project: Project, target: str, names: List[str]) -> List[str]:
         name for name in names
         if name != "*" and name not in facts.module_bindings and name not in stars.provided
         and name not in MODULE_DUNDERS and f"{target}.{name}" not in project.index.modules
+        and not project.index.may_be_namespace_package(target, name)
     ]
 
 
