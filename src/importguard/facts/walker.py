@@ -509,10 +509,8 @@ class FactWalker:
         callee = dotted_name(func)
         if callee is not None and callee.count(".") < 3 and callee not in BUILTINS:
             self.record_call(callee)
-        if callee == "exec" and (
-            self.context.scope == "module" or any(self.globals_call(arg.value) for arg in call.args)
-        ):
-            self.mark_dynamic_globals()  # module-level `exec`, or `exec(code, globals())` anywhere
+        if callee == "exec" and (self.context.scope == "module" or self.execs_into_globals(call)):
+            self.mark_dynamic_globals()
         if callee is None or last_part(callee) not in DYNAMIC_IMPORTERS:
             return
         if "." in callee and callee != "importlib.import_module":
@@ -531,6 +529,13 @@ class FactWalker:
             stripped = target.lstrip(".")
             fact = self.import_fact("dynamic", stripped, len(target) - len(stripped), [], None)
         self.place(call, fact)
+
+    def execs_into_globals(self, call: cst.Call) -> bool:
+        """`exec(code, globals())` binds in the module namespace; with a separate locals mapping
+        (`exec(code, globals(), ns)`) the code's own bindings go to that mapping instead."""
+        args = [arg.value for arg in call.args]
+        names_go_to = args[2] if len(args) >= 3 else args[1] if len(args) == 2 else None
+        return names_go_to is not None and self.globals_call(names_go_to)
 
     def record_call(self, callee: str) -> None:
         """Calls of named functions, per function and per `except` handler (IG202 follows them)."""
