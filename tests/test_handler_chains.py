@@ -72,3 +72,13 @@ def test_chains_through_self_module_attributes_and_from_imports(tmp_path):
         ("svc/report.py", 4), ("svc/deep.py", 1), ("svc/deep.py", 5), ("svc/deep.py", 6),
     ]
     # `except ImportError:` is a fallback, not a failure path; `too_deep()` needs four calls.
+
+
+def test_a_function_rebound_later_is_not_followed(tmp_path):
+    """`def warn` replaced by `from _warnings import warn` (as in warnings.py) is not what runs."""
+    findings = check_tree(tmp_path, {
+        "lib/__init__.py": "",
+        "lib/warn.py": "def warn(m):\n    import linecache\n\ntry:\n    from _warnings import warn\nexcept ImportError:\n    pass\n",
+        "lib/use.py": "from lib.warn import warn\n\ndef f():\n    try:\n        pass\n    except OSError:\n        warn('x')\n",
+    }, select=["IG202"])
+    assert findings == []

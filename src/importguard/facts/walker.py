@@ -252,6 +252,12 @@ class FactWalker:
         facts.names = sorted(self.names.issues, key=lambda i: (i.line, i.column, i.code, i.name))
         module = self.names.module
         facts.module_bindings = {name: lines[0][0] for name, lines in sorted(module.bindings.items()) if lines}
+        # A module-level function rebound later (`from _warnings import warn` after `def warn`) is
+        # not the function a call reaches at run time: leave it out of call resolution.
+        facts.functions = {
+            name: line for name, line in facts.functions.items()
+            if "." in name or len(module.bindings.get(name, ())) == 1
+        }
         return facts
 
     def place(self, node: cst.CSTNode, fact: object) -> None:
