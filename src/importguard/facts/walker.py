@@ -180,6 +180,15 @@ def literal_strings(node: cst.CSTNode) -> Optional[List[Tuple[str, cst.CSTNode]]
     return found
 
 
+def own_package_argument(call: cst.Call) -> bool:
+    """`import_module(".x", __package__)` (or `package=__package__`)."""
+    for position, arg in enumerate(call.args):
+        is_package = (arg.keyword is None and position == 1) or (arg.keyword is not None and arg.keyword.value == "package")
+        if is_package:
+            return isinstance(arg.value, cst.Name) and arg.value.value == "__package__"
+    return False
+
+
 def literal_key(node: cst.Subscript) -> Optional[str]:
     """`"name"` in `globals()["name"]`, else None."""
     if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
@@ -528,7 +537,9 @@ class FactWalker:
                 value = first.evaluated_value
                 target = value if isinstance(value, str) else None
         ctx = self.context
-        if target is None:
+        if target is None or (target.startswith(".") and not own_package_argument(call)):
+            # A relative name is resolved against the `package` argument: unknown unless it is
+            # this module's own `__package__`.
             fact = DynamicCall(callee=callee, line=0, column=0, function=ctx.function)
             self.facts.dynamic_calls.append(fact)
         else:
