@@ -14,12 +14,15 @@ from typing import IO, Iterator, Optional, Tuple
 import click
 
 from importguard import __version__
+from importguard.cache import cache_folder
+from importguard.cache import clean as remove_cache
 from importguard.config import load_config
 from importguard.discovery import find_root
 from importguard.errors import ImportguardError
 from importguard.report.json_report import render_json
 from importguard.findings import Hop
 from importguard.project.graph import DEFERRED, IMPORT_TIME, TYPING_ONLY
+from importguard.report.progress import ParseProgress
 from importguard.report.text import render_chain, render_text
 from importguard.rules import ALL_RULES, BY_CODE
 from importguard.runner import run_check
@@ -68,11 +71,13 @@ def main() -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPU count).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to a file.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the facts cache.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def check(
     paths: Tuple[Path, ...], output_format: str, select: Optional[str], extend_select: Optional[str],
     ignore: Optional[str], config_path: Optional[Path], jobs: Optional[int], exit_zero: bool,
-    output: Optional[Path], debug: bool,
+    output: Optional[Path], no_cache: bool, quiet: bool, debug: bool,
 ) -> None:
     """Check PATHS (default: the current folder) and report findings."""
     with _errors_exit(debug):
@@ -85,7 +90,11 @@ def check(
             config.select = _codes(select) or []
         config.extend_select += _codes(extend_select) or []
         config.ignore += _codes(ignore) or []
-        result = run_check(targets, config, jobs=jobs or os.cpu_count() or 1)
+        progress = ParseProgress(enabled=not quiet)
+        try:
+            result = run_check(targets, config, jobs=jobs or os.cpu_count() or 1, use_cache=not no_cache, progress=progress)
+        finally:
+            progress.close()
         stream: IO[str]
         with (output.open("w", encoding="utf-8") if output else _stdout()) as stream:
             if output_format == "json":
@@ -141,6 +150,22 @@ def why(source: str, target: str, root: Path, all_kinds: bool, output_format: st
     else:
         render_chain(hops, sys.stdout, color=sys.stdout.isatty())
     sys.exit(EXIT_CLEAN)
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("."))
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Read settings from this TOML file.")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+def clean(path: Path, config_path: Optional[Path], debug: bool) -> None:
+    """Remove the facts cache of the project at PATH (default: the current folder)."""
+    with _errors_exit(debug):
+        config = load_config(find_root([path]), config_path)
+        folder = cache_folder(config.root, config.cache_dir)
+        try:
+            removed = remove_cache(folder)
+        except OSError as error:
+            raise ImportguardError(str(error)) from None
+    click.echo(f"removed {folder}" if removed else f"no cache at {folder}")
 
 
 @contextmanager

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence, Set
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 import pathspec
 
@@ -33,42 +33,49 @@ class Discovered:
 
 
 class _Ignorer:
-    """Default/configured exclusions plus every `.gitignore` between the root and a path."""
+    """Default/configured exclusions plus every `.gitignore` between the root and a path.
+
+    Works on path strings and remembers, per folder, the `.gitignore` specs that apply to it:
+    this runs once per file and folder of the tree.
+    """
 
     def __init__(self, root: Path, exclude: Iterable[str]) -> None:
-        self.root = root
+        self.root = str(root)
         self.exclude = pathspec.GitIgnoreSpec.from_lines(list(exclude))
-        self._gitignores: Dict[Path, Optional[pathspec.GitIgnoreSpec]] = {}
+        self._chains: Dict[str, List[Tuple[str, pathspec.GitIgnoreSpec]]] = {}
 
-    def _gitignore(self, folder: Path) -> Optional[pathspec.GitIgnoreSpec]:
-        if folder not in self._gitignores:
-            try:
-                lines = (folder / ".gitignore").read_text(encoding="utf-8", errors="replace").splitlines()
-            except OSError:
-                lines = []
-            self._gitignores[folder] = pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
-        return self._gitignores[folder]
+    def _own_gitignore(self, folder: str) -> Optional[pathspec.GitIgnoreSpec]:
+        try:
+            with open(os.path.join(folder, ".gitignore"), encoding="utf-8", errors="replace") as handle:
+                lines = handle.read().splitlines()
+        except OSError:
+            return None
+        return pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
+
+    def _chain(self, folder: str) -> List[Tuple[str, pathspec.GitIgnoreSpec]]:
+        """The `.gitignore` specs of `folder` and its ancestors up to the root, outermost first."""
+        chain = self._chains.get(folder)
+        if chain is None:
+            parent = os.path.dirname(folder)
+            inside = folder != self.root and parent != folder and folder.startswith(self.root + os.sep)
+            own = self._own_gitignore(folder)
+            chain = (self._chain(parent) if inside else []) + ([(folder, own)] if own is not None else [])
+            self._chains[folder] = chain
+        return chain
 
     def ignored(self, path: Path, is_dir: bool) -> bool:
-        if is_dir and (path / "pyvenv.cfg").exists():
+        text = str(path)
+        if is_dir and os.path.exists(os.path.join(text, "pyvenv.cfg")):
             return True
-        try:
-            relative = path.relative_to(self.root)
-        except ValueError:
-            relative = Path(path.name)
         suffix = "/" if is_dir else ""
-        if self.exclude.match_file(relative.as_posix() + suffix):
+        inside = text.startswith(self.root + os.sep)
+        relative = text[len(self.root) + 1:] if inside else os.path.basename(text)
+        if self.exclude.match_file(relative.replace(os.sep, "/") + suffix):
             return True
-        folder = path.parent
-        while True:
-            spec = self._gitignore(folder)
-            if spec is not None:
-                inner = path.relative_to(folder).as_posix() + suffix
-                if spec.match_file(inner):
-                    return True
-            if folder == self.root or folder == folder.parent or self.root not in folder.parents:
-                return False
-            folder = folder.parent
+        for folder, spec in self._chain(os.path.dirname(text)):
+            if spec.match_file(text[len(folder) + 1:].replace(os.sep, "/") + suffix):
+                return True
+        return False
 
 
 def discover(paths: Sequence[Path], root: Path, exclude: Iterable[str]) -> Discovered:
@@ -97,10 +104,10 @@ def discover(paths: Sequence[Path], root: Path, exclude: Iterable[str]) -> Disco
 
 
 def _walk(top: Path, ignorer: _Ignorer, sources: Set[Path], extensions: Set[Path], visited: Set[str]) -> None:
-    stack = [top]
+    """Depth-first over folders as strings; only symlinked folders need `realpath` (loop check)."""
+    stack = [(str(top), os.path.realpath(top))]
     while stack:
-        folder = stack.pop()
-        real = os.path.realpath(folder)
+        folder, real = stack.pop()
         if real in visited:  # a symlink loop, or a folder reached twice
             continue
         visited.add(real)
@@ -109,16 +116,19 @@ def _walk(top: Path, ignorer: _Ignorer, sources: Set[Path], extensions: Set[Path
         except OSError:
             continue  # unreadable folder: nothing in it can be checked
         for entry in entries:
-            path = folder / entry.name
+            name = entry.name
             try:
                 is_dir = entry.is_dir()
             except OSError:
                 is_dir = False
             if is_dir:
+                path = Path(entry.path)
                 if not ignorer.ignored(path, is_dir=True):
-                    stack.append(path)
-            elif entry.name.endswith(SOURCE_SUFFIXES):
+                    child_real = os.path.realpath(entry.path) if entry.is_symlink() else os.path.join(real, name)
+                    stack.append((entry.path, child_real))
+            elif name.endswith(SOURCE_SUFFIXES):
+                path = Path(entry.path)
                 if not ignorer.ignored(path, is_dir=False):
                     sources.add(path)
-            elif entry.name.endswith(EXTENSION_SUFFIXES):
-                extensions.add(path)
+            elif name.endswith(EXTENSION_SUFFIXES):
+                extensions.add(Path(entry.path))

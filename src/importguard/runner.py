@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, FrozenSet, List, Optional, Sequence, Set
+from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Union
 
 import pathspec
 
+from importguard.cache import FactsCache, cache_folder, entry_key
 from importguard.config import Config
 from importguard.discovery import discover
 from importguard.facts.extract import extract_facts
@@ -22,10 +23,10 @@ from importguard.rules import code_matches, select_rules
 MIN_FILES_PER_WORKER = 32
 
 
-def read_and_extract(path: str, type_checking_names: FrozenSet[str]) -> FileFacts:
-    """Worker entry point: never raises for a bad file."""
+def read_source(path: Path) -> Union[bytes, FileFacts]:
+    """The file's bytes, or facts holding the IG002 problem that stops it being read."""
     try:
-        data = Path(path).read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         return FileFacts(problem=Problem("IG002", "file vanished before it could be read"))
     except IsADirectoryError:
@@ -33,7 +34,6 @@ def read_and_extract(path: str, type_checking_names: FrozenSet[str]) -> FileFact
     except OSError as error:
         reason = error.strerror or str(error)
         return FileFacts(problem=Problem("IG002", f"cannot read file: {reason.lower()}"))
-    return extract_facts(data, type_checking_names)
 
 
 def display_path(path: Path, cwd: Path) -> str:
@@ -43,14 +43,52 @@ def display_path(path: Path, cwd: Path) -> str:
         return Path(os.path.relpath(path, cwd)).as_posix() if path.anchor == cwd.anchor else path.as_posix()
 
 
-def compute_facts(paths: Sequence[Path], type_checking_names: FrozenSet[str], jobs: int) -> List[FileFacts]:
-    """Facts for every path, in the order given, whatever the number of workers."""
-    names = [str(p) for p in paths]
-    if jobs <= 1 or len(names) < MIN_FILES_PER_WORKER * 2:
-        return [read_and_extract(name, type_checking_names) for name in names]
-    chunk = max(1, min(64, len(names) // (jobs * 8) or 1))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(read_and_extract, names, [type_checking_names] * len(names), chunksize=chunk))
+def compute_facts(
+    paths: Sequence[Path], type_checking_names: FrozenSet[str], jobs: int,
+    cache: Optional[FactsCache] = None, executor: Optional[Executor] = None,
+    progress: Optional[Callable[[int, int], None]] = None,
+) -> List[FileFacts]:
+    """Facts for every path, in the order given, whatever the number of workers.
+
+    Cached files cost a read, a hash and a JSON load in this process; only the others are parsed,
+    in worker processes when there are enough of them. `executor` may be any
+    `concurrent.futures.Executor` (a `dask.distributed` client's `get_executor()`, for instance).
+    """
+    results: List[Optional[FileFacts]] = [None] * len(paths)
+    misses: List[int] = []
+    sources: Dict[int, bytes] = {}
+    keys: Dict[int, str] = {}
+    for index, path in enumerate(paths):
+        data = read_source(path)
+        if isinstance(data, FileFacts):
+            results[index] = data
+            continue
+        if cache is not None:
+            keys[index] = entry_key(data, type_checking_names)
+            results[index] = cache.load(keys[index])
+            if results[index] is not None:
+                continue
+        misses.append(index)
+        sources[index] = data
+    datas = [sources.pop(index) for index in misses]
+    names = [type_checking_names] * len(datas)
+    def collect(computed: Iterable[FileFacts]) -> None:
+        for done, (index, facts) in enumerate(zip(misses, computed), start=1):
+            results[index] = facts
+            if cache is not None:
+                cache.store(keys[index], facts)
+            if progress is not None:
+                progress(done, len(misses))
+
+    if executor is not None:
+        collect(executor.map(extract_facts, datas, names))
+    elif jobs <= 1 or len(datas) < MIN_FILES_PER_WORKER * 2:
+        collect(extract_facts(data, type_checking_names) for data in datas)
+    else:
+        chunk = max(1, min(64, len(datas) // (jobs * 8) or 1))
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            collect(pool.map(extract_facts, datas, names, chunksize=chunk))
+    return results  # type: ignore[return-value]
 
 
 @dataclass
@@ -71,7 +109,8 @@ def extra_source_roots(paths: Sequence[Path]) -> List[Path]:
 
 
 def run_check(
-    paths: Sequence[Path], config: Config, *, jobs: int = 1, cwd: Optional[Path] = None,
+    paths: Sequence[Path], config: Config, *, jobs: int = 1, cwd: Optional[Path] = None, use_cache: bool = True,
+    executor: Optional[Executor] = None, progress: Optional[Callable[[int, int], None]] = None,
 ) -> CheckResult:
     cwd = cwd or Path.cwd()
     absolute = [Path(os.path.abspath(p)) for p in paths]
@@ -79,7 +118,8 @@ def run_check(
     # Files inside a project (as pre-commit passes them): analyse the project, report on them.
     scan = [p for p in absolute if p.is_dir()] + ([config.root] if given_files else [])
     found = discover(scan, config.root, config.exclude)
-    facts = compute_facts(found.sources, frozenset(config.type_checking_names), jobs)
+    cache = FactsCache(cache_folder(config.root, config.cache_dir)) if use_cache else None
+    facts = compute_facts(found.sources, frozenset(config.type_checking_names), jobs, cache, executor, progress)
     files = [SourceFile(path, display_path(path, cwd), fact) for path, fact in zip(found.sources, facts)]
     roots = config.source_roots() + extra_source_roots([p for p in absolute if p.is_dir()])
     project = build_project(files, roots, found.extensions, frozenset(config.builtins))

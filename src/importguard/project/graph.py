@@ -35,6 +35,7 @@ class ImportGraph:
 
     def __init__(self) -> None:
         self.graph = nx.DiGraph()
+        self._views: Dict[FrozenSet[str], nx.DiGraph] = {}  # the graph is complete before any query
 
     def add_module(self, name: str) -> None:
         self.graph.add_node(name)
@@ -51,10 +52,14 @@ class ImportGraph:
         return {s.kind for s in self.sites(importer, imported)}
 
     def subgraph(self, kinds: FrozenSet[str]) -> nx.DiGraph:
-        """The graph keeping only edges with at least one site of the given kinds."""
-        view = nx.DiGraph()
-        view.add_nodes_from(self.graph)
-        view.add_edges_from((u, v) for u, v, sites in self.graph.edges(data="sites") if any(s.kind in kinds for s in sites))
+        """The graph keeping only edges with at least one site of the given kinds (built once)."""
+        view = self._views.get(kinds)
+        if view is None:
+            view = self._views[kinds] = nx.DiGraph()
+            view.add_nodes_from(self.graph)
+            view.add_edges_from(
+                (u, v) for u, v, sites in self.graph.edges(data="sites") if any(s.kind in kinds for s in sites)
+            )
         return view
 
     def components(self, kinds: FrozenSet[str]) -> Iterator[Tuple[nx.DiGraph, Set[str]]]:

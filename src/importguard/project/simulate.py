@@ -15,9 +15,9 @@ to import cleanly. Imports guarded by `except ImportError` do not crash, so they
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Set, Tuple
 
-from importguard.facts.model import ImportFact
+from importguard.project.graph import IMPORT_TIME
 from importguard.project.model import Project, SourceFile
 
 RUNNING, DONE = "running", "done"
@@ -50,10 +50,70 @@ class PartialImport:
         return self.chain[-1]
 
 
+@dataclass(frozen=True)
+class Event:
+    """One module-level statement that matters to the replay, in source order."""
+
+    line: int
+    statement: str
+    runs: Tuple[str, ...]  # first-party modules it makes Python run, in order
+    target: Optional[str]  # the module it takes names from (`from target import ...`, `target.attr`)
+    names: Tuple[str, ...]  # the names it needs from `target`
+    error: str  # what a missing name raises
+
+
+class Plans:
+    """Per-module replay plans, computed once per project and shared by every entry point."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self._plans: Dict[str, Tuple[Event, ...]] = {}
+
+    def events(self, module: str) -> Tuple[Event, ...]:
+        plan = self._plans.get(module)
+        if plan is None:
+            source = self.project.by_module.get(module)
+            runnable = source is not None and source.facts.problem is None and source.path.suffix == ".py"
+            plan = self._plans[module] = tuple(self._build(source)) if runnable else ()  # type: ignore[arg-type]
+        return plan
+
+    def _build(self, source: SourceFile) -> List[Event]:
+        index = self.project.index
+        importer = source.module
+        assert importer is not None
+        found: List[Tuple[int, int, Event]] = []
+        for fact in source.facts.imports:
+            if fact.edge_kind != "import-time":
+                continue
+            target, _ = index.absolute_target(fact, importer)
+            if not target or not index.is_first_party(target):
+                continue
+            runs = tuple(d.target for d in index.dependencies(fact, importer))
+            names = tuple(n for n, _ in fact.names) if fact.kind == "from" and not fact.guarded else ()
+            found.append((fact.line, fact.column, Event(fact.line, fact.display, runs, target, names, "ImportError")))  # type: ignore[arg-type]
+        for base, attr, line in source.facts.attribute_uses:
+            target = module_bound_to(self.project, source, base)
+            if target is not None:
+                found.append((line, 10**6, Event(line, f"{base}.{attr}", (), target, (attr,), "AttributeError")))
+        return [event for _, _, event in sorted(found, key=lambda e: (e[0], e[1]))]
+
+
+def module_bound_to(project: Project, source: SourceFile, name: str) -> Optional[str]:
+    """The first-party module a module-level `import m`/`import m as name` binds to `name`."""
+    for fact in source.facts.imports:
+        if fact.kind != "import" or fact.edge_kind != "import-time":
+            continue
+        if (fact.alias or fact.module.split(".")[0]) == name:
+            module = fact.module if fact.alias else name
+            return module if module in project.by_module else None
+    return None
+
+
 @dataclass
 class Replay:
-    project: Project
+    plans: Plans
     entry: str
+    relevant: Set[str]  # modules whose import can reach the cycle: the others cannot matter
     state: Dict[str, str] = field(default_factory=dict)
     paused: Dict[str, int] = field(default_factory=dict)  # running module -> line it is paused at
     chain: List[Step] = field(default_factory=list)
@@ -70,93 +130,64 @@ class Replay:
             if failure is not None or module in self.state:
                 return failure
         self.state[module] = RUNNING
-        source = self.project.by_module.get(module)
-        if source is not None and source.facts.problem is None and source.path.suffix == ".py":
-            failure = self.run_body(module, source)
+        if module in self.relevant:
+            failure = self.run_body(module)
             if failure is not None:
                 return failure
         self.state[module] = DONE
         return None
 
-    def run_body(self, module: str, source: SourceFile) -> Optional[PartialImport]:
-        """The module's import-time imports and `module.attr` reads, in source order."""
-        events: List[Tuple[int, int, object]] = [
-            (fact.line, fact.column, fact) for fact in source.facts.imports
-            if fact.edge_kind == "import-time"
-        ]
-        events += [(line, 10**6, (base, attr)) for base, attr, line in source.facts.attribute_uses]
-        for line, _, event in sorted(events, key=lambda e: (e[0], e[1])):
-            self.paused[module] = line
-            if isinstance(event, ImportFact):
-                failure = self.run_import(module, source, event)
-            else:
-                failure = self.read_attribute(module, source, event, line)  # type: ignore[arg-type]
-            if failure is not None:
-                return failure
-        return None
-
-    def run_import(self, module: str, source: SourceFile, fact: ImportFact) -> Optional[PartialImport]:
-        index = self.project.index
-        importer = source.module
-        assert importer is not None
-        target, _ = index.absolute_target(fact, importer)
-        if not target or not index.is_first_party(target):
-            return None
-        self.chain.append(Step(module, source.display, fact.line, fact.display))
-        try:
-            for dependency in index.dependencies(fact, importer):
-                failure = self.execute(dependency.target)
-                if failure is not None:
-                    return failure
-            if fact.kind == "from" and not fact.guarded and self.state.get(target) == RUNNING:
-                for name, _alias in fact.names:
-                    failure = self.check_bound(target, name, "ImportError")  # type: ignore[arg-type]
+    def run_body(self, module: str) -> Optional[PartialImport]:
+        source = self.plans.project.by_module[module]
+        for event in self.plans.events(module):
+            self.paused[module] = event.line
+            self.chain.append(Step(module, source.display, event.line, event.statement))
+            try:
+                for dependency in event.runs:
+                    failure = self.execute(dependency)
                     if failure is not None:
                         return failure
-        finally:
-            self.chain.pop()
-        return None
-
-    def read_attribute(self, module: str, source: SourceFile, use: Tuple[str, str], line: int) -> Optional[PartialImport]:
-        base, attr = use
-        target = self.module_bound_to(source, base)
-        if target is None or self.state.get(target) != RUNNING:
-            return None
-        self.chain.append(Step(module, source.display, line, f"{base}.{attr}"))
-        try:
-            return self.check_bound(target, attr, "AttributeError")
-        finally:
-            self.chain.pop()
-
-    def module_bound_to(self, source: SourceFile, name: str) -> Optional[str]:
-        """The first-party module a module-level `import m`/`import m as name` binds to `name`."""
-        importer = source.module
-        for fact in source.facts.imports:
-            if fact.kind != "import" or fact.edge_kind != "import-time" or importer is None:
-                continue
-            bound = fact.alias or fact.module.split(".")[0]
-            if bound == name:
-                module = fact.module if fact.alias else name
-                return module if module in self.project.by_module else None
+                if event.target is not None and self.state.get(event.target) == RUNNING:
+                    for name in event.names:
+                        failure = self.check_bound(event.target, name, event.error)
+                        if failure is not None:
+                            return failure
+            finally:
+                self.chain.pop()
         return None
 
     def check_bound(self, target: str, name: str, error: str) -> Optional[PartialImport]:
-        if name == "*" or f"{target}.{name}" in self.project.index.modules:
+        project = self.plans.project
+        if name == "*" or f"{target}.{name}" in project.index.modules:
             return None  # submodules are found in sys.modules even while the package runs
-        provider = self.project.by_module.get(target)
+        provider = project.by_module.get(target)
         if provider is None or provider.facts.dynamic_globals is not None:
             return None
-        facts = provider.facts
-        if "__getattr__" in facts.module_bindings and facts.module_bindings["__getattr__"] < self.paused[target]:
+        bindings = provider.facts.module_bindings
+        paused = self.paused[target]
+        if "__getattr__" in bindings and bindings["__getattr__"] < paused:
             return None
-        bound_at = facts.module_bindings.get(name)
-        if bound_at is None or bound_at < self.paused[target]:
+        bound_at = bindings.get(name)
+        if bound_at is None or bound_at < paused:
             return None  # bound in time, or never bound at all (IG305's finding, in any order)
-        return PartialImport(
-            self.entry, tuple(self.chain), target, name, error, bound_at, self.paused[target],
-        )
+        return PartialImport(self.entry, tuple(self.chain), target, name, error, bound_at, paused)
 
 
-def first_failure(project: Project, entry: str) -> Optional[PartialImport]:
+def reaching(project: Project, members: Set[str]) -> Set[str]:
+    """Modules with an import-time path to one of `members` (the members included)."""
+    view = project.graph.subgraph(frozenset({IMPORT_TIME}))
+    found = set(members)
+    stack = list(members)
+    while stack:
+        for importer in view.predecessors(stack.pop()):
+            if importer not in found:
+                found.add(importer)
+                stack.append(importer)
+    return found
+
+
+def first_failure(project: Project, entry: str, plans: Optional[Plans] = None,
+                  relevant: Optional[Set[str]] = None) -> Optional[PartialImport]:
     """What happens when a fresh interpreter runs `import entry`."""
-    return Replay(project, entry).run()
+    plans = plans or Plans(project)
+    return Replay(plans, entry, relevant if relevant is not None else set(project.by_module)).run()

@@ -7,15 +7,17 @@ from typing import Dict, Iterator, List, Tuple
 from importguard.findings import Finding, Related
 from importguard.project.graph import IMPORT_TIME
 from importguard.project.model import Project
-from importguard.project.simulate import PartialImport, first_failure
+from importguard.project.simulate import PartialImport, Plans, first_failure, reaching
 from importguard.rules.base import Rule
 
 
 def failures_by_site(project: Project) -> Iterator[Tuple[PartialImport, List[str], List[str]]]:
     """(first failure seen, entries that fail there, entries of the same cycle that work)."""
+    plans = Plans(project)
     for _view, members in project.graph.components(frozenset({IMPORT_TIME})):
         entries = sorted(members)
-        outcome = {entry: first_failure(project, entry) for entry in entries}
+        relevant = reaching(project, members)
+        outcome = {entry: first_failure(project, entry, plans, relevant) for entry in entries}
         sites: Dict[tuple, List[PartialImport]] = {}
         for entry in entries:
             failure = outcome[entry]

@@ -1,0 +1,107 @@
+"""Per-file facts cached by content hash, as JSON (never pickle: a cache file committed by a pull
+request must not be able to run code in CI).
+
+An entry's key hashes the file's bytes, importguard's version and the options that change facts
+(`type-checking-names`). Entries are written to a temporary file and renamed into place, so a
+concurrent run or Ctrl-C never leaves a half-written entry; an entry that cannot be read, parsed
+or validated is treated as missing and rewritten. The folder carries a `.gitignore` (`*`) and a
+`CACHEDIR.TAG`, so git and backup tools skip it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Iterable, Optional
+
+from importguard import __version__
+from importguard.facts.model import FileFacts
+
+CACHE_FOLDER = ".importguard_cache"
+FORMAT = "facts-v1"
+CACHEDIR_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by importguard.\n"
+    "# For information about cache directory tags see https://bford.info/cachedir/\n"
+)
+
+
+def cache_folder(root: Path, configured: Optional[Path]) -> Path:
+    return configured if configured is not None else root / CACHE_FOLDER
+
+
+def entry_key(data: bytes, options: Iterable[str]) -> str:
+    digest = hashlib.sha256()
+    digest.update(f"importguard {__version__} {FORMAT} {','.join(sorted(options))}\n".encode())
+    digest.update(data)
+    return digest.hexdigest()
+
+
+class FactsCache:
+    """Read and write cache entries under one folder; every failure degrades to a miss."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.entries = folder / FORMAT
+        self.writable = True
+        self.hits = 0
+        self.misses = 0
+
+    def path_of(self, key: str) -> Path:
+        return self.entries / key[:2] / f"{key[2:]}.json"
+
+    def load(self, key: str) -> Optional[FileFacts]:
+        try:
+            document = json.loads(self.path_of(key).read_bytes())
+            if document.get("importguard") != __version__ or document.get("key") != key:
+                raise ValueError("foreign entry")
+            facts = FileFacts.from_json(document["facts"])
+        except Exception:  # noqa: BLE001 - missing, truncated, foreign or tampered: a miss
+            self.misses += 1
+            return None
+        self.hits += 1
+        return facts
+
+    def store(self, key: str, facts: FileFacts) -> None:
+        if not self.writable:
+            return
+        target = self.path_of(key)
+        document = {"importguard": __version__, "key": key, "facts": facts.to_json()}
+        try:
+            self.prepare()
+            target.parent.mkdir(exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                    json.dump(document, stream, separators=(",", ":"))
+                os.replace(temporary, target)
+            except BaseException:
+                os.unlink(temporary)
+                raise
+        except OSError:
+            self.writable = False  # read-only checkout or full disk: run on without a cache
+
+    def prepare(self) -> None:
+        """Create the folder with its `.gitignore` and `CACHEDIR.TAG` (once)."""
+        if self.entries.is_dir():
+            return
+        self.entries.mkdir(parents=True, exist_ok=True)
+        for name, text in ((".gitignore", "*\n"), ("CACHEDIR.TAG", CACHEDIR_TAG)):
+            path = self.folder / name
+            if not path.exists():
+                path.write_text(text, encoding="utf-8")
+
+
+def clean(folder: Path) -> bool:
+    """Remove a cache folder; refuses a folder that does not look like importguard's cache."""
+    if not folder.is_dir():
+        return False
+    tag = folder / "CACHEDIR.TAG"
+    if not (tag.is_file() and "importguard" in tag.read_text(encoding="utf-8", errors="replace")):
+        raise OSError(f"{folder} is not an importguard cache folder (no CACHEDIR.TAG); not removing it")
+    shutil.rmtree(folder)
+    return True
