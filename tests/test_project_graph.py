@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import networkx as nx
 
-from importguard.project.graph import shortest_cycle
+from importguard.project.graph import DiGraph, shortest_cycle
 
 from conftest import check_tree, run_python, summary
 
@@ -101,9 +100,10 @@ def test_one_finding_per_component_with_member_count(tmp_path):
 
 
 def test_shortest_cycle_in_a_large_component():
-    ring = nx.DiGraph()
+    ring = DiGraph()
     names = [f"m{i:04d}" for i in range(2000)]
-    ring.add_edges_from(zip(names, names[1:] + names[:1]))
+    for source, target in zip(names, names[1:] + names[:1]):
+        ring.add_edge(source, target)
     ring.add_edge("m1000", "m0998")  # a 3-cycle hidden in a 2,000-module ring
     assert shortest_cycle(ring, set(names)) == ["m0998", "m0999", "m1000"]
 
@@ -127,3 +127,17 @@ def test_submodules_below_a_plain_module_are_not_reported_missing(tmp_path):
         "pkg/__init__.py": "x = 1\n",
     }, select=["IG304"])
     assert summary(findings) == []
+
+
+def test_strongly_connected_components_on_deep_and_mixed_graphs():
+    graph = DiGraph()
+    chain = [f"c{i}" for i in range(5000)]
+    for source, target in zip(chain, chain[1:]):
+        graph.add_edge(source, target)  # 5,000 deep: no recursion limit
+    graph.add_edge(chain[-1], chain[2500])  # one big component of 2,500 modules
+    for source, target in [("a", "b"), ("b", "a"), ("b", "x"), ("x", "y"), ("y", "x"), ("z", "z")]:
+        graph.add_edge(source, target)
+    components = sorted((sorted(c) for c in graph.strongly_connected_components() if len(c) > 1), key=lambda c: (len(c), c))
+    assert components[:2] == [["a", "b"], ["x", "y"]]
+    assert components[2] == sorted(chain[2500:])
+    assert sum(len(c) for c in graph.strongly_connected_components()) == len(graph.succ)
