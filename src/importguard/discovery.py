@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 import pathspec
 
@@ -32,6 +33,23 @@ class Discovered:
     missing: List[Path] = field(default_factory=list)  # given on the command line, not found
 
 
+Matcher = Callable[[str], bool]
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+
+
+def matcher(lines: Iterable[str]) -> Matcher:
+    """A gitignore-style matcher. Without negated patterns, every pattern is folded into one
+    regular expression: one search per path instead of one per pattern."""
+    spec = pathspec.GitIgnoreSpec.from_lines(list(lines))
+    patterns = [p for p in spec.patterns if p.include is not None and getattr(p, "regex", None) is not None]
+    if len(patterns) != len([p for p in spec.patterns if p.include is not None]) or not all(p.include for p in patterns):
+        return lambda path: bool(spec.match_file(path))
+    if not patterns:
+        return lambda path: False
+    combined = re.compile("|".join(_NAMED_GROUP.sub("(?:", p.regex.pattern) for p in patterns))
+    return lambda path: combined.search(path) is not None
+
+
 class _Ignorer:
     """Default/configured exclusions plus every `.gitignore` between the root and a path.
 
@@ -41,18 +59,18 @@ class _Ignorer:
 
     def __init__(self, root: Path, exclude: Iterable[str]) -> None:
         self.root = str(root)
-        self.exclude = pathspec.GitIgnoreSpec.from_lines(list(exclude))
-        self._chains: Dict[str, List[Tuple[str, pathspec.GitIgnoreSpec]]] = {}
+        self.exclude = matcher(exclude)
+        self._chains: Dict[str, List[Tuple[str, Matcher]]] = {}
 
-    def _own_gitignore(self, folder: str) -> Optional[pathspec.GitIgnoreSpec]:
+    def _own_gitignore(self, folder: str) -> Optional[Matcher]:
         try:
             with open(os.path.join(folder, ".gitignore"), encoding="utf-8", errors="replace") as handle:
                 lines = handle.read().splitlines()
         except OSError:
             return None
-        return pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
+        return matcher(lines) if lines else None
 
-    def _chain(self, folder: str) -> List[Tuple[str, pathspec.GitIgnoreSpec]]:
+    def _chain(self, folder: str) -> List[Tuple[str, Matcher]]:
         """The `.gitignore` specs of `folder` and its ancestors up to the root, outermost first."""
         chain = self._chains.get(folder)
         if chain is None:
@@ -70,10 +88,10 @@ class _Ignorer:
         suffix = "/" if is_dir else ""
         inside = text.startswith(self.root + os.sep)
         relative = text[len(self.root) + 1:] if inside else os.path.basename(text)
-        if self.exclude.match_file(relative.replace(os.sep, "/") + suffix):
+        if self.exclude(relative.replace(os.sep, "/") + suffix):
             return True
-        for folder, spec in self._chain(os.path.dirname(text)):
-            if spec.match_file(text[len(folder) + 1:].replace(os.sep, "/") + suffix):
+        for folder, matches in self._chain(os.path.dirname(text)):
+            if matches(text[len(folder) + 1:].replace(os.sep, "/") + suffix):
                 return True
         return False
 
