@@ -126,7 +126,7 @@ def parse_file(path: Path) -> None:
         pass
 
 
-def bench_corpus(source: Path, runs: int, jobs: int) -> Dict[str, Measure]:
+def bench_corpus(source: Path, runs: int, jobs: int, skip: Sequence[str] = ()) -> Dict[str, Measure]:
     scratch = Path(tempfile.mkdtemp(prefix="importguard-bench-"))
     tree = scratch / source.name
     shutil.copytree(source, tree, ignore=shutil.ignore_patterns("__pycache__", ".importguard_cache"))
@@ -164,6 +164,7 @@ def bench_corpus(source: Path, runs: int, jobs: int) -> Dict[str, Measure]:
             [sys.executable, "-m", "pylint", "--disable=all", f"--enable={PYLINT_CHECKS}", f"-j{jobs}", "--exit-zero", str(tree)],
             scratch, env),
     }
+    steps = {name: step for name, step in steps.items() if not any(name.startswith(s) for s in skip)}
     timed([*importguard, "--jobs", str(jobs)], scratch, env)  # fill the cache for the warm steps
     results: Dict[str, List[Measure]] = {name: [] for name in steps}
     for _ in range(runs):
@@ -178,8 +179,8 @@ def bench_corpus(source: Path, runs: int, jobs: int) -> Dict[str, Measure]:
 
 def report(corpus: str, results: Dict[str, Measure], jobs: int, markdown: bool) -> None:
     files = int(results.pop("_files").seconds)
-    pyflakes = results["pyflakes"].seconds
-    floor = results[f"libcst parse, {jobs} processes"].seconds
+    pyflakes = results["pyflakes"].seconds if "pyflakes" in results else float("nan")
+    floor = results.get(f"libcst parse, {jobs} processes", Measure(float("nan"), 0)).seconds
     if markdown:
         print(f"\n### {corpus} ({files} files)\n")
         print("| step | median s | × pyflakes | × parse (N proc) | peak MB |")
@@ -197,6 +198,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--markdown", action="store_true", help="print the tables as Markdown")
+    parser.add_argument("--skip", default="", help="comma-separated step name prefixes to leave out, e.g. 'pylint,ruff'")
     parser.add_argument("--parse-floor", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.parse_floor:
@@ -206,7 +208,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, jobs {args.jobs}, runs {args.runs}, "
           f"{time.strftime('%Y-%m-%d')}")
     for corpus in corpora:
-        report(str(corpus), bench_corpus(corpus, args.runs, args.jobs), args.jobs, args.markdown)
+        skip = [s.strip() for s in args.skip.split(",") if s.strip()]
+        report(str(corpus), bench_corpus(corpus, args.runs, args.jobs, skip), args.jobs, args.markdown)
     return 0
 
 
