@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,6 +98,7 @@ class CheckResult:
     project: Project
     files: int
     missing: List[Path] = field(default_factory=list)
+    timings: Dict[str, float] = field(default_factory=dict)  # seconds per phase
 
     @property
     def modules(self) -> int:
@@ -113,21 +115,32 @@ def run_check(
     executor: Optional[Executor] = None, progress: Optional[Callable[[int, int], None]] = None,
 ) -> CheckResult:
     cwd = cwd or Path.cwd()
+    clock = [time.perf_counter()]
+    timings: Dict[str, float] = {}
+
+    def lap(phase: str) -> None:
+        clock.append(time.perf_counter())
+        timings[phase] = clock[-1] - clock[-2]
+
     absolute = [Path(os.path.abspath(p)) for p in paths]
     given_files = {p for p in absolute if not p.is_dir()}
     # Files inside a project (as pre-commit passes them): analyse the project, report on them.
     scan = [p for p in absolute if p.is_dir()] + ([config.root] if given_files else [])
     found = discover(scan, config.root, config.exclude)
+    lap("discover")
     cache = FactsCache(cache_folder(config.root, config.cache_dir)) if use_cache else None
     facts = compute_facts(found.sources, frozenset(config.type_checking_names), jobs, cache, executor, progress)
+    lap("facts")
     files = [SourceFile(path, display_path(path, cwd), fact) for path, fact in zip(found.sources, facts)]
     roots = config.source_roots() + extra_source_roots([p for p in absolute if p.is_dir()])
     project = build_project(files, roots, found.extensions, frozenset(config.builtins))
+    lap("project")
     rules = select_rules(config.select, config.ignore, config.extend_select)
     findings = [finding for rule in rules for finding in rule.check(project)]
     only = {display_path(p, cwd) for p in given_files} if given_files else None
     kept = filter_findings(findings, project, config, cwd, only)
-    return CheckResult(sorted(kept, key=Finding.sort_key), project, len(files), found.missing)
+    lap("rules")
+    return CheckResult(sorted(kept, key=Finding.sort_key), project, len(files), found.missing, timings)
 
 
 def filter_findings(findings: List[Finding], project: Project, config: Config, cwd: Path, only: Optional[Set[str]]) -> List[Finding]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Dict, Iterator, List, Tuple
+from typing import Dict, Iterator, List, Set, Tuple
 
 from importguard.findings import Finding, Related
 from importguard.project.graph import IMPORT_TIME
@@ -10,12 +10,16 @@ from importguard.project.model import Project
 from importguard.project.simulate import PartialImport, Plans, first_failure, reaching
 from importguard.rules.base import Rule
 
+MAX_ENTRIES = 200  # entry points replayed per cycle; each replay walks the cycle once
+
 
 def failures_by_site(project: Project) -> Iterator[Tuple[PartialImport, List[str], List[str]]]:
     """(first failure seen, entries that fail there, entries of the same cycle that work)."""
     plans = Plans(project)
     for _view, members in project.graph.components(frozenset({IMPORT_TIME})):
-        entries = sorted(members)
+        entries = entry_points(plans, members)
+        if not entries:
+            continue
         relevant = reaching(project, members)
         outcome = {entry: first_failure(project, entry, plans, relevant) for entry in entries}
         sites: Dict[tuple, List[PartialImport]] = {}
@@ -28,6 +32,23 @@ def failures_by_site(project: Project) -> Iterator[Tuple[PartialImport, List[str
         for key in sorted(sites):
             failures = sites[key]
             yield failures[0], [f.entry for f in failures], working
+
+
+def entry_points(plans: Plans, members: Set[str]) -> List[str]:
+    """The modules to replay as entries: all of them, unless the cycle is huge.
+
+    A cycle can only break at a statement that needs names from one of its own modules
+    (`from member import X`, `member.X`); a cycle without one is skipped. Above
+    MAX_ENTRIES members, the modules that import or provide such names are tried first.
+    """
+    needy = [m for m in sorted(members) if any(e.target in members and e.names for e in plans.events(m))]
+    if not needy:
+        return []
+    if len(members) <= MAX_ENTRIES:
+        return sorted(members)
+    providers = {e.target for m in needy for e in plans.events(m) if e.target in members and e.names}
+    preferred = sorted(providers | set(needy))
+    return (preferred + sorted(members - set(preferred)))[:MAX_ENTRIES]
 
 
 def message(failure: PartialImport, failing: List[str]) -> str:
