@@ -198,7 +198,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--markdown", action="store_true", help="print the tables as Markdown")
-    parser.add_argument("--skip", default="", help="comma-separated step name prefixes to leave out, e.g. 'pylint,ruff'")
+    parser.add_argument("--skip", default="", help="semicolon-separated step name prefixes to leave out, e.g. 'pylint;ruff'")
     parser.add_argument("--parse-floor", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.parse_floor:
@@ -208,7 +208,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, jobs {args.jobs}, runs {args.runs}, "
           f"{time.strftime('%Y-%m-%d')}")
     for corpus in corpora:
-        skip = [s.strip() for s in args.skip.split(",") if s.strip()]
+        skip = [s.strip() for s in args.skip.split(";") if s.strip()]
         report(str(corpus), bench_corpus(corpus, args.runs, args.jobs, skip), args.jobs, args.markdown)
     return 0
 

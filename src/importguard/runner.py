@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import time
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Union
+from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple, Union
 
 import pathspec
 
@@ -44,6 +44,14 @@ def display_path(path: Path, cwd: Path) -> str:
         return Path(os.path.relpath(path, cwd)).as_posix() if path.anchor == cwd.anchor else path.as_posix()
 
 
+def extract_file(path: Path, type_checking_names: FrozenSet[str]) -> Tuple[Optional[str], FileFacts]:
+    """Worker entry point: (cache key of the bytes read, facts). Never raises for a bad file."""
+    data = read_source(path)
+    if isinstance(data, FileFacts):
+        return None, data
+    return entry_key(data, type_checking_names), extract_facts(data, type_checking_names)
+
+
 def compute_facts(
     paths: Sequence[Path], type_checking_names: FrozenSet[str], jobs: int,
     cache: Optional[FactsCache] = None, executor: Optional[Executor] = None,
@@ -51,44 +59,44 @@ def compute_facts(
 ) -> List[FileFacts]:
     """Facts for every path, in the order given, whatever the number of workers.
 
-    Cached files cost a read, a hash and a JSON load in this process; only the others are parsed,
-    in worker processes when there are enough of them. `executor` may be any
-    `concurrent.futures.Executor` (a `dask.distributed` client's `get_executor()`, for instance).
+    Cached files cost a read, a hash and a JSON load in this process; the others are read again
+    and parsed by workers (only their paths travel), when there are enough of them.
+    `executor` may be any `concurrent.futures.Executor` (a `dask.distributed` client's
+    `get_executor()`, for instance).
     """
     results: List[Optional[FileFacts]] = [None] * len(paths)
     misses: List[int] = []
-    sources: Dict[int, bytes] = {}
-    keys: Dict[int, str] = {}
     for index, path in enumerate(paths):
-        data = read_source(path)
-        if isinstance(data, FileFacts):
-            results[index] = data
-            continue
         if cache is not None:
-            keys[index] = entry_key(data, type_checking_names)
-            results[index] = cache.load(keys[index])
+            data = read_source(path)
+            if isinstance(data, FileFacts):
+                results[index] = data
+                continue
+            results[index] = cache.load(entry_key(data, type_checking_names))
             if results[index] is not None:
                 continue
         misses.append(index)
-        sources[index] = data
-    datas = [sources.pop(index) for index in misses]
-    names = [type_checking_names] * len(datas)
-    def collect(computed: Iterable[FileFacts]) -> None:
-        for done, (index, facts) in enumerate(zip(misses, computed), start=1):
+    missing = [paths[index] for index in misses]
+    names = [type_checking_names] * len(missing)
+
+    def collect(computed: Iterable[Tuple[Optional[str], FileFacts]]) -> None:
+        for done, (index, (key, facts)) in enumerate(zip(misses, computed), start=1):
             results[index] = facts
-            if cache is not None:
-                cache.store(keys[index], facts)
+            if cache is not None and key is not None:
+                cache.store(key, facts)  # keyed by the bytes the worker parsed
             if progress is not None:
                 progress(done, len(misses))
 
     if executor is not None:
-        collect(executor.map(extract_facts, datas, names))
-    elif jobs <= 1 or len(datas) < MIN_FILES_PER_WORKER * 2:
-        collect(extract_facts(data, type_checking_names) for data in datas)
+        collect(executor.map(extract_file, missing, names))
+    elif jobs <= 1 or len(missing) < MIN_FILES_PER_WORKER * 2:
+        collect(extract_file(path, type_checking_names) for path in missing)
     else:
-        chunk = max(1, min(64, len(datas) // (jobs * 8) or 1))
+        from concurrent.futures import ProcessPoolExecutor  # only cold runs start workers
+
+        chunk = max(1, min(16, len(missing) // (jobs * 8) or 1))
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            collect(pool.map(extract_facts, datas, names, chunksize=chunk))
+            collect(pool.map(extract_file, missing, names, chunksize=chunk))
     return results  # type: ignore[return-value]
 
 

@@ -77,7 +77,9 @@ class Use:
         self.line = line
         self.via_class: Optional[Tuple[str, int]] = None  # an enclosing class body binding the name
         self.call: Optional[Tuple[str, int]] = None  # (function, line) of the call that runs this use
-        self.origin: Optional["Scope"] = None  # the function scope whose own body makes the use
+        self.origin: Optional[int] = None  # id() of the function scope whose own body makes the use
+        # (an id, not the scope: a reference would make a cycle scope -> closures -> use -> scope,
+        # which only the cyclic garbage collector frees, with every CST node the uses hold)
 
 
 class Scope:
@@ -144,7 +146,7 @@ class BindingTracker:
         if scope.runs_on_call and owner.kind in ("function", "module") and owner.flow is not None:
             if owner.flow.get(scope.name) == BOUND:
                 owner.closures[scope.name] = [
-                    u for u in escaped if u.runtime and u.call is None and u.origin is scope
+                    u for u in escaped if u.runtime and u.call is None and u.origin == id(scope)
                 ]
 
     def _settle(self, scope: Scope, use: Use, outer: Optional[Scope]) -> bool:
@@ -308,7 +310,7 @@ class BindingTracker:
             if kind == "function":
                 if state != BOUND and name not in scope.nonlocals:
                     use = Use(name, "local", state, anchor, node, scope.where, True, line)
-                    use.origin = scope
+                    use.origin = id(scope)
                     scope.pending.append(use)
                 return
             if kind == "module":
