@@ -97,3 +97,9 @@ def test_unwritable_cache_folder_does_not_stop_the_run(tmp_path):
     (tmp_path / "blocked").write_text("a file where the cache folder's parent should be")
     result = run_cli("check", ".", "--exit-zero", cwd=tmp_path)
     assert result.returncode == 0 and "Found" in result.stdout
+
+
+def test_no_progress_output_when_stderr_is_not_a_terminal(tmp_path):
+    write_tree(tmp_path, TREE)
+    result = run_cli("check", ".", "--no-cache", "--jobs", "2", cwd=tmp_path)
+    assert result.returncode == 1 and result.stderr == ""
