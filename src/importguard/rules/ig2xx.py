@@ -147,6 +147,17 @@ IMPORT_IN_EXCEPT = Rule(
     check=check_import_in_except,
 )
 
+_ENDPOINT = (
+    "from chat.diagnostics import report\n"
+    "\n"
+    "\n"
+    "def endpoint(handle):\n"
+    "    try:\n"
+    "        handle()\n"
+    "    except Exception as exc:\n"
+    "        report(exc)\n"
+)
+
 HANDLER_REACHABLE_IMPORT = Rule(
     code="IG202", name="handler-reachable-import", default=True,
     summary="an `except` handler calls a first-party function that imports at run time",
@@ -160,31 +171,13 @@ HANDLER_REACHABLE_IMPORT = Rule(
     bad={
         "chat/__init__.py": "",
         "chat/diagnostics.py": "def report(exc):\n    import traceback\n    return traceback.format_exception(exc)\n",
-        "chat/routes.py": (
-            "from chat.diagnostics import report\n"
-            "\n"
-            "\n"
-            "def endpoint(handle):\n"
-            "    try:\n"
-            "        handle()\n"
-            "    except Exception as exc:\n"
-            "        report(exc)\n"
-        ),
+        "chat/routes.py": _ENDPOINT,
     },
     bad_findings=(("chat/routes.py", 8),),
     good={
         "chat/__init__.py": "",
         "chat/diagnostics.py": "import traceback\n\n\ndef report(exc):\n    return traceback.format_exception(exc)\n",
-        "chat/routes.py": (
-            "from chat.diagnostics import report\n"
-            "\n"
-            "\n"
-            "def endpoint(handle):\n"
-            "    try:\n"
-            "        handle()\n"
-            "    except Exception as exc:\n"
-            "        report(exc)\n"
-        ),
+        "chat/routes.py": _ENDPOINT,
     },
     check=check_handler_reachable_import,
 )
