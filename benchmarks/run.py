@@ -47,13 +47,14 @@ class Measure:
 
 
 def tree_rss_kb(pid: int) -> int:
-    """Resident memory of a process and all its descendants (Linux /proc)."""
+    """Memory of a process and all its descendants (Linux /proc): the proportional set size, so
+    pages the workers share with the main process after `fork` are counted once, not per process."""
     total, stack = 0, [pid]
     while stack:
         current = stack.pop()
         try:
-            with open(f"/proc/{current}/status") as status:
-                total += next((int(line.split()[1]) for line in status if line.startswith("VmRSS:")), 0)
+            with open(f"/proc/{current}/smaps_rollup") as rollup:
+                total += next((int(line.split()[1]) for line in rollup if line.startswith("Pss:")), 0)
             with open(f"/proc/{current}/task/{current}/children") as children:
                 stack.extend(int(c) for c in children.read().split())
         except (OSError, ValueError):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, replace
-from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Tuple, Type
+from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, Type
 
 import libcst as cst
 from libcst import MaybeSentinel
@@ -261,6 +261,7 @@ class FactWalker:
         facts.names = sorted(self.names.issues, key=lambda i: (i.line, i.column, i.code, i.name))
         module = self.names.module
         facts.module_bindings = {name: lines[0][0] for name, lines in sorted(module.bindings.items()) if lines}
+        self.keep_resolvable_calls(set(module.bindings))
         # A module-level function rebound later (`from _warnings import warn` after `def warn`) is
         # not the function a call reaches at run time: leave it out of call resolution.
         facts.functions = {
@@ -268,6 +269,26 @@ class FactWalker:
             if "." in name or len(module.bindings.get(name, ())) == 1
         }
         return facts
+
+    def keep_resolvable_calls(self, module_names: Set[str]) -> None:
+        """Only calls IG202 could follow: `self.method(...)`, or a callee whose first name the
+        module binds or some import binds (`f`, `module.f`). Calls of locals, parameters and
+        builtins are most calls, and no chain goes through them."""
+        names = module_names | {
+            alias or (fact.module.split(".")[0] if fact.kind == "import" else name)
+            for fact in self.facts.imports for name, alias in (fact.names or [[None, fact.alias]])
+        }
+
+        def resolvable(callee: str) -> bool:
+            head, _, rest = callee.partition(".")
+            return ("." not in rest) if head == "self" else head in names
+
+        self.facts.calls = {
+            function: kept for function, calls in self.facts.calls.items()
+            if (kept := [call for call in calls if resolvable(call[0])])
+        }
+        for handler in self.facts.handlers:
+            handler.calls = [call for call in handler.calls if resolvable(call[0])]
 
     def place(self, node: cst.CSTNode, fact: object) -> None:
         """Ask for the exact position of `node` and store it on `fact` at the end."""
