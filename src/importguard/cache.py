@@ -13,8 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -71,6 +69,8 @@ class FactsCache:
             return
         target = self.path_of(key)
         document = {"importguard": __version__, "key": key, "facts": facts.to_json()}
+        import tempfile  # only runs that write pay for it
+
         try:
             self.prepare()
             target.parent.mkdir(exist_ok=True)
@@ -103,5 +103,7 @@ def clean(folder: Path) -> bool:
     tag = folder / "CACHEDIR.TAG"
     if not (tag.is_file() and "importguard" in tag.read_text(encoding="utf-8", errors="replace")):
         raise OSError(f"{folder} is not an importguard cache folder (no CACHEDIR.TAG); not removing it")
+    import shutil
+
     shutil.rmtree(folder)
     return True

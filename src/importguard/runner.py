@@ -46,7 +46,7 @@ def display_path(path: Path, cwd: Path) -> str:
 
 # A libcst tree takes ~600 bytes per byte of source: after a big file, hand the freed memory
 # back to the system, or every worker keeps the high-water mark of its biggest file.
-TRIM_AFTER_BYTES = 64 * 1024
+TRIM_AFTER_BYTES = 16 * 1024
 
 
 def extract_file(path: Path, type_checking_names: FrozenSet[str]) -> Tuple[Optional[str], FileFacts]:

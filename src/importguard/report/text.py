@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from typing import IO, List
 
-from rich.console import Console
-from rich.text import Text
-
 from importguard.findings import Finding, Hop
 
 
 def render_text(findings: List[Finding], files: int, stream: IO[str], color: bool) -> None:
+    from rich.console import Console  # imported here: JSON output never needs rich
+    from rich.text import Text
+
     console = Console(file=stream, force_terminal=color, no_color=not color, highlight=False, soft_wrap=True)
     for finding in findings:
         line = Text()
@@ -43,6 +43,9 @@ def summary_line(findings: List[Finding], files: int) -> str:
 
 def render_chain(hops: List[Hop], stream: IO[str], color: bool) -> None:
     """`importguard why`: one line per import of the chain, then the module it reaches."""
+    from rich.console import Console
+    from rich.text import Text
+
     console = Console(file=stream, force_terminal=color, no_color=not color, highlight=False, soft_wrap=True)
     imports = len(hops) - 1
     console.print(Text(" -> ".join(h.module for h in hops) + f"  ({imports} import{'s' if imports != 1 else ''})", style="bold"))
