@@ -17,6 +17,8 @@ TREE = {
     "chat/state.py": "import chat.routes\n\nconnections = []\n",
     **{f"chat/mod{i}.py": f"import json\n\n\ndef f{i}():\n    return json.dumps({i})\n" for i in range(70)},
 }
+# Over HUGE_FILE_BYTES: parsed in the main process after the workers, in order all the same.
+HUGE = {"chat/huge.py": "VALUE = 1\n" * 22000 + "print(undefined_in_huge)\n"}
 
 
 def findings(tmp_path: Path, *options: str) -> list:
@@ -30,7 +32,7 @@ def entries(tmp_path: Path) -> list:
 
 
 def test_cold_warm_and_jobs_give_identical_findings(tmp_path):
-    write_tree(tmp_path, TREE)
+    write_tree(tmp_path, {**TREE, **HUGE})
     cold_one = findings(tmp_path, "--jobs", "1", "--no-cache")
     assert not (tmp_path / CACHE_FOLDER).exists()
     cold_two = findings(tmp_path, "--jobs", "2")
@@ -38,7 +40,8 @@ def test_cold_warm_and_jobs_give_identical_findings(tmp_path):
     warm_two = findings(tmp_path, "--jobs", "2")
     assert cold_one == cold_two == warm_one == warm_two
     assert {f["code"] for f in cold_one} >= {"IG101", "IG301", "IG306"}
-    assert len(entries(tmp_path)) == 73
+    assert ("chat/huge.py", 22001) in {(f["path"], f["line"]) for f in cold_one}
+    assert len(entries(tmp_path)) == 74
 
 
 def test_cache_folder_is_ignored_by_git_and_tagged(tmp_path):

@@ -47,6 +47,7 @@ def display_path(path: Path, cwd: Path) -> str:
 # A libcst tree takes ~600 bytes per byte of source: after a big file, hand the freed memory
 # back to the system, or every worker keeps the high-water mark of its biggest file.
 TRIM_AFTER_BYTES = 16 * 1024
+HUGE_FILE_BYTES = 200 * 1024
 
 
 def extract_file(path: Path, type_checking_names: FrozenSet[str]) -> Tuple[Optional[str], FileFacts]:
@@ -101,28 +102,45 @@ def compute_facts(
             if results[index] is not None:
                 continue
         misses.append(index)
-    missing = [paths[index] for index in misses]
-    names = [type_checking_names] * len(missing)
+    done = 0
 
-    def collect(computed: Iterable[Tuple[Optional[str], FileFacts]]) -> None:
-        for done, (index, (key, facts)) in enumerate(zip(misses, computed), start=1):
+    def collect(indexes: Sequence[int], computed: Iterable[Tuple[Optional[str], FileFacts]]) -> None:
+        nonlocal done
+        for index, (key, facts) in zip(indexes, computed):
             results[index] = facts
             if cache is not None and key is not None:
                 cache.store(key, facts)  # keyed by the bytes the worker parsed
+            done += 1
             if progress is not None:
                 progress(done, len(misses))
 
+    def one_by_one(indexes: Sequence[int]) -> None:
+        collect(indexes, (extract_file(paths[i], type_checking_names) for i in indexes))
+
     if executor is not None:
-        collect(executor.map(extract_file, missing, names))
-    elif jobs <= 1 or len(missing) < MIN_FILES_PER_WORKER * 2:
-        collect(extract_file(path, type_checking_names) for path in missing)
+        collect(misses, executor.map(extract_file, [paths[i] for i in misses], [type_checking_names] * len(misses)))
+    elif jobs <= 1 or len(misses) < MIN_FILES_PER_WORKER * 2:
+        one_by_one(misses)
     else:
         from concurrent.futures import ProcessPoolExecutor  # only cold runs start workers
 
-        chunk = max(1, min(16, len(missing) // (jobs * 8) or 1))
+        # The few huge files (a libcst tree takes ~600 bytes per source byte) are parsed here
+        # once the workers are gone, so two of them never sit in memory at the same time.
+        huge = [i for i in misses if file_size(paths[i]) > HUGE_FILE_BYTES]
+        huge_set = set(huge)
+        rest = [i for i in misses if i not in huge_set]
+        chunk = max(1, min(16, len(rest) // (jobs * 8) or 1))
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            collect(pool.map(extract_file, missing, names, chunksize=chunk))
+            collect(rest, pool.map(extract_file, [paths[i] for i in rest], [type_checking_names] * len(rest), chunksize=chunk))
+        one_by_one(huge)
     return results  # type: ignore[return-value]
+
+
+def file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 @dataclass
