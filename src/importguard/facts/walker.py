@@ -264,9 +264,10 @@ class FactWalker:
         self.keep_resolvable_calls(set(module.bindings))
         # A module-level function rebound later (`from _warnings import warn` after `def warn`) is
         # not the function a call reaches at run time: leave it out of call resolution.
+        # Functions nested in functions are never call targets IG202 can name: left out too.
         facts.functions = {
             name: line for name, line in facts.functions.items()
-            if "." in name or len(module.bindings.get(name, ())) == 1
+            if "<locals>" not in name and ("." in name or len(module.bindings.get(name, ())) == 1)
         }
         return facts
 
