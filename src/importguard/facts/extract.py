@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast  # loaded anyway (dataclasses imports inspect, which imports ast)
 import re
 from typing import Dict, FrozenSet, List, Optional
 
@@ -38,8 +39,6 @@ def python_syntax_error(data: bytes) -> Optional[SyntaxError]:
     know, and a file CPython accepts is a construct libcst cannot parse (such as a parenthesised
     annotated target `(x): int = 1`), not a syntax error.
     """
-    import ast
-
     try:
         ast.parse(data)
     except SyntaxError as error:
