@@ -59,6 +59,7 @@ def test_corrupt_foreign_and_tampered_entries_are_ignored_and_rewritten(tmp_path
     write_tree(tmp_path, TREE)
     expected = findings(tmp_path)
     first, second, third = entries(tmp_path)[:3]
+    (tmp_path / CACHE_FOLDER / FORMAT / "manifest.json").write_text("[1, 2")
     first.write_text("{not json")
     document = json.loads(second.read_text())
     second.write_text(json.dumps({**document, "importguard": "0.0.0"}))
@@ -106,3 +107,13 @@ def test_no_progress_output_when_stderr_is_not_a_terminal(tmp_path):
     write_tree(tmp_path, TREE)
     result = run_cli("check", ".", "--no-cache", "--jobs", "2", cwd=tmp_path)
     assert result.returncode == 1 and result.stderr == ""
+
+
+def test_a_changed_file_is_read_again_even_with_the_same_size(tmp_path):
+    """The manifest (size, mtime) only spares reading unchanged files; an edit changes mtime."""
+    write_tree(tmp_path, TREE)
+    assert not [f for f in findings(tmp_path) if f["path"] == "chat/mod1.py"]
+    path = tmp_path / "chat" / "mod1.py"
+    text = path.read_text()
+    path.write_text(text.replace("json.dumps(1)", "jsom.dumps(1)"))  # same size, new content
+    assert [(f["code"], f["name"]) for f in findings(tmp_path) if f["path"] == "chat/mod1.py"] == [("IG101", "jsom")]

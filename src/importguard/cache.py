@@ -14,13 +14,14 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Dict, Iterable, Optional
 
 from importguard import __version__
 from importguard.facts.model import FileFacts
 
 CACHE_FOLDER = ".importguard_cache"
 FORMAT = "facts-v1"
+MANIFEST = "manifest.json"
 CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by importguard.\n"
@@ -42,12 +43,44 @@ def entry_key(data: bytes, options: Iterable[str]) -> str:
 class FactsCache:
     """Read and write cache entries under one folder; every failure degrades to a miss."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, options: Iterable[str] = ()) -> None:
         self.folder = folder
         self.entries = folder / FORMAT
         self.writable = True
-        self.hits = 0
-        self.misses = 0
+        self.options = ",".join(sorted(options))
+        self._manifest: Optional[Dict[str, list]] = None
+        self._manifest_changed = False
+
+    # -- the manifest: path -> (mtime, size, options, key) of the bytes last seen ------------------
+
+    @property
+    def manifest(self) -> Dict[str, list]:
+        if self._manifest is None:
+            try:
+                loaded = json.loads((self.entries / MANIFEST).read_bytes())
+                self._manifest = loaded if isinstance(loaded, dict) else {}
+            except Exception:  # noqa: BLE001 - missing or damaged: start a new one
+                self._manifest = {}
+        return self._manifest
+
+    def known_key(self, path: str, stat: Optional[os.stat_result]) -> Optional[str]:
+        """The key of `path`'s bytes when its size and modification time are those last seen:
+        the file need not be read and hashed again. Any difference means a read and a hash."""
+        seen = self.manifest.get(path)
+        if stat is None or not isinstance(seen, list) or len(seen) != 4:
+            return None
+        same = seen[0] == stat.st_mtime_ns and seen[1] == stat.st_size and seen[2] == self.options
+        return seen[3] if same and isinstance(seen[3], str) else None
+
+    def remember(self, path: str, stat: Optional[os.stat_result], key: str) -> None:
+        """Record the key of the bytes read after `stat` was taken (a later change alters mtime)."""
+        if stat is not None and self.known_key(path, stat) != key:
+            self.manifest[path] = [stat.st_mtime_ns, stat.st_size, self.options, key]
+            self._manifest_changed = True
+
+    def save_manifest(self) -> None:
+        if self._manifest_changed and self.writable:
+            self._write(self.entries / MANIFEST, self.manifest)
 
     def path_of(self, key: str) -> Path:
         return self.entries / key[:2] / f"{key[2:]}.json"
@@ -57,18 +90,16 @@ class FactsCache:
             document = json.loads(self.path_of(key).read_bytes())
             if document.get("importguard") != __version__ or document.get("key") != key:
                 raise ValueError("foreign entry")
-            facts = FileFacts.from_json(document["facts"])
+            return FileFacts.from_json(document["facts"])
         except Exception:  # noqa: BLE001 - missing, truncated, foreign or tampered: a miss
-            self.misses += 1
             return None
-        self.hits += 1
-        return facts
 
     def store(self, key: str, facts: FileFacts) -> None:
-        if not self.writable:
-            return
-        target = self.path_of(key)
-        document = {"importguard": __version__, "key": key, "facts": facts.to_json()}
+        if self.writable:
+            self._write(self.path_of(key), {"importguard": __version__, "key": key, "facts": facts.to_json()})
+
+    def _write(self, target: Path, document: object) -> None:
+        """Write to a temporary file and rename it into place: readers see old or new, never half."""
         import tempfile  # only runs that write pay for it
 
         try:

@@ -50,15 +50,24 @@ TRIM_AFTER_BYTES = 16 * 1024
 HUGE_FILE_BYTES = 200 * 1024
 
 
-def extract_file(path: Path, type_checking_names: FrozenSet[str]) -> Tuple[Optional[str], FileFacts]:
-    """Worker entry point: (cache key of the bytes read, facts). Never raises for a bad file."""
+def extract_file(path: Path, type_checking_names: FrozenSet[str]) -> Tuple[Optional[str], FileFacts, Optional[os.stat_result]]:
+    """Worker entry point: (cache key of the bytes read, facts, the file's stat taken before the
+    read). Never raises for a bad file."""
+    stat = file_stat(path)
     data = read_source(path)
     if isinstance(data, FileFacts):
-        return None, data
+        return None, data, None
     facts = extract_facts(data, type_checking_names)
     if len(data) > TRIM_AFTER_BYTES:
         release_free_memory()
-    return entry_key(data, type_checking_names), facts
+    return entry_key(data, type_checking_names), facts, stat
+
+
+def file_stat(path: Path) -> Optional[os.stat_result]:
+    try:
+        return os.stat(path)
+    except OSError:
+        return None
 
 
 def release_free_memory() -> None:
@@ -94,22 +103,31 @@ def compute_facts(
     misses: List[int] = []
     for index, path in enumerate(paths):
         if cache is not None:
+            stat = file_stat(path)
+            key = cache.known_key(str(path), stat)
+            if key is not None:
+                results[index] = cache.load(key)  # unchanged since last seen: no read, no hash
+                if results[index] is not None:
+                    continue
             data = read_source(path)
             if isinstance(data, FileFacts):
                 results[index] = data
                 continue
-            results[index] = cache.load(entry_key(data, type_checking_names))
+            key = entry_key(data, type_checking_names)
+            results[index] = cache.load(key)
             if results[index] is not None:
+                cache.remember(str(path), stat, key)
                 continue
         misses.append(index)
     done = 0
 
-    def collect(indexes: Sequence[int], computed: Iterable[Tuple[Optional[str], FileFacts]]) -> None:
+    def collect(indexes: Sequence[int], computed: Iterable[Tuple[Optional[str], FileFacts, Optional[os.stat_result]]]) -> None:
         nonlocal done
-        for index, (key, facts) in zip(indexes, computed):
+        for index, (key, facts, stat) in zip(indexes, computed):
             results[index] = facts
             if cache is not None and key is not None:
                 cache.store(key, facts)  # keyed by the bytes the worker parsed
+                cache.remember(str(paths[index]), stat, key)
             done += 1
             if progress is not None:
                 progress(done, len(misses))
@@ -133,6 +151,8 @@ def compute_facts(
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             collect(rest, pool.map(extract_file, [paths[i] for i in rest], [type_checking_names] * len(rest), chunksize=chunk))
         one_by_one(huge)
+    if cache is not None:
+        cache.save_manifest()
     return results  # type: ignore[return-value]
 
 
@@ -179,7 +199,8 @@ def run_check(
     scan = [p for p in absolute if p.is_dir()] + ([config.root] if given_files else [])
     found = discover(scan, config.root, config.exclude)
     lap("discover")
-    cache = FactsCache(cache_folder(config.root, config.cache_dir)) if use_cache else None
+    options = config.type_checking_names
+    cache = FactsCache(cache_folder(config.root, config.cache_dir), options) if use_cache else None
     facts = compute_facts(found.sources, frozenset(config.type_checking_names), jobs, cache, executor, progress)
     lap("facts")
     files = [SourceFile(path, display_path(path, cwd), fact) for path, fact in zip(found.sources, facts)]
