@@ -37,7 +37,6 @@ MODULE_DUNDERS = frozenset({
     "__annotations__", "__cached__", "__dict__",
 })
 CLASS_DUNDERS = ("__module__", "__qualname__")
-PACKAGE_ONLY = "__path__"  # defined only in a package's `__init__`: the rule decides
 
 
 def merge(flows: List[Flow]) -> Flow:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional, Set
+from typing import List, Optional, Sequence, Set
 
+from importguard.facts.bindings import MODULE_DUNDERS
 from importguard.project.model import Project, SourceFile
 
 
@@ -44,3 +45,26 @@ def star_imports(project: Project, source: SourceFile, seen: Optional[Set[str]] 
             found.provided |= inner.provided
             found.unresolved = found.unresolved or inner.unresolved
     return found
+
+
+def absent_names(project: Project, source: SourceFile, names: Sequence[str]) -> List[str]:
+    """Those of `names` that the module of `source` will not have once it has run.
+
+    A name is present when the module binds it at module level, gets it from a star import, or
+    when it is a module dunder or a submodule (or plain folder) of the package. Nothing is
+    reported absent when the module's names cannot be known: writes to its namespace, a module
+    `__getattr__`, or a star import that cannot be resolved.
+    """
+    facts = source.facts
+    if facts.dynamic_globals is not None or "__getattr__" in facts.module_bindings:
+        return []
+    stars = star_imports(project, source)
+    if stars.unresolved:
+        return []
+    package = source.module.name if source.module is not None and source.module.is_package else None
+    return [
+        name for name in names
+        if name != "*" and name not in facts.module_bindings and name not in stars.provided
+        and name not in MODULE_DUNDERS
+        and not (package and (f"{package}.{name}" in project.index.modules or project.index.may_be_namespace_package(package, name)))
+    ]

@@ -6,7 +6,7 @@ from typing import Iterator, Optional
 
 from importguard.facts.model import NameIssue
 from importguard.findings import Finding, Related
-from importguard.project.exports import star_imports
+from importguard.project.exports import absent_names, star_imports
 from importguard.project.model import Project, SourceFile
 from importguard.rules.base import Rule
 
@@ -181,24 +181,20 @@ def check_possibly_unbound(project: Project) -> Iterator[Finding]:
 
 def check_undefined_export(project: Project) -> Iterator[Finding]:
     for source in project.files:
-        facts = source.facts
-        if not facts.unbound_exports or facts.dynamic_globals is not None or "__getattr__" in facts.module_bindings:
-            continue
-        stars = star_imports(project, source)
-        if stars.unresolved:
-            continue
-        module = source.module
-        for export in facts.unbound_exports:
-            name = export.name
-            if name in stars.provided:
+        exports = source.facts.unbound_exports
+        absent = set(absent_names(project, source, [e.name for e in exports])) if exports else set()
+        module = source.module.name if source.module else "module"
+        for export in exports:
+            if export.name not in absent:
                 continue
-            if module is not None and module.is_package and f"{module.name}.{name}" in project.index.modules:
-                continue  # `from pkg import *` imports a submodule listed in `__all__`
             yield UNDEFINED_EXPORT.finding(
                 path=source.display, line=export.line, column=export.column,
-                module=module.name if module else None, name=name,
-                message=f"`__all__` lists `{name}`, which the module does not define",
-                hint=f"`from {module.name if module else 'module'} import *` raises AttributeError; define or import `{name}`, or remove it from `__all__`",
+                module=source.module.name if source.module else None, name=export.name,
+                message=f"`__all__` lists `{export.name}`, which the module does not define",
+                hint=(
+                    f"`from {module} import *` raises AttributeError; define or import `{export.name}`, "
+                    "or remove it from `__all__`"
+                ),
             )
 
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import difflib
 from typing import Iterator, List, Tuple
 
-from importguard.facts.bindings import MODULE_DUNDERS
 from importguard.findings import Finding, Hop, Related
 from importguard.project.graph import (
     DEFERRED, IMPORT_TIME, TYPING_ONLY, shortest_cycle, shortest_cycle_through,
 )
-from importguard.project.exports import star_imports
+from importguard.project.exports import absent_names
 from importguard.project.model import Project
 from importguard.rules.base import Rule
 
@@ -92,18 +91,7 @@ def missing_names(project: Project, target: str, names: List[str]) -> List[str]:
     provider = project.by_module.get(target)
     if provider is None or provider.facts.problem is not None or provider.path.suffix != ".py":
         return []  # namespace packages, stubs, extension modules and broken files: not known
-    facts = provider.facts
-    if facts.dynamic_globals is not None or "__getattr__" in facts.module_bindings:
-        return []
-    stars = star_imports(project, provider)
-    if stars.unresolved:
-        return []
-    return [
-        name for name in names
-        if name != "*" and name not in facts.module_bindings and name not in stars.provided
-        and name not in MODULE_DUNDERS and f"{target}.{name}" not in project.index.modules
-        and not project.index.may_be_namespace_package(target, name)
-    ]
+    return absent_names(project, provider, names)
 
 
 def check_missing_module_name(project: Project) -> Iterator[Finding]:
