@@ -1,4 +1,5 @@
-"""Name-binding corpus for IG101 (undefined-name), IG102 (unbound-local) and IG103 (possibly-unbound).
+"""Name-binding corpus for IG101 (undefined-name), IG102 (unbound-local), IG103 (possibly-unbound),
+IG105 (exception-path-unbound) and IG106 (undefined-annotation-name).
 
 Data only. Every case is a complete module (line 1 is the first line of `source`) together with
 what importguard must report and what real Python does with it: `tests/test_binding_runtime.py`
@@ -8,7 +9,7 @@ none) really happens, so every "must report" case with a runtime error is a prov
 
 Conventions:
 - `expected` holds (code, line, name) tuples; () means importguard must report nothing.
-- IG101 is reported at every use; IG102/IG103 once per name per function, at the first such use.
+- IG101/IG106 are reported at every use; IG102/IG103/IG105 once per name per function, at the first such use.
 - A case whose expected finding cannot fail at runtime (deferred or string annotations) has
   runtime "ok" and says why in its id.
 """
@@ -153,20 +154,20 @@ CASES: List[Case] = [
             del x
             y = x
         """),
-        expected=(("IG101", 3, "x"),),
+        expected=(("IG105", 3, "x"),),
         runtime="NameError",
     ),
     Case(
-        id="module_level_maybe_bound_not_reported",
+        id="module_level_bound_in_if_without_else_possibly_unbound",
         source=dedent("""\
             import sys
 
-            if sys.version_info >= (3, 0):
-                MODE = "py3"
+            if sys.version_info < (3, 0):
+                MODE = "py2"
             print(MODE)
         """),
-        expected=(),
-        runtime="ok",
+        expected=(("IG103", 5, "MODE"),),
+        runtime="NameError",
     ),
     Case(
         id="module_level_except_as_name_deleted_after_handler",
@@ -177,7 +178,7 @@ CASES: List[Case] = [
                 json = None
             print(exc)
         """),
-        expected=(("IG101", 5, "exc"),),
+        expected=(("IG105", 5, "exc"),),
         runtime="NameError",
     ),
     Case(
@@ -257,7 +258,7 @@ CASES: List[Case] = [
             def load(path: Pathh) -> str:
                 return str(path)
         """),
-        expected=(("IG101", 3, "Pathh"),),
+        expected=(("IG106", 3, "Pathh"),),
         runtime="ok",
         trigger="m.load('x')",
     ),
@@ -267,7 +268,7 @@ CASES: List[Case] = [
             def load(path: "Pathh") -> str:
                 return str(path)
         """),
-        expected=(("IG101", 1, "Pathh"),),
+        expected=(("IG106", 1, "Pathh"),),
         runtime="ok",
         trigger="m.load('x')",
     ),
@@ -640,7 +641,7 @@ CASES: List[Case] = [
                     del entry
                 return entry
         """),
-        expected=(("IG103", 5, "entry"),),
+        expected=(("IG105", 5, "entry"),),
         runtime="UnboundLocalError",
         trigger="m.clean({}, True)",
     ),
@@ -682,7 +683,7 @@ CASES: List[Case] = [
                     pass
                 return data
         """),
-        expected=(("IG103", 6, "data"),),
+        expected=(("IG105", 6, "data"),),
         runtime="UnboundLocalError",
         trigger="m.load('x')",
     ),
@@ -728,7 +729,7 @@ CASES: List[Case] = [
                 finally:
                     conn.close()
         """),
-        expected=(("IG103", 6, "conn"),),
+        expected=(("IG105", 6, "conn"),),
         runtime="UnboundLocalError",
         trigger="m.fetch(lambda: int('x'))",
     ),
@@ -743,7 +744,7 @@ CASES: List[Case] = [
                     value = None
                 return value, error
         """),
-        expected=(("IG103", 7, "error"),),
+        expected=(("IG105", 7, "error"),),
         runtime="UnboundLocalError",
         trigger="m.parse('x')",
     ),
@@ -1020,7 +1021,7 @@ CASES: List[Case] = [
                     pass
                 return result
         """),
-        expected=(("IG103", 6, "result"),),
+        expected=(("IG105", 6, "result"),),
         runtime="UnboundLocalError",
         trigger="m.run(lambda: int('x'))",
         min_version=(3, 11),

@@ -21,7 +21,7 @@ import pytest
 from binding_cases import CASES, Case
 
 RUNTIMES = ("NameError", "UnboundLocalError", "ok")
-CODES = ("IG101", "IG102", "IG103")
+CODES = ("IG101", "IG102", "IG103", "IG105", "IG106")
 
 
 @functools.lru_cache(maxsize=None)

@@ -22,7 +22,11 @@ from typing import Dict, List, Optional, Set, Tuple
 
 from importguard.facts.model import NameIssue
 
-BOUND, MAYBE, CLEARED = 2, 1, 0
+# Flow states of a name. MAYBE: unbound on some ordinary path (an `if` without `else`, a loop
+# that may not run) -- IG103, opt-in. RISKY: bound on every ordinary path, unbound only where an
+# exception skipped the binding or a `del`/`except … as` cleared it -- IG105, on by default.
+BOUND, MAYBE, CLEARED, RISKY = 2, 1, 0, 3
+SOMETIMES = (MAYBE, RISKY)
 Flow = Optional[Dict[str, int]]  # None: this point is unreachable
 Binding = Tuple[int, str]  # (line, how), e.g. (30, "`import time`")
 
@@ -54,15 +58,20 @@ def merge(flows: List[Flow]) -> Flow:
             joined[name] = values[0]  # type: ignore[assignment]
         elif all(v is None or v == CLEARED for v in values):
             joined[name] = CLEARED
+        elif None in values or MAYBE in values:
+            joined[name] = MAYBE  # unbound on an ordinary path
         else:
-            joined[name] = MAYBE
+            joined[name] = RISKY  # bound, risky or cleared: unbound only after an exception or `del`
     return joined
 
 
 class Use:
     """A use that cannot be settled where it occurs."""
 
-    __slots__ = ("name", "kind", "state", "anchor", "node", "where", "runtime", "line", "via_class", "call", "origin")
+    __slots__ = (
+        "name", "kind", "state", "anchor", "node", "where", "runtime", "line", "via_class", "call", "origin",
+        "certain", "global_first",
+    )
 
     def __init__(self, name: str, kind: str, state: Optional[int], anchor: object, node: object,
                  where: str, runtime: bool, line: int) -> None:
@@ -77,6 +86,8 @@ class Use:
         self.via_class: Optional[Tuple[str, int]] = None  # an enclosing class body binding the name
         self.call: Optional[Tuple[str, int]] = None  # (function, line) of the call that runs this use
         self.origin: Optional[int] = None  # id() of the function scope whose own body makes the use
+        self.certain = True  # every path through the function that contains it reaches this use
+        self.global_first = False  # `global x` read before the function's own binding of `x`
         # (an id, not the scope: a reference would make a cycle scope -> closures -> use -> scope,
         # which only the cyclic garbage collector frees, with every CST node the uses hold)
 
@@ -85,6 +96,7 @@ class Scope:
     __slots__ = (
         "kind", "name", "where", "parent", "flow", "bindings", "typing", "declared", "globals",
         "nonlocals", "pending", "cleared", "last", "reported", "regions", "cells", "closures", "runs_on_call",
+        "global_bound", "risky", "probed", "flags", "tests", "exits",
     )
 
     def __init__(self, kind: str, name: str, where: str, parent: Optional["Scope"]) -> None:
@@ -106,6 +118,12 @@ class Scope:
         self.cells: Set[str] = set()  # locals that nested functions rebind with `nonlocal`
         self.closures: Dict[str, List[Use]] = {}  # nested `def` name -> its uses of this scope's names
         self.runs_on_call = kind == "function"  # False for generators and coroutines: a call only creates them
+        self.global_bound: Set[str] = set()  # `global` names this function binds
+        self.risky: Dict[str, Binding] = {}  # name -> the `try` whose failure may skip its binding
+        self.probed: Set[str] = set()  # names a `try: name` / `except NameError: return` proved bound
+        self.flags: Dict[str, Set[str]] = {}  # name -> the names bound in the same `if`/loop/`try` region
+        self.tests: Dict[str, Set[str]] = {}  # `if` test key -> names its body bound (see `guards`)
+        self.exits = False  # a `return`/`raise` on some path: later uses are not reached by every call
 
     def is_local(self, name: str) -> bool:
         return (name in self.bindings or name in self.declared) and name not in self.globals and name not in self.nonlocals
@@ -125,6 +143,7 @@ class BindingTracker:
         self.placements: List[Tuple[Use, NameIssue]] = []
         self.elsewhere: Dict[str, Tuple[str, Binding]] = {}  # name -> first non-module binding
         self.global_writes: Set[str] = set()  # bound at module level from functions via `global`
+        self.module_own: Set[str] = set()  # bound by module-level code itself
 
     # -- scopes --------------------------------------------------------------------------------
 
@@ -145,13 +164,14 @@ class BindingTracker:
         if scope.runs_on_call and owner.kind in ("function", "module") and owner.flow is not None:
             if owner.flow.get(scope.name) == BOUND:
                 owner.closures[scope.name] = [
-                    u for u in escaped if u.runtime and u.call is None and u.origin == id(scope)
+                    u for u in escaped if u.runtime and u.call is None and u.origin == id(scope) and u.certain
                 ]
 
     def _settle(self, scope: Scope, use: Use, outer: Optional[Scope]) -> bool:
         """Settle `use` at the end of `scope`, or pass it outwards (then return True)."""
         name = use.name
         if name in scope.globals:
+            use.global_first = use.state is None and name in scope.global_bound and use.runtime
             self.module.pending.append(use)
             return True
         if use.kind == "local":
@@ -191,15 +211,28 @@ class BindingTracker:
             return
         if use.state == CLEARED and name in scope.cleared:
             line, how = scope.cleared[name]
-            self._issue(use, "IG103", "cleared", (line, how))
+            self._issue(use, "IG105", "cleared", (line, how))
+        elif use.state == RISKY:
+            self._risky_issue(scope, use)
         elif use.state is None:
             later = [b for b in scope.bindings.get(name, []) if b[0] >= use.line]
-            binding = later[0] if later else scope.first(name)
+            binding = later[0] if later else scope.first(name) or scope.cleared.get(name)
             if binding is None:
                 binding = (use.line, "`" + name + ": …` annotation")
             self._issue(use, "IG102", "unbound-local", binding)
         else:
             self._issue(use, "IG103", "possibly-unbound", scope.last.get(name) or scope.first(name))
+
+    def _risky_issue(self, scope: Scope, use: Use) -> None:
+        """IG105: unbound only where an exception skipped the binding, or where a `del` ran."""
+        name = use.name
+        cleared = scope.cleared.get(name)
+        risky = scope.risky.get(name)
+        if cleared is not None and (risky is None or risky[0] < cleared[0] < use.line):
+            self._issue(use, "IG105", "cleared-some-path", cleared)
+            return
+        binding = scope.last.get(name) or scope.first(name)
+        self._issue(use, "IG105", "exception-path", binding, after=risky[0] if risky else None)
 
     def _call_issue(self, scope: Scope, use: Use, code: str) -> None:
         """A nested function is called before a name it uses is bound (or after its `del`)."""
@@ -210,11 +243,11 @@ class BindingTracker:
         self._issue(use, code, "called-too-early", (line, callee), detail)
 
     def _issue(self, use: Use, code: str, reason: str, binding: Optional[Binding],
-               elsewhere: Optional[str] = None) -> None:
+               elsewhere: Optional[str] = None, after: Optional[int] = None) -> None:
         issue = NameIssue(
             code=code, name=use.name, line=use.line, column=1, where=use.where, reason=reason,
             binding_line=binding[0] if binding else None, binding=binding[1] if binding else None,
-            elsewhere=elsewhere,
+            elsewhere=elsewhere, try_line=after,
         )
         self.issues.append(issue)
         self.placements.append((use, issue))
@@ -229,15 +262,23 @@ class BindingTracker:
         if name in scope.globals and scope is not self.module:
             self.global_writes.add(name)
             self.module.bindings.setdefault(name, []).append((line, how))
+            scope.global_bound.add(name)
+            if scope.flow is not None:
+                scope.flow[name] = BOUND
             return
         binding = (line, how)
+        if scope.tests:
+            for key in [k for k in scope.tests if k.split(".")[0].replace("not ", "") == name]:
+                del scope.tests[key]  # the test may answer differently now
         if how != "`def`":
             scope.closures.pop(name, None)
         if typing_only:
             scope.typing.setdefault(name, binding)
             return
         scope.bindings.setdefault(name, []).append(binding)
-        if scope is not self.module and name not in self.elsewhere:
+        if scope is self.module:
+            self.module_own.add(name)
+        elif name not in self.elsewhere:
             self.elsewhere[name] = (scope.where or f"class `{scope.name}`", binding)
         if scope.regions:
             scope.regions[-1][0].add(name)
@@ -295,8 +336,10 @@ class BindingTracker:
         if self.scope.kind == "function":
             self.scope.declared.add(name)
 
-    def use(self, name: str, anchor: object, node: object, line: int, runtime: bool) -> None:
+    def use(self, name: str, anchor: object, node: object, line: int, runtime: bool, certain: bool = True) -> None:
         scope = self.scope
+        if name in scope.probed:
+            return
         if not runtime:
             scope.pending.append(Use(name, "free", None, anchor, node, scope.where, False, line))
             return
@@ -310,10 +353,11 @@ class BindingTracker:
                 if state != BOUND and name not in scope.nonlocals:
                     use = Use(name, "local", state, anchor, node, scope.where, True, line)
                     use.origin = id(scope)
+                    use.certain = certain
                     scope.pending.append(use)
                 return
             if kind == "module":
-                if state != BOUND and state != MAYBE:
+                if state != BOUND:
                     scope.pending.append(Use(name, "now", state, anchor, node, "", True, line))
                 return
             if state is not None and state != CLEARED:
@@ -331,20 +375,45 @@ class BindingTracker:
         self.scope.regions.append((set(), set()))
 
     def end_region(self) -> Tuple[Set[str], Set[str]]:
-        regions = self.scope.regions
+        scope = self.scope
+        regions = scope.regions
         bound, cleared = regions.pop()
         if regions:
             regions[-1][0].update(bound)
             regions[-1][1].update(cleared)
+        if 1 < len(bound) < 64:
+            shared = set(bound)
+            for name in bound:
+                scope.flags[name] = shared  # a later test of one of them says the others are bound
         return bound, cleared
 
-    def failure_state(self, before: Flow, bound: Set[str], cleared: Set[str]) -> Flow:
-        """The state where an exception raised anywhere in a `try` body lands in a handler."""
+    def assume_bound(self, flow: Flow, names: Set[str]) -> Flow:
+        """`flow` where `names` that are bound on some paths are taken as bound (a test proved it)."""
+        if flow is None or not names:
+            return flow
+        refined = dict(flow)
+        for name in names:
+            if refined.get(name) in SOMETIMES:
+                refined[name] = BOUND
+        return refined
+
+    def failure_state(self, before: Flow, bound: Set[str], cleared: Set[str], line: int) -> Flow:
+        """The state where an exception raised anywhere in the `try` body at `line` lands in a
+        handler: what the body binds may not be bound yet (RISKY, unless already unbound on an
+        ordinary path before the `try`)."""
         if before is None:
             return None
         start = dict(before)
+        scope = self.scope
         for name in bound | cleared:
-            start[name] = BOUND if before.get(name) == BOUND and name not in cleared else MAYBE
+            if before.get(name) == BOUND and name not in cleared:
+                start[name] = BOUND
+            elif before.get(name) == MAYBE:
+                start[name] = MAYBE
+            else:
+                start[name] = RISKY
+                if before.get(name) != RISKY:
+                    scope.risky[name] = (line, "`try`")
         return start
 
     @staticmethod
@@ -354,7 +423,7 @@ class BindingTracker:
             return exit_flow
         carried = dict(exit_flow)
         for name in bound:
-            if carried.get(name) is None and body_end.get(name) in (BOUND, MAYBE):
+            if carried.get(name) is None and body_end.get(name) in (BOUND, MAYBE, RISKY):
                 carried[name] = MAYBE
         return carried
 
@@ -375,26 +444,28 @@ class BindingTracker:
         seen: Set[int] = set()
         for use in module.pending:
             name = use.name
+            known = name in BUILTINS or name in MODULE_DUNDERS
             if use.call is not None:
-                if id(use.node) not in seen and name not in BUILTINS and name not in MODULE_DUNDERS and (
+                if id(use.node) not in seen and not known and (
                     use.state == CLEARED or (module.first(name) and name not in self.global_writes)
                 ):
                     seen.add(id(use.node))
                     self._call_issue(module, use, "IG101")
                 continue
-            if use.kind == "now":
-                if use.state == CLEARED and name in module.cleared:
-                    self._issue(use, "IG101", "cleared", module.cleared[name])
+            if use.kind == "now" and not known and name not in self.global_writes:
+                if self._settle_now(use):
                     continue
-                first = module.first(name)
-                if first is not None and name not in self.global_writes and name not in BUILTINS and name not in MODULE_DUNDERS:
-                    self._issue(use, "IG101", "before-binding", first)
-                    continue
-            if name in module.bindings or name in BUILTINS or name in MODULE_DUNDERS:
+            if not use.runtime:
+                if not module.bindings.get(name) and not known and name not in module.typing:
+                    self._issue(use, "IG106", "annotation", None)
+                continue
+            if use.global_first and name not in self.module_own and not known:
+                self._issue(use, "IG101", "global-unbound", (module.bindings[name][0]))
+                continue
+            if module.bindings.get(name) or known:
                 continue
             if name in module.typing:
-                if use.runtime:
-                    self._issue(use, "IG101", "typing-only", module.typing[name])
+                self._issue(use, "IG101", "typing-only", module.typing[name])
                 continue
             if use.via_class is not None:
                 self._issue(use, "IG101", "class-scope", (use.via_class[1], "class body"), use.via_class[0])
@@ -409,3 +480,21 @@ class BindingTracker:
                 shadowed = module.first(issue.name)
                 issue.shadows = shadowed[0] if shadowed else None
 
+    def _settle_now(self, use: Use) -> bool:
+        """A module-level use runs now: flow-check it like a use in a function body. True when
+        that settles it (reported, or bound on some path so not undefined)."""
+        module, name, state = self.module, use.name, use.state
+        if state == CLEARED and name in module.cleared:
+            self._issue(use, "IG105", "cleared", module.cleared[name])
+            return True
+        if state == RISKY:
+            self._risky_issue(module, use)
+            return True
+        if state == MAYBE:
+            self._issue(use, "IG103", "possibly-unbound", module.last.get(name) or module.first(name))
+            return True
+        first = module.first(name)
+        if first is not None:
+            self._issue(use, "IG101", "before-binding", first)
+            return True
+        return False

@@ -102,6 +102,7 @@ class NameIssue:
     binding: Optional[str] = None  # how it is bound there, e.g. "`import time`"
     elsewhere: Optional[str] = None  # the scope that binds it, for "elsewhere"/"class-scope"
     shadows: Optional[int] = None  # IG102: line of the module-level binding the local shadows
+    try_line: Optional[int] = None  # IG105: the `try` whose failure may skip the binding
 
 
 @dataclass

@@ -11,18 +11,21 @@ nodes that need them (see `positions`).
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, Type
 
 import libcst as cst
 from libcst import MaybeSentinel
 
-from importguard.facts.bindings import BOUND, BUILTINS, BindingTracker, Flow, merge
+from importguard.facts.bindings import BOUND, BUILTINS, BindingTracker, Flow, Scope, merge
+from importguard.facts.guards import names_read, namespace_probes, runs_at_least_once, test_key
 from importguard.facts.model import DynamicCall, Export, FileFacts, Handler, HandlerCalls, ImportFact
 from importguard.facts.positions import Anchor, PositionRequests
+from importguard.facts.raises import Raises, can_catch, statement_raises, union
 
 IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
-NAME_ERRORS = frozenset({"NameError", "UnboundLocalError"})
+# A handler naming any of these catches the NameError/UnboundLocalError of a use in its `try`.
+NAME_ERRORS = frozenset({"NameError", "UnboundLocalError", "Exception", "BaseException"})
 GLOBALS_WRITERS = frozenset({"update", "setdefault", "__setitem__"})
 # Calls that never return: code after them in the block does not run.
 NO_RETURN = frozenset({"sys.exit", "exit", "quit", "os._exit", "os.abort", "self.fail", "pytest.fail", "pytest.skip"})
@@ -150,8 +153,19 @@ class Context:
     in_finally: bool = False
     conditional: bool = False
     catches_name_error: bool = False  # in a `try` body whose handler catches NameError
+    certain: bool = True  # every run of the enclosing function or module reaches this point
     handler_calls: Optional[HandlerCalls] = None  # the handler whose body this is (for IG202)
     script_only: bool = False  # under `if __name__ == "__main__":`
+
+
+@dataclass
+class TryBody:
+    """What the statements of a `try` body run so far can raise, and what each binding followed."""
+
+    scope: Scope
+    raised: Raises = frozenset()
+    current: Raises = frozenset()  # including the statement being walked
+    binds: Dict[str, Raises] = field(default_factory=dict)  # name -> what may be raised before it
 
 
 @dataclass
@@ -238,6 +252,8 @@ class FactWalker:
         self._placements: List[Tuple[cst.CSTNode, object]] = []
         self.names = BindingTracker()
         self.loops: List[Loop] = []
+        self.tries: List[TryBody] = []
+        self.probing: Optional[Set[str]] = None  # names read in a `try` whose handler catches NameError
         self.deferred = False  # inside an annotation that is never evaluated at run time
         self.annotating = False  # strings are forward references here
         self.position_node: Optional[cst.CSTNode] = None  # the string a forward reference came from
@@ -314,13 +330,21 @@ class FactWalker:
     # -- names ----------------------------------------------------------------------------------
 
     def on_name(self, node: cst.Name) -> None:
-        if self.context.catches_name_error:
+        name = identifier(node.value)
+        ctx = self.context
+        if ctx.catches_name_error:
+            if self.probing is not None:
+                self.probing.add(name)
             return
-        runtime = not (self.deferred or self.context.type_checking)
-        self.names.use(identifier(node.value), self.anchor, self.position_node or node, self.line, runtime)
+        runtime = not (self.deferred or ctx.type_checking)
+        certain = ctx.certain and not self.names.scope.exits
+        self.names.use(name, self.anchor, self.position_node or node, self.line, runtime, certain)
 
     def bind(self, name: str, how: str) -> None:
-        self.names.bind(identifier(name), how, self.line, typing_only=self.context.type_checking)
+        name = identifier(name)
+        if self.tries and self.tries[-1].scope is self.names.scope:
+            self.tries[-1].binds.setdefault(name, self.tries[-1].current)
+        self.names.bind(name, how, self.line, typing_only=self.context.type_checking)
 
     def scan_store(self, node: cst.CSTNode, how: str) -> int:
         """A target being assigned: names are bound, attribute and subscript parts are loads."""
@@ -449,6 +473,7 @@ class FactWalker:
         self.context = replace(
             saved, scope="function", function=saved.function or "<lambda>", handlers=(),
             guarded=False, in_finally=False, conditional=False, catches_name_error=False, handler_calls=None,
+            certain=True,
         )
         self.names.open("function", "<lambda>", saved.function or "<lambda>")
         self.bind_parameters(node.params)
@@ -629,6 +654,8 @@ class FactWalker:
             handler = self._STATEMENTS.get(type(statement))
             if handler is None:
                 raise TypeError(f"unhandled statement node {type(statement).__name__}")
+            if self.tries and handler is not FactWalker.walk_simple_line:
+                self.tries[-1].raised = self.tries[-1].current = None  # a compound statement: anything
             handler(self, statement)
 
     def walk_simple_line(self, node: cst.SimpleStatementLine) -> None:
@@ -640,8 +667,13 @@ class FactWalker:
     def walk_small_statements(self, statements: Sequence[cst.BaseSmallStatement]) -> int:
         newlines = 0
         for statement in statements:
+            body = self.tries[-1] if self.tries and self.tries[-1].scope is self.names.scope else None
+            if body is not None:
+                body.current = union(body.raised, statement_raises(statement))
             small = self._SMALL_STATEMENTS.get(type(statement))
             newlines += small(self, statement) if small is not None else self.scan(statement)
+            if body is not None:
+                body.raised = body.current
         return newlines
 
     def small_import(self, statement: cst.Import) -> int:
@@ -733,7 +765,10 @@ class FactWalker:
     def small_exit(self, statement: cst.CSTNode) -> int:
         """`return`/`raise`: nothing after it in the block runs."""
         newlines = self.scan(statement)
-        self.names.scope.flow = None
+        scope = self.names.scope
+        scope.flow = None
+        if not self.context.certain:
+            scope.exits = True
         return newlines
 
     def small_loop_exit(self, statement: cst.CSTNode) -> int:
@@ -837,29 +872,51 @@ class FactWalker:
         typing = self.type_checking_test(node.test)
         ctx = self.context
         before = self.flow
-        body_end = self.branch(before, lambda: self.in_context(
+        body_start, else_start, key = self.refine_by_test(node.test, before)
+        self.names.start_region()
+        body_end = self.branch(body_start, lambda: self.in_context(
             lambda: self.walk_block(node.body),
-            conditional=ctx.conditional or typing is None,
+            conditional=ctx.conditional or typing is None, certain=False,
             type_checking=ctx.type_checking or typing is True,
             script_only=ctx.script_only or is_main_test(node.test),
         ))
+        bound, _ = self.names.end_region()
+        if key is not None and typing is None:
+            self.names.scope.tests[key] = bound
         orelse = node.orelse
         changes = dict(
-            conditional=True if typing is None else ctx.conditional,
+            conditional=True if typing is None else ctx.conditional, certain=False,
             type_checking=ctx.type_checking or typing is False,
         )
         if orelse is None:
-            else_end = before
+            else_end = else_start
         elif isinstance(orelse, cst.If):
-            else_end = self.branch(before, lambda: self.in_context(lambda: self.walk_if(orelse, is_elif=True), **changes))
+            else_end = self.branch(else_start, lambda: self.in_context(lambda: self.walk_if(orelse, is_elif=True), **changes))
         else:
-            else_end = self.branch(before, lambda: self.in_context(lambda: self.walk_else(orelse), **changes))
+            else_end = self.branch(else_start, lambda: self.in_context(lambda: self.walk_else(orelse), **changes))
         if typing is True:
             self.flow = else_end  # the `if TYPE_CHECKING:` body never runs
         elif typing is False:
             self.flow = body_end
         else:
             self.flow = merge([body_end, else_end])
+
+    def refine_by_test(self, test: cst.BaseExpression, before: Flow) -> Tuple[Flow, Flow, Optional[str]]:
+        """The states in which the body and the `else` of `if test:` start (see `guards`)."""
+        scope = self.names.scope
+        body_names, else_names = namespace_probes(test)
+        flagged: Set[str] = set()
+        if scope.flags:
+            for name in names_read(test):
+                flagged |= scope.flags.get(name, set())
+        key = test_key(test)
+        same = scope.tests.get(key, set()) if key is not None else set()
+        tracker = self.names
+        return (
+            tracker.assume_bound(before, flagged | body_names | same),
+            tracker.assume_bound(before, flagged | else_names),
+            key,
+        )
 
     def walk_else(self, node: cst.Else) -> None:
         self.enter_clause(node)
@@ -880,15 +937,20 @@ class FactWalker:
         loop = Loop([], [])
         self.loops.append(loop)
         self.names.start_region()
-        self.in_context(lambda: self.walk_block(node.body), conditional=True)  # type: ignore[attr-defined]
+        self.in_context(lambda: self.walk_block(node.body), conditional=True, certain=False)  # type: ignore[attr-defined]
         bound, _ = self.names.end_region()
         self.loops.pop()
         body_end = merge([self.flow, *loop.continues])
         self.names.forget_loop_carried(start, bound)
-        done = None if endless else merge([before, body_end])
+        if endless:
+            done = None
+        elif is_for and runs_at_least_once(node.iter):  # type: ignore[attr-defined]
+            done = body_end
+        else:
+            done = merge([before, body_end])
         orelse = node.orelse  # type: ignore[attr-defined]
         if orelse is not None:
-            done = self.branch(done, lambda: self.in_context(lambda: self.walk_else(orelse), conditional=True))
+            done = self.branch(done, lambda: self.in_context(lambda: self.walk_else(orelse), conditional=True, certain=False))
         self.flow = merge([done, *(self.names.carried_into(b, bound, body_end) for b in loop.breaks)])
 
     def walk_with(self, node: cst.With) -> None:
@@ -902,23 +964,46 @@ class FactWalker:
 
     def walk_try(self, node: cst.CSTNode) -> None:
         self.enter_clause(node)
+        line = self.line
         self.header(node)
         handlers = node.handlers  # type: ignore[attr-defined]
         caught = [last_part(n) for h in handlers for n in caught_names(h.type)]
         guarded = any(h.type is None for h in handlers) or bool(CATCHES_IMPORT_ERROR & set(caught))
+        probe = any(h.type is None for h in handlers) or bool(NAME_ERRORS & set(caught))
         ctx = self.context
+        scope = self.names.scope
         before = self.flow
+        saved_probing = self.probing
+        self.probing = set() if probe else saved_probing
+        self.tries.append(TryBody(scope))
         self.names.start_region()
         body_end = self.branch(before, lambda: self.in_context(
             lambda: self.walk_block(node.body),  # type: ignore[attr-defined]
-            guarded=ctx.guarded or guarded, conditional=True,
-            catches_name_error=ctx.catches_name_error or bool(NAME_ERRORS & set(caught)),
+            guarded=ctx.guarded or guarded, conditional=True, certain=False,
+            catches_name_error=ctx.catches_name_error or probe,
         ))
-        failed = self.names.failure_state(before, *self.names.end_region())
-        ends = [self.branch(failed, lambda: self.walk_handler(handler)) for handler in handlers]
+        bound, cleared = self.names.end_region()
+        try_body = self.tries.pop()
+        probed = self.probing
+        self.probing = saved_probing
+        if probed and saved_probing is not None:
+            saved_probing |= probed
+        failed = self.names.failure_state(before, bound, cleared, line)
+        self.names.start_region()
+        ends = [self.branch(failed, lambda: self.walk_handler(handler, try_body)) for handler in handlers]
+        handler_bound, _ = self.names.end_region()
+        if probe and probed and all(
+            end is None for handler, end in zip(handlers, ends)
+            if handler.type is None or NAME_ERRORS & {last_part(n) for n in caught_names(handler.type)}
+        ):
+            scope.probed |= probed  # `try: get_ipython` / `except NameError: return`: bound from here on
+        together = bound | handler_bound
+        if 1 < len(together) < 64:
+            for name in together:
+                scope.flags[name] = together  # `HAS_X = True` in the body, `= False` in the handler
         if node.orelse is not None:  # type: ignore[attr-defined]
             body_end = self.branch(body_end, lambda: self.in_context(
-                lambda: self.walk_else(node.orelse), conditional=True))  # type: ignore[attr-defined]
+                lambda: self.walk_else(node.orelse), conditional=True, certain=False))  # type: ignore[attr-defined]
         done = merge([body_end, *ends])
         finalbody = node.finalbody  # type: ignore[attr-defined]
         if finalbody is not None:
@@ -938,10 +1023,11 @@ class FactWalker:
         self.header(node)
         self.in_context(lambda: self.walk_block(node.body), in_finally=True)
 
-    def walk_handler(self, handler: cst.CSTNode) -> None:
+    def walk_handler(self, handler: cst.CSTNode, try_body: TryBody) -> None:
         self.enter_clause(handler)
-        self.header(handler, ("name",))
+        self.header(handler, ("name",))  # the exception type is evaluated in the failed state
         names = caught_names(handler.type)  # type: ignore[attr-defined]
+        self.flow = self.bound_before_catchable(self.flow, names, try_body)
         ctx = self.context
         import_error_only = bool(names) and all(last_part(n) in IMPORT_ERRORS for n in names)
         handlers = ctx.handlers
@@ -957,10 +1043,21 @@ class FactWalker:
             self.bind(alias.name.value, "`except … as`")
         self.in_context(
             lambda: self.walk_block(handler.body),  # type: ignore[attr-defined]
-            handlers=handlers, conditional=True, handler_calls=record,
+            handlers=handlers, conditional=True, handler_calls=record, certain=False,
         )
         if alias is not None:
             self.names.clear(alias.name.value, "`except … as`", line)  # Python deletes it here
+
+    def bound_before_catchable(self, flow: Flow, caught: List[str], try_body: TryBody) -> Flow:
+        """Names the `try` body binds before anything this handler catches can be raised are
+        bound whenever the handler runs."""
+        if flow is None or not caught:
+            return flow
+        sure = {
+            name for name, raised in try_body.binds.items()
+            if raised is not None and not can_catch(caught, raised)
+        }
+        return self.names.assume_bound(flow, sure)
 
     def walk_function(self, node: cst.FunctionDef) -> None:
         self.enter_clause(node)
@@ -980,13 +1077,15 @@ class FactWalker:
         function.runs_on_call = node.asynchronous is None
         self.bind_parameters(node.params)
         saved_loops, self.loops = self.loops, []
+        saved_tries, self.tries = self.tries, []
         self.in_context(
             lambda: self.walk_block(node.body),
             scope="function", function=qualname, qualname=f"{qualname}.<locals>.",
             guarded=False, handlers=(), in_finally=False, conditional=False, catches_name_error=False,
-            handler_calls=None,
+            handler_calls=None, certain=True,
         )
         self.loops = saved_loops
+        self.tries = saved_tries
         self.names.close()
         if node.type_parameters is not None:
             self.names.close()
@@ -1040,7 +1139,7 @@ class FactWalker:
             irrefutable = is_irrefutable(case.pattern)
             carried = merge([self.flow]) if irrefutable else merge([carried, self.flow])  # copies
             self.header(case, ("pattern",))
-            self.in_context(lambda: self.walk_block(case.body), conditional=True)
+            self.in_context(lambda: self.walk_block(case.body), conditional=True, certain=False)
             ends.append(self.flow)
             exhaustive = exhaustive or (case.guard is None and irrefutable)
         self.indent = saved

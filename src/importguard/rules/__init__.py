@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Dict, Iterable, List, Optional, Sequence
 
 from importguard.errors import ConfigError
-from importguard.rules import ig0xx, ig1xx, ig2xx, ig3xx, partial
+from importguard.rules import annotation_names, ig0xx, ig1xx, ig2xx, ig3xx, partial, paths
 from importguard.rules.base import Rule
 
-ALL_RULES: List[Rule] = sorted([*ig0xx.RULES, *ig1xx.RULES, *ig2xx.RULES, *ig3xx.RULES, *partial.RULES], key=lambda r: r.code)
+ALL_RULES: List[Rule] = sorted(
+    [*ig0xx.RULES, *ig1xx.RULES, *paths.RULES, *annotation_names.RULES, *ig2xx.RULES, *ig3xx.RULES, *partial.RULES],
+    key=lambda r: r.code,
+)
 BY_CODE: Dict[str, Rule] = {rule.code: rule for rule in ALL_RULES}
 
 

@@ -11,7 +11,11 @@ from importguard.project.model import Project, SourceFile
 from importguard.rules.base import Rule
 
 # IG101 reasons a star import or a `globals()` write could explain: the name may come from there.
-EXPLAINABLE = frozenset({"undefined", "elsewhere", "class-scope", "typing-only", "before-binding", "called-too-early"})
+EXPLAINABLE = frozenset({
+    "undefined", "elsewhere", "class-scope", "typing-only", "before-binding", "called-too-early", "global-unbound",
+})
+# Reasons that depend on statement order, which a stub (`.pyi`, never run) does not have.
+ORDERING = frozenset({"before-binding", "called-too-early"})
 
 
 def where(scope: str) -> str:
@@ -73,24 +77,25 @@ def undefined_text(issue: NameIssue) -> tuple:
             f"`{name}` is imported only under `if TYPE_CHECKING:` (line {line}), which never runs; import it "
             "unconditionally, or use it only in annotations that are not evaluated",
         )
+    if issue.reason == "global-unbound":
+        return (
+            f"global `{name}` is read before anything binds it {place}",
+            f"`{name}` is declared `global` and first bound by this function at line {line}, but module-level "
+            f"code never binds it, so the first call raises NameError; bind `{name}` at module level "
+            f"(for example `{name} = None`)",
+        )
     if issue.reason == "before-binding":
         return (
             f"name `{name}` is used before it is bound {place}",
             f"module-level code runs top to bottom and `{name}` is first bound at line {line} ({how}); "
             "move that binding above this use",
         )
-    if issue.reason == "cleared":
-        removed = f"`del {name}`" if how == "`del`" else f"the end of the `except … as {name}` handler"
-        return (
-            f"name `{name}` is used after {removed} (line {line}) removed it {place}",
-            f"bind `{name}` again before this use",
-        )
     return (f"name `{name}` is not defined {place}", f"no enclosing scope, import or builtin binds `{name}`")
 
 
 def check_undefined_name(project: Project) -> Iterator[Finding]:
     for source in project.files:
-        issues = [i for i in source.facts.names if i.code == "IG101"]
+        issues = [i for i in source.facts.names if i.code == "IG101" and not (is_stub(source) and i.reason in ORDERING)]
         if not issues:
             continue
         stars = star_imports(project, source)
@@ -126,8 +131,15 @@ def related(source: SourceFile, issue: NameIssue) -> list:
     return [Related(source.display, issue.binding_line, f"{issue.binding or 'a binding'} binds `{issue.name}` here{scope}")]
 
 
+def is_stub(source: SourceFile) -> bool:
+    """A `.pyi` stub never runs: forward references are the norm there, not a NameError."""
+    return source.path.suffix == ".pyi"
+
+
 def check_unbound_local(project: Project) -> Iterator[Finding]:
     for source in project.files:
+        if is_stub(source):
+            continue
         for issue in source.facts.names:
             if issue.code != "IG102":
                 continue
@@ -145,37 +157,6 @@ def check_unbound_local(project: Project) -> Iterator[Finding]:
                 end_column=issue.column + len(issue.name), module=source.module.name if source.module else None,
                 name=issue.name,
                 message=message, hint=hint, related=related(source, issue),
-            )
-
-
-def check_possibly_unbound(project: Project) -> Iterator[Finding]:
-    for source in project.files:
-        for issue in source.facts.names:
-            if issue.code != "IG103":
-                continue
-            name = issue.name
-            if issue.reason == "called-too-early":
-                message, hint = called_too_early_text(issue)
-            elif issue.reason == "cleared" and issue.binding == "`del`":
-                message = f"local variable `{name}` is used after `del {name}` (line {issue.binding_line}) {where(issue.where)}"
-                hint = f"bind `{name}` again on every path before this use"
-            elif issue.reason == "cleared":
-                message = f"local variable `{name}` may be unbound {where(issue.where)}"
-                hint = (
-                    f"Python deletes `{name}` when the `except … as {name}` handler (line {issue.binding_line}) "
-                    "ends; copy it to another name inside the handler"
-                )
-            else:
-                message = f"local variable `{name}` may be unbound {where(issue.where)}"
-                hint = (
-                    f"`{name}` is bound at line {issue.binding_line} ({issue.binding}), but not on every path to "
-                    "this use (an `if` without `else`, a loop that may not run, a `try` body that may fail "
-                    "first); bind it before the branch"
-                )
-            yield POSSIBLY_UNBOUND.finding(
-                path=source.display, line=issue.line, column=issue.column,
-                end_column=issue.column + len(name), module=source.module.name if source.module else None,
-                name=name, message=message, hint=hint, related=related(source, issue),
             )
 
 
@@ -273,36 +254,6 @@ UNBOUND_LOCAL = Rule(
     check=check_unbound_local,
 )
 
-POSSIBLY_UNBOUND = Rule(
-    code="IG103", name="possibly-unbound", default=True,
-    summary="a local name is bound on some paths only",
-    rationale=(
-        "A name bound in one branch of an `if` without `else`, in a loop body that may not run, or "
-        "in a `try` body that may fail before the binding is unbound on the other paths: the use "
-        "raises `UnboundLocalError` exactly in the unusual case. Python also deletes the name of an "
-        "`except … as e` handler when the handler ends."
-    ),
-    bad={
-        "report.py": (
-            "def summary(rows):\n"
-            "    if rows:\n"
-            "        total = sum(rows)\n"
-            "    return f'total: {total}'\n"
-        ),
-    },
-    bad_findings=(("report.py", 4),),
-    good={
-        "report.py": (
-            "def summary(rows):\n"
-            "    total = 0\n"
-            "    if rows:\n"
-            "        total = sum(rows)\n"
-            "    return f'total: {total}'\n"
-        ),
-    },
-    check=check_possibly_unbound,
-)
-
 UNDEFINED_EXPORT = Rule(
     code="IG104", name="undefined-export", default=True,
     summary="`__all__` lists a name the module does not bind",
@@ -317,4 +268,4 @@ UNDEFINED_EXPORT = Rule(
     check=check_undefined_export,
 )
 
-RULES = [UNDEFINED_NAME, UNBOUND_LOCAL, POSSIBLY_UNBOUND, UNDEFINED_EXPORT]
+RULES = [UNDEFINED_NAME, UNBOUND_LOCAL, UNDEFINED_EXPORT]

@@ -1,0 +1,120 @@
+"""Tests that tell the flow analysis more than "either branch may run".
+
+Branch-correlated code is what makes possibly-unbound checks noisy (mypy keeps its check off by
+default for that reason). These shapes are recognised:
+
+- `if 'x' in locals():` (also `vars()`, `dir()`, `globals()`): `x` is bound in the body
+  (`not in`: in the `else`);
+- a test that reads a flag bound together with other names (`try: import x; HAS_X = True`
+  / `except ImportError: HAS_X = False` ... `if HAS_X: x.f()`);
+- the same simple test twice (`if verbose: t = now()` ... `if verbose: print(now() - t)`);
+- `for` over a non-empty literal or `range(k)` with constant `k > 0` runs its body at least once.
+"""
+
+from __future__ import annotations
+
+from typing import List, Optional, Set, Tuple
+
+import libcst as cst
+
+NAMESPACE_CALLS = frozenset({"locals", "vars", "dir", "globals"})
+
+
+def names_read(test: cst.CSTNode) -> Set[str]:
+    """Every plain name the test reads."""
+    found: Set[str] = set()
+    stack = [test]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Name):
+            found.add(node.value)
+        elif isinstance(node, cst.Attribute):
+            stack.append(node.value)  # `attr` is not a read of a variable
+        else:
+            stack.extend(node.children)
+    return found
+
+
+def test_key(test: cst.BaseExpression) -> Optional[str]:
+    """A key for tests that always give the same answer while their names are not rebound:
+    a dotted name, optionally negated."""
+    negated = ""
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        negated, test = "not ", test.expression
+    parts: List[str] = []
+    node: cst.CSTNode = test
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if not isinstance(node, cst.Name) or node.lpar:
+        return None
+    parts.append(node.value)
+    return negated + ".".join(reversed(parts))
+
+
+def _namespace_probe(test: cst.CSTNode) -> Optional[Tuple[str, bool]]:
+    """`'x' in locals()` -> ("x", True); `'x' not in locals()` -> ("x", False)."""
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return None
+    target = test.comparisons[0]
+    if not isinstance(test.left, cst.SimpleString) or not isinstance(target.comparator, cst.Call):
+        return None
+    call = target.comparator
+    if call.args or not isinstance(call.func, cst.Name) or call.func.value not in NAMESPACE_CALLS:
+        return None
+    name = test.left.evaluated_value
+    if not isinstance(name, str) or not name.isidentifier():
+        return None
+    if isinstance(target.operator, cst.In):
+        return name, True
+    if isinstance(target.operator, cst.NotIn):
+        return name, False
+    return None
+
+
+def namespace_probes(test: cst.CSTNode) -> Tuple[Set[str], Set[str]]:
+    """Names proved bound in the body and in the `else` of `if test:`."""
+    body: Set[str] = set()
+    orelse: Set[str] = set()
+    conjuncts = [test]
+    while conjuncts:
+        node = conjuncts.pop()
+        if isinstance(node, cst.BooleanOperation) and isinstance(node.operator, cst.And):
+            conjuncts += [node.left, node.right]
+            continue
+        probe = _namespace_probe(node)
+        if probe is not None:
+            (body if probe[1] else orelse).add(probe[0])
+    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
+        orelse.clear()  # `not (a and b)` proves nothing about either
+    return body, orelse
+
+
+def runs_at_least_once(iterable: cst.BaseExpression) -> bool:
+    """`for` over `[1, 2]`, `"ab"`, `range(3)`, `range(1, 4)`: the body runs at least once."""
+    if isinstance(iterable, (cst.List, cst.Tuple, cst.Set)):
+        return bool(iterable.elements) and not any(isinstance(e, cst.StarredElement) for e in iterable.elements)
+    if isinstance(iterable, cst.SimpleString):
+        value = iterable.evaluated_value
+        return bool(value)
+    if isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Name) and iterable.func.value == "range":
+        numbers = [_integer(arg.value) for arg in iterable.args if arg.keyword is None and not arg.star]
+        if None in numbers or not numbers or len(numbers) != len(iterable.args):
+            return False
+        if len(numbers) == 1:
+            return numbers[0] > 0  # type: ignore[operator]
+        if len(numbers) == 2:
+            return numbers[1] > numbers[0]  # type: ignore[operator]
+        step = numbers[2]
+        return bool(step) and (numbers[1] > numbers[0] if step > 0 else numbers[1] < numbers[0])  # type: ignore[operator]
+    return False
+
+
+def _integer(node: cst.BaseExpression) -> Optional[int]:
+    if isinstance(node, cst.Integer):
+        value = node.evaluated_value
+        return value if isinstance(value, int) else None
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
+        inner = _integer(node.expression)
+        return -inner if inner is not None else None
+    return None

@@ -1,0 +1,160 @@
+"""IG103 and IG105: names bound on some paths only.
+
+The two rules split one question by precision. IG105 (on by default) is the shape that fails
+whenever an exception or a `del` happens: a name bound in a `try` body and read in its handler or
+after a handler that falls through, an `except … as e` name read after the handler, a read after
+`del`. IG103 (opt-in) is the general branch and loop shape, which branch-correlated code makes
+noisy on real projects (mypy keeps its possibly-undefined check off by default for that reason).
+"""
+
+from __future__ import annotations
+
+from typing import Iterator, Tuple
+
+from importguard.facts.model import NameIssue
+from importguard.findings import Finding
+from importguard.project.exports import star_imports
+from importguard.project.model import Project, SourceFile
+from importguard.rules.base import Rule
+from importguard.rules.ig1xx import called_too_early_text, is_stub, related, where
+
+
+def local_or_name(issue: NameIssue) -> str:
+    return "name" if not issue.where else "local variable"
+
+
+def path_text(issue: NameIssue) -> Tuple[str, str]:
+    """(message, hint) of an IG103/IG105 finding."""
+    name, line, how = issue.name, issue.binding_line, issue.binding
+    place = where(issue.where)
+    error = "NameError" if not issue.where else "UnboundLocalError"
+    if issue.reason == "called-too-early":
+        return called_too_early_text(issue)
+    if issue.reason in ("cleared", "cleared-some-path"):
+        if how == "`del`":
+            removed, fix = f"`del {name}` (line {line})", f"bind `{name}` again before this use, or move the `del` below it"
+        else:
+            removed = f"the `except … as {name}` handler (line {line}) ends, which deletes it"
+            fix = f"copy `{name}` to another name inside the handler"
+        some = "" if issue.reason == "cleared" else " on some paths"
+        return (f"{local_or_name(issue)} `{name}` is used after {removed}{some} {place}", f"this use raises {error}; {fix}")
+    if issue.reason == "exception-path":
+        started = f"the `try` at line {issue.try_line}" if issue.try_line else "a `try`"
+        return (
+            f"{local_or_name(issue)} `{name}` is unbound here when {started} fails before binding it {place}",
+            f"`{name}` is bound at line {line} ({how}) inside that `try`; when an exception skips it and a handler "
+            f"lets execution reach this use, it raises {error}; bind `{name}` before the `try` or in every handler",
+        )
+    return (
+        f"{local_or_name(issue)} `{name}` may be unbound {place}",
+        f"`{name}` is bound at line {line} ({how}), but not on every path to this use (an `if` without `else`, "
+        f"a loop that may not run); bind it before the branch",
+    )
+
+
+def explained_away(project: Project, source: SourceFile, issue: NameIssue) -> bool:
+    """At module level a star import or a namespace write may bind the name on the other paths."""
+    if issue.where or issue.reason == "cleared":
+        return False  # nothing brings back a name that `del` removed on every path
+    if issue.name in project.builtins or source.facts.dynamic_globals is not None:
+        return True
+    stars = star_imports(project, source)
+    return bool(stars.unresolved) or issue.name in stars.provided
+
+
+def check_paths(project: Project, rule: Rule) -> Iterator[Finding]:
+    for source in project.files:
+        if is_stub(source):
+            continue
+        for issue in source.facts.names:
+            if issue.code != rule.code or explained_away(project, source, issue):
+                continue
+            message, hint = path_text(issue)
+            yield rule.finding(
+                path=source.display, line=issue.line, column=issue.column,
+                end_column=issue.column + len(issue.name), module=source.module.name if source.module else None,
+                name=issue.name, message=message, hint=hint, related=related(source, issue),
+            )
+
+
+def check_possibly_unbound(project: Project) -> Iterator[Finding]:
+    return check_paths(project, POSSIBLY_UNBOUND)
+
+
+def check_exception_path_unbound(project: Project) -> Iterator[Finding]:
+    return check_paths(project, EXCEPTION_PATH_UNBOUND)
+
+
+POSSIBLY_UNBOUND = Rule(
+    code="IG103", name="possibly-unbound", default=False,
+    summary="a name is bound on some branches or loop paths only (opt-in)",
+    rationale=(
+        "A name bound in one branch of an `if` without `else`, or in a loop body that may not run, is "
+        "unbound on the other paths: the use raises `UnboundLocalError` (`NameError` at module level) "
+        "exactly in the unusual case. Real code often correlates its branches (the same flag tested twice), "
+        "which no flow analysis can see, so this rule is opt-in; importguard already accepts repeated "
+        "tests, flags set together with the name, `'x' in locals()` guards and loops over non-empty "
+        "literals."
+    ),
+    bad={
+        "report.py": (
+            "def summary(rows):\n"
+            "    if rows:\n"
+            "        total = sum(rows)\n"
+            "    return f'total: {total}'\n"
+        ),
+    },
+    bad_findings=(("report.py", 4),),
+    good={
+        "report.py": (
+            "def summary(rows):\n"
+            "    total = 0\n"
+            "    if rows:\n"
+            "        total = sum(rows)\n"
+            "    return f'total: {total}'\n"
+        ),
+    },
+    check=check_possibly_unbound,
+)
+
+EXCEPTION_PATH_UNBOUND = Rule(
+    code="IG105", name="exception-path-unbound", default=True,
+    summary="a name is unbound exactly when an exception or a `del` happened",
+    rationale=(
+        "A name bound inside a `try` body is unbound in its handler, and after a handler that lets "
+        "execution continue, whenever the exception came before the binding; an `except … as e` name is "
+        "deleted when the handler ends; a `del` removes a name for every later use. These uses raise "
+        "`UnboundLocalError` (`NameError` at module level) precisely while the program is already "
+        "handling a failure, so the original error is lost. `import redis` in a `try` followed by "
+        "`except redis.ConnectionError:` fails in the handler itself when the import fails. A handler "
+        "that catches only exceptions nothing before the binding can raise sees the name bound."
+    ),
+    bad={
+        "cache.py": (
+            "def connect(url):\n"
+            "    try:\n"
+            "        import redis\n"
+            "        client = redis.Redis.from_url(url)\n"
+            "    except redis.ConnectionError:\n"
+            "        return None\n"
+            "    return client\n"
+        ),
+    },
+    bad_findings=(("cache.py", 5),),
+    good={
+        "cache.py": (
+            "import redis\n"
+            "\n"
+            "\n"
+            "def connect(url):\n"
+            "    try:\n"
+            "        client = redis.Redis.from_url(url)\n"
+            "    except redis.ConnectionError:\n"
+            "        return None\n"
+            "    return client\n"
+        ),
+    },
+    check=check_exception_path_unbound,
+)
+
+RULES = [POSSIBLY_UNBOUND, EXCEPTION_PATH_UNBOUND]
