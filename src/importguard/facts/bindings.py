@@ -96,7 +96,7 @@ class Scope:
     __slots__ = (
         "kind", "name", "where", "parent", "flow", "bindings", "typing", "declared", "globals",
         "nonlocals", "pending", "cleared", "last", "reported", "regions", "cells", "closures", "runs_on_call",
-        "global_bound", "risky", "probed", "flags", "tests", "exits",
+        "global_bound", "risky", "probed", "flags", "tests", "exits", "returns", "risky_exits",
     )
 
     def __init__(self, kind: str, name: str, where: str, parent: Optional["Scope"]) -> None:
@@ -124,6 +124,9 @@ class Scope:
         self.flags: Dict[str, Set[str]] = {}  # name -> the names bound in the same `if`/loop/`try` region
         self.tests: Dict[str, Set[str]] = {}  # `if` test key -> names its body bound (see `guards`)
         self.exits = False  # a `return`/`raise` on some path: later uses are not reached by every call
+        self.returns = False  # a `return` statement ran somewhere in the body
+        # `try` line -> (its last line, the call ending each handler that falls through)
+        self.risky_exits: Dict[int, Tuple[int, List[str]]] = {}
 
     def is_local(self, name: str) -> bool:
         return (name in self.bindings or name in self.declared) and name not in self.globals and name not in self.nonlocals
@@ -233,6 +236,9 @@ class BindingTracker:
             return
         binding = scope.last.get(name) or scope.first(name)
         self._issue(use, "IG105", "exception-path", binding, after=risky[0] if risky else None)
+        exits = scope.risky_exits.get(risky[0]) if risky else None
+        if exits is not None and use.line >= exits[0]:
+            self.issues[-1].handler_calls = exits[1]
 
     def _call_issue(self, scope: Scope, use: Use, code: str) -> None:
         """A nested function is called before a name it uses is bound (or after its `del`)."""

@@ -103,6 +103,9 @@ class NameIssue:
     elsewhere: Optional[str] = None  # the scope that binds it, for "elsewhere"/"class-scope"
     shadows: Optional[int] = None  # IG102: line of the module-level binding the local shadows
     try_line: Optional[int] = None  # IG105: the `try` whose failure may skip the binding
+    # IG105 after a `try`: the call ending each handler that lets execution continue ("" for none);
+    # a handler ending in a call of a function that always raises does not fall through
+    handler_calls: Optional[List[str]] = None
 
 
 @dataclass
@@ -125,6 +128,20 @@ class HandlerCalls:
 
 
 @dataclass
+class ModuleRebuild:
+    """Module-level code that replaces or rebuilds the module at run time, so its names are not
+    only what its statements bind: `sys.modules[__name__] = other`,
+    `local.recreate_module(__name__, by_module={...})`, `IntEnum._convert_('Options', __name__, ...)`.
+    """
+
+    line: int
+    how: str  # the statement, shortened, for messages
+    replacement: Optional[str] = None  # dotted name of the object put in `sys.modules`
+    advertised: List[str] = field(default_factory=list)  # strings in literal arguments, keyword names
+    open_ended: bool = False  # an argument or replacement importguard cannot read: any name
+
+
+@dataclass
 class FileFacts:
     """Everything the rules need to know about one file."""
 
@@ -139,6 +156,9 @@ class FileFacts:
     exports_computed: bool = False  # `__all__` is built by code importguard cannot follow
     unbound_exports: List[Export] = field(default_factory=list)
     dynamic_globals: Optional[int] = None  # line of a `globals()`/`vars()` write or module `exec`
+    rebuilds: List[ModuleRebuild] = field(default_factory=list)
+    typing_names: List[str] = field(default_factory=list)  # module-level names bound under TYPE_CHECKING
+    no_return: List[str] = field(default_factory=list)  # functions whose every path raises
     functions: Dict[str, int] = field(default_factory=dict)  # qualified name -> line of the `def`
     calls: Dict[str, List[List[Any]]] = field(default_factory=dict)  # function qualname -> [callee, line]
     handlers: List[HandlerCalls] = field(default_factory=list)
@@ -172,5 +192,8 @@ class FileFacts:
             calls=data["calls"],
             handlers=[HandlerCalls(**h) for h in data["handlers"]],
             attribute_uses=data["attribute_uses"],
+            rebuilds=[ModuleRebuild(**r) for r in data["rebuilds"]],
+            typing_names=data["typing_names"],
+            no_return=data["no_return"],
         )
 

@@ -10,6 +10,7 @@ nodes that need them (see `positions`).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, Type
@@ -19,7 +20,7 @@ from libcst import MaybeSentinel
 
 from importguard.facts.bindings import BOUND, BUILTINS, BindingTracker, Flow, Scope, merge
 from importguard.facts.guards import names_read, namespace_probes, runs_at_least_once, test_key
-from importguard.facts.model import DynamicCall, Export, FileFacts, Handler, HandlerCalls, ImportFact
+from importguard.facts.model import DynamicCall, Export, FileFacts, Handler, HandlerCalls, ImportFact, ModuleRebuild
 from importguard.facts.positions import Anchor, PositionRequests
 from importguard.facts.raises import Raises, can_catch, statement_raises, union
 
@@ -29,8 +30,13 @@ NAME_ERRORS = frozenset({"NameError", "UnboundLocalError", "Exception", "BaseExc
 GLOBALS_WRITERS = frozenset({"update", "setdefault", "__setitem__"})
 # Calls that never return: code after them in the block does not run.
 NO_RETURN = frozenset({"sys.exit", "exit", "quit", "os._exit", "os.abort", "self.fail", "pytest.fail", "pytest.skip"})
+RERAISE = re.compile(r"^_?(re)?raise(_|$)")  # `reraise(...)`, `six.reraise(...)`, `raise_from(...)`
 CATCHES_IMPORT_ERROR = IMPORT_ERRORS | {"Exception", "BaseException"}
 DYNAMIC_IMPORTERS = frozenset({"import_module", "__import__"})
+# A module-level call that receives `__name__` and is named like one of these rebuilds the module
+# (celery's `recreate_module`, enum's `_convert_`, lazy loaders' `attach`), unlike
+# `logging.getLogger(__name__)`.
+REBUILDERS = re.compile(r"module|convert|attach|lazy|export|install|inject|populate|namespace", re.IGNORECASE)
 
 
 def newlines_in(text: str) -> int:
@@ -231,6 +237,75 @@ def is_main_test(test: cst.BaseExpression) -> bool:
     return "__name__" in sides and any(s.evaluated_value == "__main__" for s in strings)
 
 
+def never_returns(callee: Optional[str]) -> bool:
+    return callee is not None and (callee in NO_RETURN or bool(RERAISE.match(last_part(callee))))
+
+
+def trailing_call(block: cst.BaseSuite) -> str:
+    """The callee of a block's last statement when it is a plain call (`handle_error(exc)`)."""
+    statements = block.body
+    last = statements[-1] if statements else None
+    if isinstance(last, cst.SimpleStatementLine):
+        last = last.body[-1] if last.body else None
+    if isinstance(last, cst.Expr) and isinstance(last.value, cst.Call):
+        return dotted_name(last.value.func) or ""
+    return ""
+
+
+def is_own_module_slot(target: cst.BaseExpression) -> bool:
+    """`sys.modules[__name__]` (or `modules[__name__]`)."""
+    if not isinstance(target, cst.Subscript) or dotted_name(target.value) not in ("sys.modules", "modules"):
+        return False
+    if len(target.slice) != 1 or not isinstance(target.slice[0].slice, cst.Index):
+        return False
+    key = target.slice[0].slice.value
+    return isinstance(key, cst.Name) and key.value == "__name__"
+
+
+def rebuild_by_call(callee: str, call: cst.Call, line: int) -> ModuleRebuild:
+    """The names a rebuilding call advertises: the strings of its literal arguments and its
+    keyword names. A positional argument that is not a literal (a filter function) can make any name."""
+    advertised: List[str] = []
+    open_ended = False
+    for arg in call.args:
+        value = arg.value
+        if arg.keyword is not None:
+            advertised.append(arg.keyword.value)
+        if isinstance(value, cst.Name) and value.value == "__name__":
+            continue
+        strings = literal_names(value)
+        if strings is None:
+            open_ended = open_ended or arg.keyword is None
+        else:
+            advertised.extend(strings)
+    return ModuleRebuild(line=line, how=f"`{callee}(__name__, …)`", advertised=advertised, open_ended=open_ended)
+
+
+def literal_names(node: cst.CSTNode) -> Optional[List[str]]:
+    """Identifier strings of a literal made of strings, lists, tuples, sets and dicts (keys and
+    values), or None when anything else is in it."""
+    found: List[str] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, (cst.SimpleString, cst.ConcatenatedString)):
+            value = current.evaluated_value
+            if isinstance(value, str):
+                found.extend(part for part in value.replace(",", " ").split() if part.isidentifier())
+        elif isinstance(current, (cst.List, cst.Tuple, cst.Set)):
+            stack.extend(e.value for e in current.elements)
+        elif isinstance(current, cst.Dict):
+            for element in current.elements:
+                if not isinstance(element, cst.DictElement):
+                    return None
+                stack += [element.key, element.value]
+        elif not isinstance(current, (cst.Integer, cst.Float, cst.Name)) or (
+            isinstance(current, cst.Name) and current.value not in ("None", "True", "False")
+        ):
+            return None
+    return found
+
+
 def is_true(test: cst.BaseExpression) -> bool:
     return (isinstance(test, cst.Name) and test.value == "True") or (
         isinstance(test, cst.Integer) and test.evaluated_value != 0
@@ -277,6 +352,7 @@ class FactWalker:
         facts.names = sorted(self.names.issues, key=lambda i: (i.line, i.column, i.code, i.name))
         module = self.names.module
         facts.module_bindings = {name: lines[0][0] for name, lines in sorted(module.bindings.items()) if lines}
+        facts.typing_names = sorted(module.typing)
         self.keep_resolvable_calls(set(module.bindings))
         # A module-level function rebound later (`from _warnings import warn` after `def warn`) is
         # not the function a call reaches at run time: leave it out of call resolution.
@@ -571,6 +647,10 @@ class FactWalker:
         callee = dotted_name(func)
         if callee is not None and callee.count(".") < 3 and callee not in BUILTINS:
             self.record_call(callee)
+        if callee is not None and self.runtime_now() and REBUILDERS.search(last_part(callee)) and any(
+            isinstance(arg.value, cst.Name) and arg.value.value == "__name__" for arg in call.args
+        ):
+            self.facts.rebuilds.append(rebuild_by_call(callee, call, self.line))
         if callee == "exec" and (self.context.scope == "module" or self.execs_into_globals(call)):
             self.mark_dynamic_globals()
         if callee is None or last_part(callee) not in DYNAMIC_IMPORTERS:
@@ -701,6 +781,12 @@ class FactWalker:
     def small_assign(self, statement: cst.Assign) -> int:
         if self.globals_call(statement.value) and self.names.scope is self.names.module:
             self.mark_dynamic_globals()  # `namespace = globals()` at module level: writes through an alias
+        if self.runtime_now() and any(is_own_module_slot(t.target) for t in statement.targets):
+            replacement = dotted_name(statement.value)
+            self.facts.rebuilds.append(ModuleRebuild(
+                line=self.line, how=f"`sys.modules[__name__] = {replacement or '…'}`",
+                replacement=replacement, open_ended=replacement is None,
+            ))
         newlines = self.scan(statement.value)
         for target in statement.targets:
             newlines += self.scan_store(target.target, "assignment") + self.scan_rest(target, ("target",))
@@ -741,7 +827,7 @@ class FactWalker:
 
     def small_expr(self, statement: cst.Expr) -> int:
         value = statement.value
-        if isinstance(value, cst.Call) and dotted_name(value.func) in NO_RETURN:
+        if isinstance(value, cst.Call) and never_returns(dotted_name(value.func)):
             return self.small_exit(statement)
         if (
             isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute)
@@ -767,6 +853,7 @@ class FactWalker:
         newlines = self.scan(statement)
         scope = self.names.scope
         scope.flow = None
+        scope.returns = scope.returns or isinstance(statement, cst.Return)
         if not self.context.certain:
             scope.exits = True
         return newlines
@@ -1005,6 +1092,7 @@ class FactWalker:
             body_end = self.branch(body_end, lambda: self.in_context(
                 lambda: self.walk_else(node.orelse), conditional=True, certain=False))  # type: ignore[attr-defined]
         done = merge([body_end, *ends])
+        scope.risky_exits[line] = (self.line, [trailing_call(h.body) for h, end in zip(handlers, ends) if end is not None])
         finalbody = node.finalbody  # type: ignore[attr-defined]
         if finalbody is not None:
             start = merge([done, failed])
@@ -1086,6 +1174,8 @@ class FactWalker:
         )
         self.loops = saved_loops
         self.tries = saved_tries
+        if function.flow is None and not function.returns and function.runs_on_call:
+            self.facts.no_return.append(qualname)  # every path raises (or exits)
         self.names.close()
         if node.type_parameters is not None:
             self.names.close()

@@ -47,13 +47,16 @@ def star_imports(project: Project, source: SourceFile, seen: Optional[Set[str]] 
     return found
 
 
-def absent_names(project: Project, source: SourceFile, names: Sequence[str]) -> List[str]:
+def absent_names(project: Project, source: SourceFile, names: Sequence[str], seen: Optional[Set[str]] = None) -> List[str]:
     """Those of `names` that the module of `source` will not have once it has run.
 
     A name is present when the module binds it at module level, gets it from a star import, or
     when it is a module dunder or a submodule (or plain folder) of the package. Nothing is
     reported absent when the module's names cannot be known: writes to its namespace, a module
-    `__getattr__`, or a star import that cannot be resolved.
+    `__getattr__`, a star import that cannot be resolved, or a replacement in `sys.modules` that
+    cannot be followed. A module that rebuilds itself provides what it advertises (`__all__`,
+    `if TYPE_CHECKING:` imports, the names its rebuilding call lists) and, when replaced by a
+    first-party module, that module's names.
     """
     facts = source.facts
     if facts.dynamic_globals is not None or "__getattr__" in facts.module_bindings:
@@ -62,9 +65,48 @@ def absent_names(project: Project, source: SourceFile, names: Sequence[str]) -> 
     if stars.unresolved:
         return []
     package = source.module.name if source.module is not None and source.module.is_package else None
-    return [
+    absent = [
         name for name in names
         if name != "*" and name not in facts.module_bindings and name not in stars.provided
         and name not in MODULE_DUNDERS
         and not (package and (f"{package}.{name}" in project.index.modules or project.index.may_be_namespace_package(package, name)))
     ]
+    if not facts.rebuilds or not absent:
+        return absent
+    seen = (seen or set()) | {source.module.name if source.module else source.display}
+    provided = set(facts.exports or ()) | set(facts.typing_names)
+    for rebuild in facts.rebuilds:
+        provided.update(rebuild.advertised)
+        if rebuild.replacement is not None:
+            replacement = replacement_source(project, source, rebuild.replacement)
+            if replacement is None or replacement.module is None or replacement.module.name in seen:
+                return []  # replaced by something importguard cannot read
+            provided.update(set(absent) - set(absent_names(project, replacement, absent, seen)))
+        elif rebuild.open_ended:
+            return []
+    return [name for name in absent if name not in provided]
+
+
+def replacement_source(project: Project, source: SourceFile, dotted: str) -> Optional[SourceFile]:
+    """The first-party module bound to `dotted` in `source` (`import _collections_abc` ...)."""
+    if source.module is None:
+        return None
+    for fact in source.facts.imports:
+        if fact.scope != "module":
+            continue
+        if fact.kind == "import" and (fact.alias or fact.module) == dotted:
+            target = fact.module
+        elif fact.kind == "from" and any((alias or name) == dotted for name, alias in fact.names):
+            name = next(name for name, alias in fact.names if (alias or name) == dotted)
+            base, _ = project.index.absolute_target(fact, source.module)
+            target = f"{base}.{name}" if base else name
+            if target not in project.by_module:
+                target = base or ""
+        else:
+            continue
+        if fact.kind == "import":
+            target, _ = project.index.absolute_target(fact, source.module)
+        provider = project.by_module.get(target or "")
+        if provider is not None:
+            return provider
+    return None

@@ -108,6 +108,7 @@ def check_undefined_name(project: Project) -> Iterator[Finding]:
                 continue  # importing a submodule binds its name in the package's namespace
             if issue.reason in EXPLAINABLE and (
                 issue.name in stars.provided or stars.unresolved or dynamic is not None
+                or any(r.open_ended or issue.name in r.advertised for r in source.facts.rebuilds)
             ):
                 continue
             message, hint = undefined_text(issue)

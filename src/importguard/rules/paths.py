@@ -14,6 +14,7 @@ from typing import Iterator, Tuple
 from importguard.facts.model import NameIssue
 from importguard.findings import Finding
 from importguard.project.exports import star_imports
+from importguard.project.calls import resolve_call
 from importguard.project.model import Project, SourceFile
 from importguard.rules.base import Rule
 from importguard.rules.ig1xx import called_too_early_text, is_stub, related, where
@@ -62,12 +63,28 @@ def explained_away(project: Project, source: SourceFile, issue: NameIssue) -> bo
     return bool(stars.unresolved) or issue.name in stars.provided
 
 
+def handlers_never_return(project: Project, source: SourceFile, issue: NameIssue) -> bool:
+    """Every handler that seemed to fall through ends by calling a first-party function whose
+    every path raises (`handle_error(exc)`): execution never reaches the use that way."""
+    calls = issue.handler_calls
+    if not calls or "" in calls:
+        return False
+    caller = issue.where or None
+    for callee in calls:
+        found = resolve_call(project, source, callee, caller)
+        if found is None or found[1] not in found[0].facts.no_return:
+            return False
+    return True
+
+
 def check_paths(project: Project, rule: Rule) -> Iterator[Finding]:
     for source in project.files:
         if is_stub(source):
             continue
         for issue in source.facts.names:
             if issue.code != rule.code or explained_away(project, source, issue):
+                continue
+            if handlers_never_return(project, source, issue):
                 continue
             message, hint = path_text(issue)
             yield rule.finding(
