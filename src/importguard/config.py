@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, FrozenSet, List, Optional, Tuple
 
 from importguard.errors import ConfigError
+from importguard.facts.model import LAZY_ANNOTATIONS
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -19,6 +21,23 @@ DEFAULT_EXCLUDE = (
     "site-packages", ".eggs", "*.egg-info", ".mypy_cache", ".pytest_cache", ".ruff_cache",
     ".importguard_cache",
 )
+
+
+TARGET_VERSION = re.compile(r"py3(\d{1,2})")
+
+
+def python_version(text: str) -> Optional[Tuple[int, int]]:
+    """`py314` -> (3, 14)."""
+    match = TARGET_VERSION.fullmatch(text)
+    return (3, int(match.group(1))) if match else None
+
+
+def requires_python_floor(spec: Any) -> Optional[Tuple[int, int]]:
+    """The lowest version `requires-python` admits (`>=3.14`, `~=3.14.1`, `>=3.9,<4`)."""
+    if not isinstance(spec, str):
+        return None
+    floors = re.findall(r"(?:>=|~=|==)\s*3\.(\d+)", spec) + [str(int(m) + 1) for m in re.findall(r">\s*3\.(\d+)(?!\.)", spec)]
+    return (3, max(int(f) for f in floors)) if floors else None
 
 
 @dataclass
@@ -36,7 +55,13 @@ class Config:
     type_checking_names: List[str] = field(default_factory=lambda: ["TYPE_CHECKING"])
     cache_dir: Optional[Path] = None
     baseline: Optional[Path] = None
+    target_version: Optional[Tuple[int, int]] = None  # the oldest Python the project supports
     source: Optional[Path] = None  # the file the settings came from
+
+    def fact_options(self) -> FrozenSet[str]:
+        """What changes a file's facts besides its bytes (part of every cache key)."""
+        lazy = self.target_version is not None and self.target_version >= (3, 14)
+        return frozenset(self.type_checking_names) | ({LAZY_ANNOTATIONS} if lazy else set())
 
     def source_roots(self) -> List[Path]:
         if self.src:
@@ -70,25 +95,31 @@ _CHECKS = {
     "type-checking-names": (_string_list, "a list of names"),
     "cache-dir": (lambda v: isinstance(v, str), "a folder path"),
     "baseline": (lambda v: isinstance(v, str), "a file path"),
+    "target-version": (lambda v: isinstance(v, str) and python_version(v) is not None, "a Python version such as \"py39\" or \"py314\""),
 }
 
 
-def load_table(path: Path) -> Optional[Dict[str, Any]]:
-    """The `[tool.importguard]` table of `path`, or None when the file has none."""
+def load_toml(path: Path) -> Dict[str, Any]:
     try:
         with path.open("rb") as handle:
-            data = tomllib.load(handle)
+            return tomllib.load(handle)
     except OSError as error:
         raise ConfigError(f"cannot read {path}: {error.strerror or error}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
+
+
+def load_table(path: Path, data: Optional[Dict[str, Any]] = None) -> Optional[Dict[str, Any]]:
+    """The `[tool.importguard]` table of `path`, or None when the file has none."""
+    data = load_toml(path) if data is None else data
     nested = data.get("tool", {}).get("importguard")
     # pyproject.toml keeps settings under [tool.importguard]; a dedicated file may be bare.
     return nested if nested is not None or path.name == "pyproject.toml" else data
 
 
-def build_config(root: Path, table: Optional[Dict[str, Any]], source: Optional[Path]) -> Config:
-    config = Config(root=root, source=source)
+def build_config(root: Path, table: Optional[Dict[str, Any]], source: Optional[Path],
+                 requires_python: Optional[Tuple[int, int]] = None) -> Config:
+    config = Config(root=root, source=source, target_version=requires_python)
     if not table:
         return config
     where = source or root / "pyproject.toml"
@@ -116,6 +147,8 @@ def build_config(root: Path, table: Optional[Dict[str, Any]], source: Optional[P
         config.cache_dir = (base / table["cache-dir"]).resolve()
     if "baseline" in table:
         config.baseline = (base / table["baseline"]).resolve()
+    if "target-version" in table:
+        config.target_version = python_version(table["target-version"])
     return config
 
 
@@ -127,5 +160,7 @@ def load_config(root: Path, explicit: Optional[Path]) -> Config:
         return build_config(root, load_table(explicit) or {}, explicit.resolve())
     pyproject = root / "pyproject.toml"
     if pyproject.is_file():
-        return build_config(root, load_table(pyproject), pyproject)
+        data = load_toml(pyproject)
+        floor = requires_python_floor(data.get("project", {}).get("requires-python"))
+        return build_config(root, load_table(pyproject, data), pyproject, floor)
     return build_config(root, None, None)

@@ -18,7 +18,7 @@ from importguard.facts.extract import extract_facts
 from importguard.facts.model import FileFacts, Problem
 from importguard.findings import Finding
 from importguard.project.model import Project, SourceFile, build_project
-from importguard.rules import code_matches, select_rules
+from importguard.rules import code_matches, select_rules, suppresses
 
 # Below this many files, starting worker processes costs more than it saves.
 MIN_FILES_PER_WORKER = 32
@@ -199,9 +199,9 @@ def run_check(
     scan = [p for p in absolute if p.is_dir()] + ([config.root] if given_files else [])
     found = discover(scan, config.root, config.exclude)
     lap("discover")
-    options = config.type_checking_names
+    options = config.fact_options()
     cache = FactsCache(cache_folder(config.root, config.cache_dir), options) if use_cache else None
-    facts = compute_facts(found.sources, frozenset(config.type_checking_names), jobs, cache, executor, progress)
+    facts = compute_facts(found.sources, options, jobs, cache, executor, progress)
     lap("facts")
     files = [SourceFile(path, display_path(path, cwd), fact) for path, fact in zip(found.sources, facts)]
     roots = config.source_roots() + extra_source_roots([p for p in absolute if p.is_dir()])
@@ -230,7 +230,7 @@ def filter_findings(findings: List[Finding], project: Project, config: Config, c
             if source.facts.skip_file:
                 continue
             codes = source.facts.suppressions.get(finding.line)
-            if codes is not None and (not codes or code_matches(finding.code, codes)):
+            if codes is not None and (not codes or suppresses(finding.code, codes)):
                 continue
             relative = display_path(source.path, config.root)
             if any(spec.match_file(relative) and code_matches(finding.code, c) for spec, c in per_file):

@@ -359,7 +359,7 @@ class BindingTracker:
                 if state != BOUND and name not in scope.nonlocals:
                     use = Use(name, "local", state, anchor, node, scope.where, True, line)
                     use.origin = id(scope)
-                    use.certain = certain
+                    use.certain = certain and not scope.exits
                     scope.pending.append(use)
                 return
             if kind == "module":

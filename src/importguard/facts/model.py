@@ -9,6 +9,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Dict, List, Optional
 
 IMPORT_TIME_SCOPES = ("module", "class")
+# A fact option beside the TYPE_CHECKING names (never an identifier, so never one of them):
+# annotations are evaluated lazily (PEP 649/749, Python 3.14), as under `from __future__ import annotations`.
+LAZY_ANNOTATIONS = "@lazy-annotations"
 
 
 @dataclass

@@ -20,7 +20,7 @@ from libcst import MaybeSentinel
 
 from importguard.facts.bindings import BOUND, BUILTINS, BindingTracker, Flow, Scope, merge
 from importguard.facts.guards import names_read, namespace_probes, runs_at_least_once, test_key
-from importguard.facts.model import DynamicCall, Export, FileFacts, Handler, HandlerCalls, ImportFact, ModuleRebuild
+from importguard.facts.model import LAZY_ANNOTATIONS, DynamicCall, Export, FileFacts, Handler, HandlerCalls, ImportFact, ModuleRebuild
 from importguard.facts.positions import Anchor, PositionRequests
 from importguard.facts.raises import Raises, can_catch, statement_raises, union
 
@@ -237,6 +237,20 @@ def is_main_test(test: cst.BaseExpression) -> bool:
     return "__name__" in sides and any(s.evaluated_value == "__main__" for s in strings)
 
 
+TYPING_FACTORIES = frozenset({
+    "TypeVar", "TypeVarTuple", "ParamSpec", "NewType", "namedtuple", "NamedTuple", "TypedDict", "TypeAliasType",
+})
+
+
+def typing_call_kind(call: cst.Call) -> Optional[str]:
+    """"cast" for `cast(...)`, the factory's name for `TypeVar(...)` and friends, else None."""
+    func = call.func
+    name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
+    if name == "cast" or name in TYPING_FACTORIES:
+        return name
+    return None
+
+
 def never_returns(callee: Optional[str]) -> bool:
     return callee is not None and (callee in NO_RETURN or bool(RERAISE.match(last_part(callee))))
 
@@ -332,7 +346,9 @@ class FactWalker:
         self.deferred = False  # inside an annotation that is never evaluated at run time
         self.annotating = False  # strings are forward references here
         self.position_node: Optional[cst.CSTNode] = None  # the string a forward reference came from
-        self.future_annotations = False
+        # PEP 563 (`from __future__ import annotations`) or PEP 649 (a 3.14+ target): annotations
+        # are not evaluated when the code runs
+        self.future_annotations = LAZY_ANNOTATIONS in type_checking_names
         self.exports: Optional[List[Tuple[str, cst.CSTNode, Anchor]]] = None
         self.exports_computed = False
 
@@ -392,11 +408,14 @@ class FactWalker:
         self._placements.append((node, fact))
 
     def finish_exports(self) -> None:
+        """`__all__` is known when every part of it is a literal; its literal entries are
+        checked either way (`__all__ = other.__all__ + ["extra"]` checks `extra`)."""
         self.facts.exports_computed = self.exports_computed
-        if self.exports is None or self.exports_computed:
+        if self.exports is None:
             return
         module = self.names.module
-        self.facts.exports = [name for name, _, _ in self.exports]
+        if not self.exports_computed:
+            self.facts.exports = [name for name, _, _ in self.exports]
         for name, node, anchor in self.exports:
             if name not in module.bindings and name not in self.names.global_writes:
                 export = Export(name=name, line=0, column=0)
@@ -413,8 +432,7 @@ class FactWalker:
                 self.probing.add(name)
             return
         runtime = not (self.deferred or ctx.type_checking)
-        certain = ctx.certain and not self.names.scope.exits
-        self.names.use(name, self.anchor, self.position_node or node, self.line, runtime, certain)
+        self.names.use(name, self.anchor, self.position_node or node, self.line, runtime, ctx.certain)
 
     def bind(self, name: str, how: str) -> None:
         name = identifier(name)
@@ -509,6 +527,27 @@ class FactWalker:
                 newlines += self.scan(element)
             finally:
                 self.annotating = True
+        return newlines
+
+    def scan_typing_call(self, call: cst.Call) -> int:
+        """`cast('Foo', x)`, `TypeVar('T', bound='Foo')`, `NewType('N', 'Foo')`: the type
+        arguments are annotations (strings in them are forward references); the first argument of
+        `TypeVar('T')`, `NewType`, `namedtuple`, `TypedDict`, `ParamSpec` is a name, never a type."""
+        kind = typing_call_kind(call)
+        saved = self.annotating
+        newlines = self.scan_rest(call, ("args",))
+        try:
+            for position, arg in enumerate(call.args):
+                keyword = arg.keyword.value if arg.keyword is not None else None
+                if kind == "cast":
+                    self.annotating = position == 0 and keyword is None or keyword == "typ"
+                else:  # a factory: its first argument names what it makes
+                    self.annotating = keyword in ("bound", "default") or (
+                        keyword is None and position > 0 and kind in ("TypeVar", "NewType")
+                    )
+                newlines += self.scan(arg)
+        finally:
+            self.annotating = saved
         return newlines
 
     def scan_walrus(self, node: cst.NamedExpr) -> int:
@@ -611,6 +650,9 @@ class FactWalker:
                 newlines += newlines_in(node.value)  # type: ignore[attr-defined]
             elif cls is cst.Call:
                 self.on_call(node)  # type: ignore[arg-type]
+                if typing_call_kind(node) is not None:  # type: ignore[arg-type]
+                    newlines += self.scan_typing_call(node)  # type: ignore[arg-type]
+                    continue
             elif cls is cst.Attribute:
                 if node.value.__class__ is cst.Name:  # type: ignore[attr-defined]
                     self.on_attribute(node)  # type: ignore[arg-type]
@@ -884,10 +926,18 @@ class FactWalker:
     def note_exports(self, value: cst.CSTNode, replace_all: bool) -> None:
         if self.names.scope is not self.names.module:
             return
-        strings = literal_strings(value)
-        if strings is None:
-            self.exports_computed = True
-            return
+        parts = [value]
+        strings: List[Tuple[str, cst.CSTNode]] = []
+        while parts:  # `["a"] + other.__all__ + ["b"]`: the literal parts are checked
+            part = parts.pop()
+            if isinstance(part, cst.BinaryOperation) and isinstance(part.operator, cst.Add):
+                parts += [part.right, part.left]
+                continue
+            found = literal_strings(part)
+            if found is None:
+                self.exports_computed = True
+            else:
+                strings += found
         listed = [(name, node, self.anchor) for name, node in strings]
         self.exports = listed if replace_all or self.exports is None else self.exports + listed
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Dict, Iterable, List, Optional, Sequence
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from importguard.errors import ConfigError
 from importguard.rules import annotation_names, ig0xx, ig1xx, ig2xx, ig3xx, partial, paths
@@ -33,5 +33,18 @@ def select_rules(select: Optional[Sequence[str]], ignore: Iterable[str], extend:
     return [rule for rule in ALL_RULES if rule.code in chosen]
 
 
+# pyflakes/ruff codes for the same bugs: a line its maintainers silenced for them is silenced here.
+PEER_CODES: Dict[str, Tuple[str, ...]] = {
+    "F821": ("IG101", "IG106"),  # undefined-name (pyflakes reports string annotations there too)
+    "F822": ("IG104",),  # undefined-export
+    "F823": ("IG102",),  # undefined-local
+}
+
+
 def code_matches(code: str, selectors: Iterable[str]) -> bool:
     return any(code.startswith(s.upper()) for s in selectors)
+
+
+def suppresses(code: str, listed: Iterable[str]) -> bool:
+    """Does an inline suppression listing `listed` (importguard or peer codes) cover `code`?"""
+    return any(code in PEER_CODES.get(entry, ()) or code.startswith(entry) for entry in (c.upper() for c in listed))

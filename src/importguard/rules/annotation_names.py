@@ -33,7 +33,7 @@ def check_undefined_annotation_name(project: Project) -> Iterator[Finding]:
                 path=source.display, line=issue.line, column=issue.column,
                 end_column=issue.column + len(issue.name), module=source.module.name if source.module else None,
                 name=issue.name,
-                message=f"name `{issue.name}` in an annotation is not defined {where(issue.where)}",
+                message=f"name `{issue.name}` in an annotation is not defined" + (f" {where(issue.where)}" if issue.where else ""),
                 hint=(
                     "this annotation is not evaluated when the code runs, so nothing fails until something "
                     "evaluates it (`typing.get_type_hints`, pydantic, FastAPI, dataclasses); then it raises "
