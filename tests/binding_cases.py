@@ -1228,4 +1228,259 @@ CASES: List[Case] = [
         trigger="m.Box().get()",
         min_version=(3, 13),
     ),
+    # ------------------------------------------------------------------ issue 9: released code
+    Case(
+        id="handler_type_reads_module_the_failed_import_left_unbound",
+        source=dedent("""\
+            def connect(url):
+                try:
+                    import redis_is_not_installed_here
+                    client = redis_is_not_installed_here.Redis(url)
+                except redis_is_not_installed_here.ConnectionError:
+                    return None
+                return client
+        """),
+        expected=(("IG105", 5, "redis_is_not_installed_here"),),
+        runtime="UnboundLocalError",
+        trigger="m.connect('redis://')",
+    ),
+    Case(
+        id="handler_catches_only_what_cannot_precede_the_binding_ok",
+        source=dedent("""\
+            import asyncio
+
+            def fetch(config):
+                try:
+                    import json
+                    url = config["url"]
+                    data = asyncio.run(asyncio.wait_for(asyncio.sleep(1), 0.001))
+                except asyncio.TimeoutError:
+                    return url
+                return data
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="assert m.fetch({'url': 'u'}) == 'u'",
+    ),
+    Case(
+        id="module_level_optional_import_used_unguarded",
+        source=dedent("""\
+            try:
+                import orjson_is_not_installed_here
+            except ImportError:
+                pass
+            DUMPED = orjson_is_not_installed_here.dumps({})
+        """),
+        expected=(("IG105", 5, "orjson_is_not_installed_here"),),
+        runtime="NameError",
+    ),
+    Case(
+        id="module_level_optional_import_behind_its_flag_ok",
+        source=dedent("""\
+            try:
+                import orjson_is_not_installed_here
+                HAS_ORJSON = True
+            except ImportError:
+                HAS_ORJSON = False
+            if HAS_ORJSON:
+                DUMPED = orjson_is_not_installed_here.dumps({})
+            if not HAS_ORJSON:
+                DUMPED = None
+        """),
+        expected=(),
+        runtime="ok",
+    ),
+    Case(
+        id="module_level_del_on_some_path",
+        source=dedent("""\
+            import sys
+
+            cache = {}
+            if len(sys.argv) < 1000:
+                del cache
+            print(cache)
+        """),
+        expected=(("IG105", 6, "cache"),),
+        runtime="NameError",
+    ),
+    Case(
+        id="global_read_before_anything_binds_it",
+        source=dedent("""\
+            def get_factory():
+                global _factory_instance
+                if _factory_instance is None:
+                    _factory_instance = object()
+                return _factory_instance
+        """),
+        expected=(("IG101", 3, "_factory_instance"),),
+        runtime="NameError",
+        trigger="m.get_factory()",
+    ),
+    Case(
+        id="global_bound_at_module_level_ok",
+        source=dedent("""\
+            _factory_instance = None
+
+            def get_factory():
+                global _factory_instance
+                if _factory_instance is None:
+                    _factory_instance = object()
+                return _factory_instance
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="m.get_factory()",
+    ),
+    Case(
+        id="existence_probe_then_use_ok",
+        source=dedent("""\
+            def in_ipython():
+                try:
+                    get_ipython
+                except NameError:
+                    return False
+                return get_ipython() is not None
+
+            def shell():
+                try:
+                    return get_ipython()
+                except Exception:
+                    return None
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="assert m.in_ipython() is False and m.shell() is None",
+    ),
+    Case(
+        id="del_of_a_name_nothing_binds",
+        source=dedent("""\
+            def clear():
+                del never_bound_here
+
+            del never_bound_anywhere
+        """),
+        expected=(("IG102", 2, "never_bound_here"), ("IG101", 4, "never_bound_anywhere")),
+        runtime="NameError",
+    ),
+    Case(
+        id="del_of_a_local_nothing_binds",
+        source=dedent("""\
+            def clear():
+                del never_bound_here
+        """),
+        expected=(("IG102", 2, "never_bound_here"),),
+        runtime="UnboundLocalError",
+        trigger="m.clear()",
+    ),
+    Case(
+        id="locals_guard_ok",
+        source=dedent("""\
+            def pick(flag):
+                if flag:
+                    value = 1
+                if "value" in locals():
+                    return value
+                return None
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="m.pick(False); m.pick(True)",
+    ),
+    Case(
+        id="same_test_twice_ok",
+        source=dedent("""\
+            def run(verbose):
+                if verbose:
+                    start = 1
+                work = 2
+                if verbose:
+                    return start + work
+                return work
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="m.run(False); m.run(True)",
+    ),
+    Case(
+        id="same_test_after_its_name_is_rebound",
+        source=dedent("""\
+            def run(verbose):
+                if verbose:
+                    start = 1
+                verbose = not verbose
+                if verbose:
+                    return start
+                return 0
+        """),
+        expected=(("IG103", 6, "start"),),
+        runtime="UnboundLocalError",
+        trigger="m.run(False)",
+    ),
+    Case(
+        id="loop_over_range_constant_runs_once_ok",
+        source=dedent("""\
+            def last():
+                for i in range(3):
+                    value = i
+                for letter in "ab":
+                    other = letter
+                return value, other
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="m.last()",
+    ),
+    Case(
+        id="for_else_sees_only_loops_that_did_not_break_ok",
+        source=dedent("""\
+            def find(items):
+                for item in items:
+                    if item:
+                        found = item
+                        break
+                else:
+                    raise LookupError("none")
+                return found
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="m.find([0, 1])",
+    ),
+    Case(
+        id="call_at_import_returns_before_the_unbound_use_ok",
+        source=dedent("""\
+            def letters(s=None):
+                if not s:
+                    return "AB"
+                return check(s)
+
+            LETTERS = letters()
+
+            def check(s):
+                return s
+        """),
+        expected=(),
+        runtime="ok",
+    ),
+    Case(
+        id="typing_factory_names_are_not_annotations_ok",
+        source=dedent("""\
+            from typing import Optional, TypeVar, cast
+
+            def f(x: Optional[TypeVar("R")] = None):
+                return cast("Missing", x)
+        """),
+        expected=(("IG106", 4, "Missing"),),
+        runtime="ok",
+        trigger="m.f()",
+    ),
+    Case(
+        id="template_string_interpolation_is_a_use_py314",
+        source=dedent("""\
+            greeting = t"hello {namez}"
+        """),
+        expected=(("IG101", 1, "namez"),),
+        runtime="NameError",
+        min_version=(3, 14),
+    ),
 ]
