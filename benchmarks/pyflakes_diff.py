@@ -1,7 +1,7 @@
 """Differential test: importguard's name-binding rules against pyflakes.
 
 Runs pyflakes (through its API, in parallel) and importguard (as a subprocess,
-``--select IG101,IG102,IG103,IG104``) over the same tree, then diffs their findings.
+``--select IG101,IG102,IG103,IG104,IG105,IG106``) over the same tree, then diffs their findings.
 
 Usage::
 
@@ -18,7 +18,7 @@ Usage::
 
 Findings are keyed by (path, line, name) within a family: ``unbound``
 (undefined-name and undefined-local, since a tool may classify one as the
-other; an IG103 possibly-unbound finding only counts when pyflakes reports the same name
+other; an IG103/IG105 possibly-unbound finding only counts when pyflakes reports the same name
 and line) and ``export`` (undefined-export, keyed by path and name only, since the tools
 report different lines). Paths are relative to the tree.
 """
@@ -48,6 +48,7 @@ PYFLAKES_KINDS = {
 }
 IMPORTGUARD_KINDS = {
     "IG101": "undefined-name", "IG102": "undefined-local", "IG103": "possibly-unbound", "IG104": "undefined-export",
+    "IG105": "possibly-unbound", "IG106": "undefined-name",  # IG106: names in unevaluated annotations (F821 too)
 }
 FAMILIES = {
     "undefined-name": "unbound", "undefined-local": "unbound", "possibly-unbound": "unbound",

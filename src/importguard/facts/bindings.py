@@ -147,6 +147,7 @@ class BindingTracker:
         self.elsewhere: Dict[str, Tuple[str, Binding]] = {}  # name -> first non-module binding
         self.global_writes: Set[str] = set()  # bound at module level from functions via `global`
         self.module_own: Set[str] = set()  # bound by module-level code itself
+        self.global_writers: Dict[str, Set[int]] = {}  # name -> id() of the functions binding it via `global`
 
     # -- scopes --------------------------------------------------------------------------------
 
@@ -174,7 +175,7 @@ class BindingTracker:
         """Settle `use` at the end of `scope`, or pass it outwards (then return True)."""
         name = use.name
         if name in scope.globals:
-            use.global_first = use.state is None and name in scope.global_bound and use.runtime
+            use.global_first = use.state is None and name in scope.global_bound and use.runtime and use.origin == id(scope)
             self.module.pending.append(use)
             return True
         if use.kind == "local":
@@ -269,6 +270,7 @@ class BindingTracker:
             self.global_writes.add(name)
             self.module.bindings.setdefault(name, []).append((line, how))
             scope.global_bound.add(name)
+            self.global_writers.setdefault(name, set()).add(id(scope))
             if scope.flow is not None:
                 scope.flow[name] = BOUND
             return
@@ -465,7 +467,7 @@ class BindingTracker:
                 if not module.bindings.get(name) and not known and name not in module.typing:
                     self._issue(use, "IG106", "annotation", None)
                 continue
-            if use.global_first and name not in self.module_own and not known:
+            if use.global_first and name not in self.module_own and not known and self.global_writers[name] == {use.origin}:
                 self._issue(use, "IG101", "global-unbound", (module.bindings[name][0]))
                 continue
             if module.bindings.get(name) or known:

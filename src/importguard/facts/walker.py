@@ -242,12 +242,17 @@ TYPING_FACTORIES = frozenset({
 })
 
 
+TYPING_CASTS = frozenset({"typing.cast", "t.cast", "typing_extensions.cast"})
+
+
 def typing_call_kind(call: cst.Call) -> Optional[str]:
     """"cast" for `cast(...)`, the factory's name for `TypeVar(...)` and friends, else None."""
     func = call.func
     name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
-    if name == "cast" or name in TYPING_FACTORIES:
+    if name in TYPING_FACTORIES:
         return name
+    if name == "cast" and (isinstance(func, cst.Name) or dotted_name(func) in TYPING_CASTS):
+        return name  # not `memoryview(b).cast("B")`
     return None
 
 
