@@ -3,7 +3,6 @@ each entry in a fresh subprocess and must fail (or work) exactly as predicted.""
 
 from __future__ import annotations
 
-import sys
 
 import pytest
 
