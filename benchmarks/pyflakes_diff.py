@@ -173,7 +173,7 @@ def importguard_command(tree: str, jobs: int) -> List[str]:
     safe_path = ["-P"] if sys.version_info >= (3, 11) else []
     return [
         sys.executable, *safe_path, "-m", "importguard", "check", tree, "--format", "json", "--exit-zero",
-        "--select", ",".join(IMPORTGUARD_KINDS), "--jobs", str(jobs),
+        "--select", ",".join(IMPORTGUARD_KINDS), "--jobs", str(jobs), "--no-cache",
     ]
 
 

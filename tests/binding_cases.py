@@ -1483,4 +1483,23 @@ CASES: List[Case] = [
         runtime="NameError",
         min_version=(3, 14),
     ),
+    Case(
+        id="assert_never_ends_the_path_ok",
+        source=dedent("""\
+            from typing import assert_never
+
+            def describe(flag: bool):
+                if flag is True:
+                    result = "yes"
+                elif flag is False:
+                    result = "no"
+                else:
+                    assert_never(flag)
+                return result
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="m.describe(True); m.describe(False)",
+        min_version=(3, 11),
+    ),
 ]

@@ -182,3 +182,27 @@ def test_string_annotation_finding_says_when_it_fails(tmp_path):
     assert "typing.get_type_hints" in finding.hint
     proof = "import typing, api\ntry:\n    typing.get_type_hints(api.handle)\nexcept NameError as e:\n    print(e)"
     assert "name 'ToolDispatcher' is not defined" in run_python(proof, cwd=tmp_path).stdout
+
+
+def test_star_import_inside_a_function_does_not_hide_module_findings(tmp_path):
+    # Python 3 rejects it when compiling ("import * only allowed at module level"); it provides nothing.
+    findings = check_tree(tmp_path, {"m.py": "print(A)\nA = 1\n\n\ndef f():\n    from os.path import *\n"}, select=["IG101"])
+    assert found(findings) == [("IG101", "m.py", 1, "A")]
+
+
+def test_function_declared_noreturn_ends_a_handler(tmp_path):
+    findings = check_tree(tmp_path, {
+        "errors.py": "from typing import NoReturn\n\n\ndef fail(exc) -> NoReturn:\n    log(exc)\n    raise exc\n\n\ndef log(exc):\n    print(exc)\n",
+        "job.py": textwrap.dedent("""\
+            from errors import fail
+
+
+            def run(task):
+                try:
+                    result = task()
+                except ValueError as exc:
+                    fail(exc)
+                return result
+        """),
+    }, select=["IG105"])
+    assert found(findings) == []

@@ -16,7 +16,10 @@ import libcst as cst
 from importguard.facts.model import ModuleRebuild
 
 # Calls that never return: code after them in the block does not run.
-NO_RETURN = frozenset({"sys.exit", "exit", "quit", "os._exit", "os.abort", "self.fail", "pytest.fail", "pytest.skip"})
+NO_RETURN = frozenset({
+    "sys.exit", "exit", "quit", "os._exit", "os.abort", "self.fail", "pytest.fail", "pytest.skip",
+    "assert_never", "typing.assert_never", "typing_extensions.assert_never",
+})
 RERAISE = re.compile(r"^_?(re)?raise(_|$)")  # `reraise(...)`, `six.reraise(...)`, `raise_from(...)`
 # A module-level call that receives `__name__` and is named like one of these rebuilds the module
 # (celery's `recreate_module`, enum's `_convert_`, lazy loaders' `attach`), unlike

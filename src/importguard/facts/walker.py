@@ -1071,7 +1071,8 @@ class FactWalker:
         )
         self.loops = saved_loops
         self.tries = saved_tries
-        if function.flow is None and not function.returns and function.runs_on_call:
+        declared = node.returns is not None and last_part(dotted_name(node.returns.annotation) or "") in ("NoReturn", "Never")
+        if declared or (function.flow is None and not function.returns and function.runs_on_call):
             self.facts.no_return.append(qualname)  # every path raises (or exits)
         self.names.close()
         if node.type_parameters is not None:

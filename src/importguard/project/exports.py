@@ -22,8 +22,8 @@ def star_imports(project: Project, source: SourceFile, seen: Optional[Set[str]] 
     found = StarImports()
     seen = seen if seen is not None else set()
     for fact in source.facts.imports:
-        if fact.kind != "from" or fact.names != [["*", None]]:
-            continue
+        if fact.kind != "from" or fact.names != [["*", None]] or fact.scope != "module":
+            continue  # a star import in a function is a SyntaxError in Python 3, not a provider
         target = None
         if source.module is not None:
             target, _ = project.index.absolute_target(fact, source.module)
