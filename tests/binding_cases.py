@@ -1502,4 +1502,18 @@ CASES: List[Case] = [
         trigger="m.describe(True); m.describe(False)",
         min_version=(3, 11),
     ),
+    Case(
+        id="same_comparison_test_twice_ok",
+        source=dedent("""\
+            def run(items):
+                if len(items) > 2:
+                    head = items[0]
+                if len(items)>2:  # the same test, spaced differently
+                    return head
+                return None
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="m.run([1]); m.run([1, 2, 3])",
+    ),
 ]

@@ -122,7 +122,8 @@ class Scope:
         self.risky: Dict[str, Binding] = {}  # name -> the `try` whose failure may skip its binding
         self.probed: Set[str] = set()  # names a `try: name` / `except NameError: return` proved bound
         self.flags: Dict[str, Set[str]] = {}  # name -> the names bound in the same `if`/loop/`try` region
-        self.tests: Dict[str, Set[str]] = {}  # `if` test key -> names its body bound (see `guards`)
+        # `if` test key -> (the names the test reads, the names its body bound); see `guards`
+        self.tests: Dict[str, Tuple[Set[str], Set[str]]] = {}
         self.exits = False  # a `return`/`raise` on some path: later uses are not reached by every call
         self.returns = False  # a `return` statement ran somewhere in the body
         # `try` line -> (its last line, the call ending each handler that falls through)
@@ -276,7 +277,7 @@ class BindingTracker:
             return
         binding = (line, how)
         if scope.tests:
-            for key in [k for k in scope.tests if k.split(".")[0].replace("not ", "") == name]:
+            for key in [k for k, (read, _) in scope.tests.items() if name in read]:
                 del scope.tests[key]  # the test may answer differently now
         if how != "`def`":
             scope.closures.pop(name, None)
@@ -492,6 +493,10 @@ class BindingTracker:
         """A module-level use runs now: flow-check it like a use in a function body. True when
         that settles it (reported, or bound on some path so not undefined)."""
         module, name, state = self.module, use.name, use.state
+        if state in (CLEARED, RISKY, MAYBE):
+            if name in module.reported:
+                return True  # one finding per name, as in functions: the first use
+            module.reported.add(name)
         if state == CLEARED and name in module.cleared:
             self._issue(use, "IG105", "cleared", module.cleared[name])
             return True

@@ -13,7 +13,7 @@ default for that reason). These shapes are recognised:
 
 from __future__ import annotations
 
-from typing import List, Optional, Set, Tuple
+from typing import Optional, Set, Tuple
 
 import libcst as cst
 
@@ -35,21 +35,11 @@ def names_read(test: cst.CSTNode) -> Set[str]:
     return found
 
 
-def test_key(test: cst.BaseExpression) -> Optional[str]:
-    """A key for tests that always give the same answer while their names are not rebound:
-    a dotted name, optionally negated."""
-    negated = ""
-    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-        negated, test = "not ", test.expression
-    parts: List[str] = []
-    node: cst.CSTNode = test
-    while isinstance(node, cst.Attribute):
-        parts.append(node.attr.value)
-        node = node.value
-    if not isinstance(node, cst.Name) or node.lpar:
-        return None
-    parts.append(node.value)
-    return negated + ".".join(reversed(parts))
+def test_key(test: cst.BaseExpression, module: cst.Module) -> str:
+    """A key under which two `if` tests are the same test: their source text, whitespace and
+    comments aside. Two equal tests over names not rebound in between take the same branch (as
+    pylint assumes, even for calls: `if not datetime.date.today():` twice)."""
+    return " ".join(module.code_for_node(test).split())
 
 
 def _namespace_probe(test: cst.CSTNode) -> Optional[Tuple[str, bool]]:

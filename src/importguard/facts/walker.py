@@ -856,7 +856,7 @@ class FactWalker:
         typing = self.type_checking_test(node.test)
         ctx = self.context
         before = self.flow
-        body_start, else_start, key = self.refine_by_test(node.test, before)
+        body_start, else_start, key, read = self.refine_by_test(node.test, before)
         self.names.start_region()
         body_end = self.branch(body_start, lambda: self.in_context(
             lambda: self.walk_block(node.body),
@@ -865,8 +865,8 @@ class FactWalker:
             script_only=ctx.script_only or is_main_test(node.test),
         ))
         bound, _ = self.names.end_region()
-        if key is not None and typing is None:
-            self.names.scope.tests[key] = bound
+        if typing is None:
+            self.names.scope.tests[key] = (read, bound)
         orelse = node.orelse
         changes = dict(
             conditional=True if typing is None else ctx.conditional, certain=False,
@@ -885,21 +885,22 @@ class FactWalker:
         else:
             self.flow = merge([body_end, else_end])
 
-    def refine_by_test(self, test: cst.BaseExpression, before: Flow) -> Tuple[Flow, Flow, Optional[str]]:
+    def refine_by_test(self, test: cst.BaseExpression, before: Flow) -> Tuple[Flow, Flow, str, Set[str]]:
         """The states in which the body and the `else` of `if test:` start (see `guards`)."""
         scope = self.names.scope
         body_names, else_names = namespace_probes(test)
         flagged: Set[str] = set()
+        read = names_read(test)
         if scope.flags:
-            for name in names_read(test):
+            for name in read:
                 flagged |= scope.flags.get(name, set())
-        key = test_key(test)
-        same = scope.tests.get(key, set()) if key is not None else set()
+        key = test_key(test, self.module)
+        same = scope.tests[key][1] if key in scope.tests else set()
         tracker = self.names
         return (
             tracker.assume_bound(before, flagged | body_names | same),
             tracker.assume_bound(before, flagged | else_names),
-            key,
+            key, read,
         )
 
     def walk_else(self, node: cst.Else) -> None:
