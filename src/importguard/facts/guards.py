@@ -36,10 +36,10 @@ def names_read(test: cst.CSTNode) -> Set[str]:
 
 
 def test_key(test: cst.BaseExpression, module: cst.Module) -> str:
-    """A key under which two `if` tests are the same test: their source text, whitespace and
+    """A key under which two `if` tests are the same test: their source text without whitespace and
     comments aside. Two equal tests over names not rebound in between take the same branch (as
     pylint assumes, even for calls: `if not datetime.date.today():` twice)."""
-    return " ".join(module.code_for_node(test).split())
+    return "".join(module.code_for_node(test).split())
 
 
 def _namespace_probe(test: cst.CSTNode) -> Optional[Tuple[str, bool]]:
