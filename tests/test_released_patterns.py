@@ -79,6 +79,17 @@ def test_module_replaced_by_a_first_party_module_provides_its_names(tmp_path):
     assert "cannot import name 'Sequence'" in run_python("import wrong", cwd=tmp_path).stderr
 
 
+def test_star_import_of_a_replaced_module_provides_the_replacement_s_names(tmp_path):
+    # CPython 3.13's `collections/abc.py` is only `sys.modules[__name__] = _collections_abc`.
+    findings = check_tree(tmp_path, {
+        "_abc_impl.py": "__all__ = ['Mapping']\n\n\nclass Mapping:\n    pass\n",
+        "compat.py": "import sys\n\nimport _abc_impl\n\nsys.modules[__name__] = _abc_impl\n",
+        "use.py": "from compat import *\n\nprint(Mapping, Sequence)\n",
+    }, select=["IG101"])
+    assert found(findings) == [("IG101", "use.py", 3, "Sequence")]
+    assert "name 'Sequence' is not defined" in run_python("import use", cwd=tmp_path).stderr
+
+
 def test_module_replaced_by_something_unreadable_reports_nothing_missing(tmp_path):
     findings = check_tree(tmp_path, {
         "lazy.py": "import sys\nimport types\n\nsys.modules[__name__] = types.SimpleNamespace(anything=1)\n",

@@ -28,9 +28,12 @@ def star_imports(project: Project, source: SourceFile, seen: Optional[Set[str]] 
         if source.module is not None:
             target, _ = project.index.absolute_target(fact, source.module)
         provider = project.by_module.get(target) if target else None
+        if provider is not None:
+            provider = replaced_module(project, provider)  # `sys.modules[__name__] = other`
         if provider is None or provider.facts.problem is not None:
             found.unresolved = found.unresolved or fact.display
             continue
+        target = provider.module.name if provider.module else target
         if target in seen:
             continue
         seen.add(target)  # type: ignore[arg-type]
@@ -45,6 +48,17 @@ def star_imports(project: Project, source: SourceFile, seen: Optional[Set[str]] 
             found.provided |= inner.provided
             found.unresolved = found.unresolved or inner.unresolved
     return found
+
+
+def replaced_module(project: Project, source: SourceFile) -> Optional[SourceFile]:
+    """The module that `source` really is once it has run: itself, the first-party module it puts
+    in `sys.modules` in its place, or None when that cannot be known."""
+    for rebuild in source.facts.rebuilds:
+        if rebuild.replacement is not None:
+            return replacement_source(project, source, rebuild.replacement)
+        if rebuild.open_ended:
+            return None
+    return source
 
 
 def absent_names(project: Project, source: SourceFile, names: Sequence[str], seen: Optional[Set[str]] = None) -> List[str]:
