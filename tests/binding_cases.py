@@ -1516,4 +1516,119 @@ CASES: List[Case] = [
         runtime="ok",
         trigger="m.run([1]); m.run([1, 2, 3])",
     ),
+    Case(
+        id="broad_handler_after_plain_lookup_binding_ok",
+        source=dedent("""\
+            def restore(obj):
+                try:
+                    old = obj.state
+                    obj.state = None
+                    obj.run()
+                except Exception:
+                    obj.state = old
+                    raise
+        """),
+        expected=(),
+        runtime="ok",
+        trigger=dedent("""\
+            class O:
+                state = 1
+                def run(self):
+                    raise ValueError
+            try:
+                m.restore(O())
+            except ValueError:
+                pass
+        """),
+    ),
+    Case(
+        id="specific_handler_after_lookup_binding",
+        source=dedent("""\
+            def connect(config):
+                try:
+                    url = config["url"]
+                    return url.upper()
+                except KeyError:
+                    return "missing " + url
+        """),
+        expected=(("IG105", 6, "url"),),
+        runtime="UnboundLocalError",
+        trigger="m.connect({})",
+    ),
+    Case(
+        id="finally_after_plain_lookup_binding_ok",
+        source=dedent("""\
+            def swap(obj, value):
+                try:
+                    old = obj.value
+                    obj.value = value
+                    obj.check()
+                finally:
+                    obj.value = old
+        """),
+        expected=(),
+        runtime="ok",
+        trigger=dedent("""\
+            class O:
+                value = 1
+                def check(self):
+                    pass
+            m.swap(O(), 2)
+        """),
+    ),
+    Case(
+        id="class_body_behind_the_module_flag_ok",
+        source=dedent("""\
+            try:
+                import json_is_not_installed_here
+                HAS_JSON = True
+            except ImportError:
+                HAS_JSON = False
+
+            class Codec:
+                if HAS_JSON:
+                    dumps = json_is_not_installed_here.dumps
+        """),
+        expected=(),
+        runtime="ok",
+    ),
+    Case(
+        id="handler_ends_in_nested_helper_that_exits_ok",
+        source=dedent("""\
+            import sys
+
+            def main(argv):
+                def usage(code):
+                    print("usage")
+                    sys.exit(code)
+                try:
+                    count = int(argv[0])
+                except ValueError:
+                    usage(2)
+                return count
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="assert m.main(['3']) == 3",
+    ),
+    Case(
+        id="handler_ends_in_classmethod_that_raises_ok",
+        source=dedent("""\
+            class Net:
+                @classmethod
+                def _fail(cls, text):
+                    raise ValueError(text)
+
+                @classmethod
+                def parse(cls, text):
+                    try:
+                        n = int(text)
+                    except ValueError:
+                        cls._fail(text)
+                    return n
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="assert m.Net.parse('1') == 1",
+    ),
 ]

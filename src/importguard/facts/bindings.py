@@ -352,6 +352,7 @@ class BindingTracker:
         if not runtime:
             scope.pending.append(Use(name, "free", None, anchor, node, scope.where, False, line))
             return
+        via_class = False
         while True:
             flow = scope.flow
             if flow is None:
@@ -366,13 +367,16 @@ class BindingTracker:
                     scope.pending.append(use)
                 return
             if kind == "module":
-                if state != BOUND:
+                # From a class body, a test the module made (`if HAS_X:` around the class) cannot
+                # be correlated with the module's flow: only certain failures are reported.
+                if state != BOUND and not (via_class and state in SOMETIMES):
                     scope.pending.append(Use(name, "now", state, anchor, node, "", True, line))
                 return
             if state is not None and state != CLEARED:
                 return
             parent = scope.parent
             assert parent is not None
+            via_class = via_class or kind == "class"
             if kind == "comprehension" or kind == "class":
                 while parent.kind == "class":
                     parent = parent.parent  # type: ignore[assignment]

@@ -237,7 +237,7 @@ class FactWalker:
 
         def resolvable(callee: str) -> bool:
             head, _, rest = callee.partition(".")
-            return ("." not in rest) if head == "self" else head in names
+            return ("." not in rest) if head in ("self", "cls") else head in names
 
         self.facts.calls = {
             function: kept for function, calls in self.facts.calls.items()
@@ -993,7 +993,7 @@ class FactWalker:
         scope.risky_exits[line] = (self.line, [trailing_call(h.body) for h, end in zip(handlers, ends) if end is not None])
         finalbody = node.finalbody  # type: ignore[attr-defined]
         if finalbody is not None:
-            start = merge([done, failed])
+            start = merge([done, self.bound_before_catchable(failed, [], try_body)])
             finally_end = self.branch(start, lambda: self.walk_finally(finalbody))
             if done is not None and finally_end is not None and start is not None:
                 done = dict(done)
@@ -1036,8 +1036,8 @@ class FactWalker:
 
     def bound_before_catchable(self, flow: Flow, caught: List[str], try_body: TryBody) -> Flow:
         """Names the `try` body binds before anything this handler catches can be raised are
-        bound whenever the handler runs."""
-        if flow is None or not caught:
+        bound whenever the handler runs. `caught` is empty for a bare `except:` and `finally`."""
+        if flow is None:
             return flow
         sure = {
             name for name, raised in try_body.binds.items()

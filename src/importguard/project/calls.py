@@ -78,7 +78,7 @@ def resolve_function(project: Project, source: SourceFile, name: str, caller: Op
 
 def resolve_call(project: Project, source: SourceFile, callee: str, caller: Optional[str]) -> Optional[Tuple[SourceFile, str]]:
     parts = callee.split(".")
-    if parts[0] == "self" and len(parts) == 2 and caller and "." in caller:
+    if parts[0] in ("self", "cls") and len(parts) == 2 and caller and "." in caller:
         method = f"{caller.rsplit('.', 1)[0]}.{parts[1]}"
         return (source, method) if method in source.facts.functions else None
     if len(parts) == 1:

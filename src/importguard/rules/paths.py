@@ -71,6 +71,8 @@ def handlers_never_return(project: Project, source: SourceFile, issue: NameIssue
         return False
     caller = issue.where or None
     for callee in calls:
+        if caller and f"{caller}.<locals>.{callee}" in source.facts.no_return:
+            continue  # a nested helper of the same function (`usage()` ending in `sys.exit`)
         found = resolve_call(project, source, callee, caller)
         if found is None or found[1] not in found[0].facts.no_return:
             return False
