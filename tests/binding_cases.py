@@ -1631,4 +1631,75 @@ CASES: List[Case] = [
         runtime="ok",
         trigger="assert m.Net.parse('1') == 1",
     ),
+    Case(
+        id="loop_target_bound_before_the_body_raises_ok",
+        source=dedent("""\
+            class Defect(Exception):
+                pass
+
+            def check(headers):
+                try:
+                    for header in headers:
+                        if header.startswith("!"):
+                            raise Defect(header)
+                except Defect:
+                    return "invalid header " + header
+                return "ok"
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="assert m.check(['a', '!b']) == 'invalid header !b'",
+    ),
+    Case(
+        id="branch_binding_before_the_call_that_raises_ok",
+        source=dedent("""\
+            def main(name):
+                try:
+                    if name:
+                        filename = name
+                    else:
+                        filename = "<stdin>"
+                    compile("x = (", filename, "exec")
+                except SyntaxError:
+                    return "error in " + filename
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="assert m.main('') == 'error in <stdin>'",
+    ),
+    Case(
+        id="finally_after_handlers_that_catch_everything_ok",
+        source=dedent("""\
+            def run(job):
+                try:
+                    job()
+                    code = 0
+                except SystemExit as e:
+                    code = e.code
+                except:
+                    code = 1
+                finally:
+                    print("exit code", code)
+                return code
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="assert m.run(lambda: 1 / 0) == 1",
+    ),
+    Case(
+        id="finally_after_a_return_in_the_try",
+        source=dedent("""\
+            def fetch(open_conn):
+                try:
+                    conn = open_conn()
+                    return conn.read()
+                except OSError:
+                    raise
+                finally:
+                    conn.close()
+        """),
+        expected=(("IG105", 8, "conn"),),
+        runtime="UnboundLocalError",
+        trigger="m.fetch(lambda: 1 / 0)",
+    ),
 ]

@@ -34,7 +34,7 @@ from importguard.facts.model import (
     ModuleRebuild,
 )
 from importguard.facts.positions import Anchor, PositionRequests
-from importguard.facts.raises import Raises, can_catch, statement_raises, union
+from importguard.facts.raises import Raises, can_catch, header_raises, statement_raises, union
 from importguard.facts.shapes import (
     REBUILDERS,
     caught_names,
@@ -623,9 +623,12 @@ class FactWalker:
             handler = self._STATEMENTS.get(type(statement))
             if handler is None:
                 raise TypeError(f"unhandled statement node {type(statement).__name__}")
-            if self.tries and handler is not FactWalker.walk_simple_line:
-                self.tries[-1].raised = self.tries[-1].current = None  # a compound statement: anything
+            body = self.tries[-1] if self.tries and handler is not FactWalker.walk_simple_line else None
+            if body is not None and body.scope is self.names.scope:
+                body.raised = body.current = union(body.raised, header_raises(statement))
             handler(self, statement)
+            if body is not None and body.scope is self.names.scope and header_raises(statement) is None:
+                body.raised = body.current = None  # what a `with` or nested `try` raised is not tracked
 
     def walk_simple_line(self, node: cst.SimpleStatementLine) -> None:
         self.anchor = Anchor(node, self.line, self.indent)
@@ -993,7 +996,11 @@ class FactWalker:
         scope.risky_exits[line] = (self.line, [trailing_call(h.body) for h, end in zip(handlers, ends) if end is not None])
         finalbody = node.finalbody  # type: ignore[attr-defined]
         if finalbody is not None:
-            start = merge([done, self.bound_before_catchable(failed, [], try_body)])
+            # An exception no handler catches runs the `finally` too (unless a handler catches all).
+            uncaught = None if any(h.type is None or "BaseException" in caught_names(h.type) for h in handlers) else failed
+            start = merge([done, self.bound_before_catchable(uncaught, [], try_body)])
+            if start is None:  # every path returns or raises: the `finally` runs on the way out
+                start = self.bound_before_catchable(failed, [], try_body)
             finally_end = self.branch(start, lambda: self.walk_finally(finalbody))
             if done is not None and finally_end is not None and start is not None:
                 done = dict(done)
