@@ -156,7 +156,7 @@ def bench_corpus(source: Path, runs: int, jobs: int, skip: Sequence[str] = ()) -
         "importguard cold, jobs 1": lambda: timed([*importguard, "--no-cache", "--jobs", "1"], scratch, env),
         f"importguard cold, jobs {jobs}": lambda: timed([*importguard, "--no-cache", "--jobs", str(jobs)], scratch, env),
         f"importguard warm, jobs {jobs}": lambda: timed([*importguard, "--jobs", str(jobs)], scratch, env),
-        f"importguard warm, 1 file changed": warm_touched,
+        "importguard warm, 1 file changed": warm_touched,
         "pyflakes": lambda: timed([sys.executable, "-m", "pyflakes", str(tree)], scratch, env),
         "ruff (F821,F822,F823)": lambda: timed(
             [sys.executable, "-m", "ruff", "check", "--no-cache", "--isolated", "--select", "F821,F822,F823", "--exit-zero", str(tree)],

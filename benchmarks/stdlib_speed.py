@@ -20,7 +20,7 @@ import subprocess
 import sys
 import sysconfig
 import time
-from typing import List, Optional, Sequence
+from typing import Optional, Sequence
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pyflakes_diff import run_pyflakes  # noqa: E402  (a sibling script, not a package)
