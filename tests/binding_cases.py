@@ -1702,4 +1702,17 @@ CASES: List[Case] = [
         runtime="UnboundLocalError",
         trigger="m.fetch(lambda: 1 / 0)",
     ),
+    Case(
+        id="finally_after_an_operator_that_fails",
+        source=dedent("""\
+            def main():
+                try:
+                    res = 1 / 0
+                finally:
+                    print(res)
+        """),
+        expected=(("IG105", 5, "res"),),
+        runtime="UnboundLocalError",
+        trigger="m.main()",
+    ),
 ]

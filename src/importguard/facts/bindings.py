@@ -352,7 +352,6 @@ class BindingTracker:
         if not runtime:
             scope.pending.append(Use(name, "free", None, anchor, node, scope.where, False, line))
             return
-        via_class = False
         while True:
             flow = scope.flow
             if flow is None:
@@ -367,16 +366,13 @@ class BindingTracker:
                     scope.pending.append(use)
                 return
             if kind == "module":
-                # From a class body, a test the module made (`if HAS_X:` around the class) cannot
-                # be correlated with the module's flow: only certain failures are reported.
-                if state != BOUND and not (via_class and state in SOMETIMES):
+                if state != BOUND:
                     scope.pending.append(Use(name, "now", state, anchor, node, "", True, line))
                 return
             if state is not None and state != CLEARED:
                 return
             parent = scope.parent
             assert parent is not None
-            via_class = via_class or kind == "class"
             if kind == "comprehension" or kind == "class":
                 while parent.kind == "class":
                     parent = parent.parent  # type: ignore[assignment]
@@ -400,13 +396,14 @@ class BindingTracker:
                 scope.flags[name] = shared  # a later test of one of them says the others are bound
         return bound, cleared
 
-    def assume_bound(self, flow: Flow, names: Set[str]) -> Flow:
-        """`flow` where `names` that are bound on some paths are taken as bound (a test proved it)."""
+    def assume_bound(self, flow: Flow, names: Set[str], outer: Flow = None) -> Flow:
+        """`flow` where `names` that are bound on some paths are taken as bound (a test proved it).
+        In a class body, `outer` is the module's flow: its names are taken as bound in the class."""
         if flow is None or not names:
             return flow
         refined = dict(flow)
         for name in names:
-            if refined.get(name) in SOMETIMES:
+            if refined.get(name) in SOMETIMES or (name not in refined and outer and outer.get(name) in SOMETIMES):
                 refined[name] = BOUND
         return refined
 

@@ -88,12 +88,13 @@ def can_catch(caught: List[str], raised: Raises) -> bool:
     uses too) see `raised`?
 
     A broad handler (`except Exception:`, bare) is written for the calls in its `try` body: a
-    binding preceded only by lookups and operators (`ctx = exc.__context__`, `old = self._state`)
-    is taken as bound there. A specific one (`except KeyError:`) may well be about the lookup."""
+    binding preceded only by lookups (`ctx = exc.__context__`, `old = self._state`) is taken as
+    bound there; an operator (`res = 1 / 0`) can fail. A specific handler (`except KeyError:`)
+    may well be about the lookup."""
     if raised is None:
         return True
     if not caught or any(name.rsplit(".", 1)[-1] in BROAD for name in caught):
-        return bool(raised - _LOOKUP - _OPERATOR - _BY_NODE[cst.Attribute] - _BY_NODE[cst.Name])
+        return bool(raised - _LOOKUP - _BY_NODE[cst.Attribute] - _BY_NODE[cst.Name])
     for name in caught:
         last = name.rsplit(".", 1)[-1]
         if last == "?" or any(last in _CATCHABLE_AS.get(r, frozenset({r, "Exception", "BaseException"})) for r in raised):

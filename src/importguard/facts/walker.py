@@ -891,18 +891,22 @@ class FactWalker:
     def refine_by_test(self, test: cst.BaseExpression, before: Flow) -> Tuple[Flow, Flow, str, Set[str]]:
         """The states in which the body and the `else` of `if test:` start (see `guards`)."""
         scope = self.names.scope
+        # A class body tests the module's flags (`if HAVE_X:` around `dispatch[X] = ...`).
+        outer = self.names.module if scope.kind == "class" else None
         body_names, else_names = namespace_probes(test)
         flagged: Set[str] = set()
         read = names_read(test)
-        if scope.flags:
-            for name in read:
-                flagged |= scope.flags.get(name, set())
+        for owner in (scope, outer):
+            if owner is not None and owner.flags:
+                for name in read:
+                    flagged |= owner.flags.get(name, set())
         key = test_key(test, self.module)
         same = scope.tests[key][1] if key in scope.tests else set()
         tracker = self.names
+        module_flow = outer.flow if outer is not None else None
         return (
-            tracker.assume_bound(before, flagged | body_names | same),
-            tracker.assume_bound(before, flagged | else_names),
+            tracker.assume_bound(before, flagged | body_names | same, module_flow),
+            tracker.assume_bound(before, flagged | else_names, module_flow),
             key, read,
         )
 
