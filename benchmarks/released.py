@@ -3,7 +3,7 @@
 Usage (from the repository root, in the environment where importguard is installed)::
 
     python benchmarks/released.py [--packages celery,sympy] [--select IG203] [--jobs 2]
-                                  [--markdown] [--json OUT]
+                                  [--markdown] [--json OUT] [--classified FILE]
 
 For each pinned package (`PACKAGES`), the sdist is downloaded once with
 `pip download --no-deps --no-binary :all:` into `benchmarks/.corpora/sdists/` and unpacked
@@ -24,6 +24,14 @@ only the findings in library files are kept. `--select CODES` adds rules to the 
 The table has, per package: library files and kLOC, the findings per rule code, the total, and
 the name/module findings (IG101-IG109, IG304, IG305) per 10 kLOC. `--json OUT` writes every
 library finding (code, path relative to the sdist root, line, message, hint) per package.
+
+`--classified FILE` merges a maintainer's verdicts on the name/module findings: a JSON object keyed
+`NAME-VERSION:path:line:code:name` (`name` is the first backticked name of the message, the last
+one for IG304/IG305) whose values are `{"verdict": "true-bug" | "false" | "by-design", "why": ...}`
+(`results/released_classified.json`). The table then counts, per package, the name/module
+findings of each verdict and those with none (`unclassified`); `--json` adds `verdict` and `why`
+to each classified finding and the counts to each package. Verdicts that match no finding are
+listed on stderr (the finding was fixed, moved, or lost).
 """
 
 from __future__ import annotations
@@ -58,7 +66,7 @@ PACKAGES: List[Tuple[str, str]] = [
     ("click", "8.5.1"),
     ("jinja2", "3.1.6"),
     ("httpx", "0.29.0"),
-    # Untuned validation set (added 2026-11-28): not looked at while tuning the rules.
+    # Untuned validation set (added 2026-12-04): not looked at while tuning the rules.
     ("tornado", "6.6.1"),
     ("werkzeug", "3.1.9"),
     ("pygments", "2.21.0"),
@@ -66,6 +74,7 @@ PACKAGES: List[Tuple[str, str]] = [
 ]
 
 NAME_MODULE_CODES = frozenset([f"IG10{n}" for n in range(1, 10)] + ["IG304", "IG305"])
+VERDICTS = ("true-bug", "false", "by-design", "unclassified")
 EXCLUDED_DIRS = frozenset(["tests", "test", "testing", "docs", "examples", "benchmarks", "scripts"])
 
 
@@ -83,6 +92,10 @@ class Audit:
     @property
     def by_code(self) -> Counter:
         return Counter(f["code"] for f in self.findings)
+
+    def verdicts(self) -> Counter:
+        """Name/module findings per verdict (`classify` must have run)."""
+        return Counter(f.get("verdict", "unclassified") for f in self.findings if f["code"] in NAME_MODULE_CODES)
 
     @property
     def name_module_per_10k(self) -> float:
@@ -192,19 +205,43 @@ def audit(name: str, version: str, select: Optional[str], jobs: int) -> Audit:
     )
 
 
-def table(audits: Sequence[Audit], markdown: bool) -> str:
+def finding_key(audit: Audit, finding: Dict[str, Any]) -> str:
+    """`NAME-VERSION:path:line:code:name`, the key of a verdict in a `--classified` file."""
+    names = re.findall(r"`([^`]+)`", finding["message"])
+    name = (names[-1] if finding["code"].startswith("IG3") else names[0]) if names else ""
+    return f"{audit.name}-{audit.version}:{finding['path']}:{finding['line']}:{finding['code']}:{name}"
+
+
+def classify(audits: Sequence[Audit], verdicts: Dict[str, Dict[str, str]]) -> List[str]:
+    """Copy each name/module finding's verdict and reason into it; return the unused keys of
+    the audited packages."""
+    used = set()
+    for a in audits:
+        for finding in a.findings:
+            key = finding_key(a, finding)
+            if finding["code"] in NAME_MODULE_CODES and key in verdicts:
+                finding.update(verdict=verdicts[key]["verdict"], why=verdicts[key]["why"])
+                used.add(key)
+    audited = {f"{a.name}-{a.version}:" for a in audits}
+    return sorted(k for k in verdicts if k not in used and k[: k.index(":") + 1] in audited)
+
+
+def table(audits: Sequence[Audit], markdown: bool, classified: bool = False) -> str:
     codes = sorted({code for a in audits for code in a.by_code})
-    header = ["package", "files", "kLOC", *codes, "total", "name/module per 10 kLOC"]
+    extra = list(VERDICTS) if classified else []
+    header = ["package", "files", "kLOC", *codes, "total", "name/module per 10 kLOC", *extra]
     total_kloc = sum(a.kloc for a in audits)
     total_codes: Counter = sum((a.by_code for a in audits), Counter())
     total_name_module = sum(n for code, n in total_codes.items() if code in NAME_MODULE_CODES)
     rows = [
         [f"{a.name} {a.version}", str(a.files), f"{a.kloc:.1f}", *(str(a.by_code[c]) for c in codes),
-         str(len(a.findings)), f"{a.name_module_per_10k:.2f}"]
+         str(len(a.findings)), f"{a.name_module_per_10k:.2f}", *(str(a.verdicts()[v]) for v in extra)]
         for a in audits
     ]
+    total_verdicts: Counter = sum((a.verdicts() for a in audits), Counter())
     rows.append(["all", str(sum(a.files for a in audits)), f"{total_kloc:.1f}", *(str(total_codes[c]) for c in codes),
-                 str(sum(total_codes.values())), f"{total_name_module / total_kloc * 10 if total_kloc else 0:.2f}"])
+                 str(sum(total_codes.values())), f"{total_name_module / total_kloc * 10 if total_kloc else 0:.2f}",
+                 *(str(total_verdicts[v]) for v in extra)])
     if markdown:
         lines = [header, ["---"] * len(header), *rows]
         return "\n".join("| " + " | ".join(cells) + " |" for cells in lines)
@@ -222,7 +259,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="importguard worker processes (default: 2)")
     parser.add_argument("--markdown", action="store_true", help="print a markdown table")
     parser.add_argument("--json", type=Path, metavar="OUT", help="write the library findings to this JSON file")
+    parser.add_argument("--classified", type=Path, metavar="FILE",
+                        help="merge verdicts on the name/module findings (results/released_classified.json)")
     args = parser.parse_args(argv)
+    verdicts = json.loads(args.classified.read_text()) if args.classified else None
 
     pinned = PACKAGES
     if args.packages:
@@ -239,14 +279,18 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
               f"({result.files} files), {len(result.findings)} findings", file=sys.stderr)
         audits.append(result)
 
-    print(table(audits, args.markdown))
+    if verdicts is not None:
+        for key in classify(audits, verdicts):
+            print(f"verdict matches no finding: {key}", file=sys.stderr)
+    print(table(audits, args.markdown, classified=verdicts is not None))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         document = {
             "select": args.select,
             "packages": [
                 {"name": a.name, "version": a.version, "root": str(a.root), "library": a.packages, "files": a.files,
-                 "kloc": round(a.kloc, 3), "seconds": round(a.seconds, 1), "findings": a.findings}
+                 "kloc": round(a.kloc, 3), "seconds": round(a.seconds, 1), "findings": a.findings,
+                 **({"verdicts": {v: a.verdicts()[v] for v in VERDICTS}} if verdicts is not None else {})}
                 for a in audits
             ],
         }
