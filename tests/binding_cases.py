@@ -1715,4 +1715,38 @@ CASES: List[Case] = [
         runtime="UnboundLocalError",
         trigger="m.main()",
     ),
+    Case(
+        id="specific_handler_probably_for_a_later_call_is_only_possible",
+        source=dedent("""\
+            import math
+
+            def log_of(c):
+                try:
+                    value = float(c)
+                    result = math.log(value)
+                except ValueError:
+                    result = math.log(-value)
+                return result
+        """),
+        expected=(("IG103", 8, "value"),),
+        runtime="ok",
+        trigger="assert m.log_of(-1.0) == 0.0",
+    ),
+    Case(
+        id="later_handler_type_evaluated_only_after_earlier_handlers_ok",
+        source=dedent("""\
+            def adapt(value):
+                try:
+                    import codec_is_not_installed_here as codec
+                    value = codec.adapt(value)
+                except ImportError:
+                    pass
+                except codec.ProgrammingError:
+                    pass
+                return value
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="assert m.adapt(1) == 1",
+    ),
 ]

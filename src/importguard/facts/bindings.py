@@ -236,7 +236,8 @@ class BindingTracker:
         if cleared is not None and (risky is None or risky[0] < cleared[0] < use.line):
             self._issue(use, "IG105", "cleared-some-path", cleared)
             return
-        binding = scope.last.get(name) or scope.first(name)
+        inside = [b for b in scope.bindings.get(name, []) if risky is not None and b[0] >= risky[0]]
+        binding = inside[0] if inside else scope.last.get(name) or scope.first(name)  # the one the `try` skipped
         self._issue(use, "IG105", "exception-path", binding, after=risky[0] if risky else None)
         exits = scope.risky_exits.get(risky[0]) if risky else None
         if exits is not None and use.line >= exits[0]:

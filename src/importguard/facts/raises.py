@@ -83,6 +83,12 @@ def union(first: Raises, second: Raises) -> Raises:
 BROAD = frozenset({"Exception", "BaseException"})
 
 
+def catches(caught: List[str], raised: str) -> bool:
+    """Does a handler for `caught` catch the builtin exception `raised` (or its subclasses)?"""
+    ancestors = _CATCHABLE_AS.get(raised, frozenset({raised, "Exception", "BaseException"}))
+    return any(name.rsplit(".", 1)[-1] in ancestors for name in caught)
+
+
 def can_catch(caught: List[str], raised: Raises) -> bool:
     """Can a handler for `caught` (dotted names; empty for a bare `except:`, which `finally`
     uses too) see `raised`?

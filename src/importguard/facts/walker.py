@@ -16,7 +16,15 @@ from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tup
 import libcst as cst
 from libcst import MaybeSentinel
 
-from importguard.facts.bindings import BUILTINS, BindingTracker, Flow, Scope, merge
+from importguard.facts.bindings import (
+    BUILTINS,
+    MAYBE,
+    RISKY,
+    BindingTracker,
+    Flow,
+    Scope,
+    merge,
+)
 from importguard.facts.guards import (
     names_read,
     namespace_probes,
@@ -34,7 +42,15 @@ from importguard.facts.model import (
     ModuleRebuild,
 )
 from importguard.facts.positions import Anchor, PositionRequests
-from importguard.facts.raises import Raises, can_catch, header_raises, statement_raises, union
+from importguard.facts.raises import (
+    BROAD,
+    Raises,
+    can_catch,
+    catches,
+    header_raises,
+    statement_raises,
+    union,
+)
 from importguard.facts.shapes import (
     REBUILDERS,
     caught_names,
@@ -162,7 +178,18 @@ class TryBody:
     scope: Scope
     raised: Raises = frozenset()
     current: Raises = frozenset()  # including the statement being walked
-    binds: Dict[str, Raises] = field(default_factory=dict)  # name -> what may be raised before it
+    # name -> (what may be raised before it is bound, index in `trail` of the binding statement)
+    binds: Dict[str, Tuple[Raises, int]] = field(default_factory=dict)
+    trail: List[Raises] = field(default_factory=list)  # what each statement walked so far can raise
+
+    def raised_after(self, index: int) -> Raises:
+        """What the statements after the one at `index` can raise."""
+        found: Raises = frozenset()
+        for raised in self.trail[index + 1:]:
+            found = union(found, raised)
+            if found is None:
+                break
+        return found
 
 
 @dataclass
@@ -284,7 +311,8 @@ class FactWalker:
     def bind(self, name: str, how: str) -> None:
         name = identifier(name)
         if self.tries and self.tries[-1].scope is self.names.scope:
-            self.tries[-1].binds.setdefault(name, self.tries[-1].current)
+            body = self.tries[-1]
+            body.binds.setdefault(name, (body.current, len(body.trail)))
         self.names.bind(name, how, self.line, typing_only=self.context.type_checking)
 
     def scan_store(self, node: cst.CSTNode, how: str) -> int:
@@ -625,10 +653,14 @@ class FactWalker:
                 raise TypeError(f"unhandled statement node {type(statement).__name__}")
             body = self.tries[-1] if self.tries and handler is not FactWalker.walk_simple_line else None
             if body is not None and body.scope is self.names.scope:
-                body.raised = body.current = union(body.raised, header_raises(statement))
-            handler(self, statement)
-            if body is not None and body.scope is self.names.scope and header_raises(statement) is None:
-                body.raised = body.current = None  # what a `with` or nested `try` raised is not tracked
+                header = header_raises(statement)
+                body.raised = body.current = union(body.raised, header)
+                body.trail.append(header)
+                handler(self, statement)
+                if header is None:
+                    body.raised = body.current = None  # what a `with` or nested `try` raised is not tracked
+            else:
+                handler(self, statement)
 
     def walk_simple_line(self, node: cst.SimpleStatementLine) -> None:
         self.anchor = Anchor(node, self.line, self.indent)
@@ -641,11 +673,13 @@ class FactWalker:
         for statement in statements:
             body = self.tries[-1] if self.tries and self.tries[-1].scope is self.names.scope else None
             if body is not None:
-                body.current = union(body.raised, statement_raises(statement))
+                own = statement_raises(statement)
+                body.current = union(body.raised, own)
             small = self._SMALL_STATEMENTS.get(type(statement))
             newlines += small(self, statement) if small is not None else self.scan(statement)
             if body is not None:
                 body.raised = body.current
+                body.trail.append(own)
         return newlines
 
     def small_import(self, statement: cst.Import) -> int:
@@ -982,7 +1016,10 @@ class FactWalker:
             saved_probing |= probed
         failed = self.names.failure_state(before, bound, cleared, line)
         self.names.start_region()
-        ends = [self.branch(failed, lambda: self.walk_handler(handler, try_body)) for handler in handlers]
+        ends = [
+            self.branch(failed, lambda: self.walk_handler(handler, try_body, [n for h in handlers[:k] for n in caught_names(h.type)]))
+            for k, handler in enumerate(handlers)
+        ]
         handler_bound, _ = self.names.end_region()
         if probe and probed and all(
             end is None for handler, end in zip(handlers, ends)
@@ -1020,8 +1057,9 @@ class FactWalker:
         self.header(node)
         self.in_context(lambda: self.walk_block(node.body), in_finally=True)
 
-    def walk_handler(self, handler: cst.CSTNode, try_body: TryBody) -> None:
+    def walk_handler(self, handler: cst.CSTNode, try_body: TryBody, earlier: List[str]) -> None:
         self.enter_clause(handler)
+        self.flow = self.caught_earlier(self.flow, earlier, try_body)
         self.header(handler, ("name",))  # the exception type is evaluated in the failed state
         names = caught_names(handler.type)  # type: ignore[attr-defined]
         self.flow = self.bound_before_catchable(self.flow, names, try_body)
@@ -1046,15 +1084,39 @@ class FactWalker:
             self.names.clear(alias.name.value, "`except … as`", line)  # Python deletes it here
 
     def bound_before_catchable(self, flow: Flow, caught: List[str], try_body: TryBody) -> Flow:
-        """Names the `try` body binds before anything this handler catches can be raised are
-        bound whenever the handler runs. `caught` is empty for a bare `except:` and `finally`."""
+        """The state in which a handler for `caught` starts (`caught` is empty for a bare
+        `except:` and for `finally`). A name the `try` body binds is bound there when nothing
+        before its binding can raise what the handler catches.
+
+        A specific handler (`except ValueError:`) is written for one failing operation. When the
+        binding is a call and a later statement can raise the same exception, the handler most
+        likely targets the later one: the name is then only *possibly* unbound there (IG103, not
+        IG105). A broad handler or a `finally` runs for any failure, the binding's included."""
         if flow is None:
             return flow
-        sure = {
-            name for name, raised in try_body.binds.items()
-            if raised is not None and not can_catch(caught, raised)
+        sure: Set[str] = set()
+        refined = dict(flow)
+        broad = not caught or any(last_part(name) in BROAD for name in caught)
+        for name, (before, index) in try_body.binds.items():
+            if flow.get(name) != RISKY:
+                continue
+            own = try_body.trail[index] if index < len(try_body.trail) else None
+            if before is not None and not can_catch(caught, before):
+                sure.add(name)
+            elif not broad and not (own is not None and can_catch(caught, own)) and can_catch(caught, try_body.raised_after(index)):
+                refined[name] = MAYBE
+        return self.names.assume_bound(refined, sure)
+
+    def caught_earlier(self, flow: Flow, earlier: List[str], try_body: TryBody) -> Flow:
+        """The state in which a later handler's type is evaluated: only for exceptions no earlier
+        handler caught (`except ImportError:` before `except sqlite3.Error:` after `import sqlite3`)."""
+        if flow is None or not earlier:
+            return flow
+        covered = {
+            name for name, (before, _) in try_body.binds.items()
+            if before is not None and flow.get(name) == RISKY and all(catches(earlier, r) for r in before)
         }
-        return self.names.assume_bound(flow, sure)
+        return self.names.assume_bound(flow, covered)
 
     def walk_function(self, node: cst.FunctionDef) -> None:
         self.enter_clause(node)
