@@ -218,3 +218,25 @@ def test_function_declared_noreturn_ends_a_handler(tmp_path):
         """),
     }, select=["IG105"])
     assert found(findings) == []
+
+
+def test_handler_ending_in_an_inherited_method_that_always_raises(tmp_path):
+    # twisted's profilers: `except ImportError: self._reportImportError(...)` from a base class.
+    findings = check_tree(tmp_path, {
+        "base.py": "class Base:\n    def _fail(self, error):\n        raise SystemExit(str(error))\n",
+        "runner.py": textwrap.dedent("""\
+            from base import Base
+
+
+            class Runner(Base):
+                def run(self):
+                    try:
+                        import profile_is_not_installed_here as profile
+                    except ImportError as error:
+                        self._fail(error)
+                    return profile
+        """),
+    }, select=["IG105"])
+    assert found(findings) == []
+    proc = run_python("import runner; runner.Runner().run()", cwd=tmp_path)
+    assert "No module named" in proc.stderr and "UnboundLocalError" not in proc.stderr

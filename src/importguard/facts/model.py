@@ -166,6 +166,7 @@ class FileFacts:
     calls: Dict[str, List[List[Any]]] = field(default_factory=dict)  # function qualname -> [callee, line]
     handlers: List[HandlerCalls] = field(default_factory=list)
     attribute_uses: List[List[Any]] = field(default_factory=list)  # import-time `module.attr`: [base, attr, line]
+    bases: Dict[str, List[str]] = field(default_factory=dict)  # class qualname -> dotted names of its bases
 
     def to_json(self) -> Dict[str, Any]:
         data = asdict(self)
@@ -195,6 +196,7 @@ class FileFacts:
             calls=data["calls"],
             handlers=[HandlerCalls(**h) for h in data["handlers"]],
             attribute_uses=data["attribute_uses"],
+            bases=data["bases"],
             rebuilds=[ModuleRebuild(**r) for r in data["rebuilds"]],
             typing_names=data["typing_names"],
             no_return=data["no_return"],

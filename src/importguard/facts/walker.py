@@ -1169,6 +1169,9 @@ class FactWalker:
             self.line += self.scan_type_parameters(node.type_parameters)
         self.header(node, ("type_parameters",))
         ctx = self.context
+        bases = [name for arg in node.bases if arg.keyword is None and (name := dotted_name(arg.value))]
+        if bases and "<locals>" not in ctx.qualname:
+            self.facts.bases[f"{ctx.qualname}{node.name.value}"] = bases
         scope = "function" if ctx.scope == "function" else "class"
         self.names.open("class", node.name.value, f"class {node.name.value}")
         self.in_context(

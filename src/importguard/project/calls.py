@@ -76,11 +76,50 @@ def resolve_function(project: Project, source: SourceFile, name: str, caller: Op
     return None
 
 
+def resolve_method(project: Project, source: SourceFile, cls: str, method: str,
+                   depth: int = 0) -> Optional[Tuple[SourceFile, str]]:
+    """`self.method` in class `cls` of `source`: defined there, or inherited from a first-party
+    base class (the first one that defines it, depth first, as the MRO mostly does)."""
+    if f"{cls}.{method}" in source.facts.functions:
+        return source, f"{cls}.{method}"
+    if depth >= MAX_DEPTH:
+        return None
+    for base in source.facts.bases.get(cls, []):
+        owner = resolve_class(project, source, base)
+        if owner is not None:
+            found = resolve_method(project, owner[0], owner[1], method, depth + 1)
+            if found is not None:
+                return found
+    return None
+
+
+def resolve_class(project: Project, source: SourceFile, name: str) -> Optional[Tuple[SourceFile, str]]:
+    """The first-party class a base-class expression names: `Base`, `module.Base`, or a name
+    bound by `from first_party import Base`."""
+    parts = name.split(".")
+    if len(parts) == 1:
+        if name in source.facts.bases or any(f.startswith(name + ".") for f in source.facts.functions):
+            return source, name
+        for fact in source.facts.imports:
+            if fact.kind != "from" or fact.scope != "module" or fact.type_checking:
+                continue
+            target = module_of(project, source, fact)
+            provider = project.by_module.get(target) if target else None
+            for imported, alias in fact.names:
+                if (alias or imported) == name and provider is not None:
+                    return resolve_class(project, provider, imported) if provider is not source else None
+        return None
+    module = bound_module(project, source, parts[0])
+    for part in parts[1:-1]:
+        module = f"{module}.{part}" if module else None
+    provider = project.by_module.get(module) if module else None
+    return (provider, parts[-1]) if provider is not None else None
+
+
 def resolve_call(project: Project, source: SourceFile, callee: str, caller: Optional[str]) -> Optional[Tuple[SourceFile, str]]:
     parts = callee.split(".")
     if parts[0] in ("self", "cls") and len(parts) == 2 and caller and "." in caller:
-        method = f"{caller.rsplit('.', 1)[0]}.{parts[1]}"
-        return (source, method) if method in source.facts.functions else None
+        return resolve_method(project, source, caller.rsplit(".", 1)[0], parts[1])
     if len(parts) == 1:
         return resolve_function(project, source, parts[0], caller)
     module = bound_module(project, source, parts[0])
