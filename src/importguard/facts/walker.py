@@ -181,6 +181,7 @@ class TryBody:
     # name -> (what may be raised before it is bound, index in `trail` of the binding statement)
     binds: Dict[str, Tuple[Raises, int]] = field(default_factory=dict)
     trail: List[Raises] = field(default_factory=list)  # what each statement walked so far can raise
+    in_header: bool = False  # a compound statement's header (its last `trail` entry) is binding (`for x in`)
 
     def raised_after(self, index: int) -> Raises:
         """What the statements after the one at `index` can raise."""
@@ -312,7 +313,7 @@ class FactWalker:
         name = identifier(name)
         if self.tries and self.tries[-1].scope is self.names.scope:
             body = self.tries[-1]
-            body.binds.setdefault(name, (body.current, len(body.trail)))
+            body.binds.setdefault(name, (body.current, len(body.trail) - 1 if body.in_header else len(body.trail)))
         self.names.bind(name, how, self.line, typing_only=self.context.type_checking)
 
     def scan_store(self, node: cst.CSTNode, how: str) -> int:
@@ -656,6 +657,7 @@ class FactWalker:
                 header = header_raises(statement)
                 body.raised = body.current = union(body.raised, header)
                 body.trail.append(header)
+                body.in_header = True  # until its first nested statement
                 handler(self, statement)
                 if header is None:
                     body.raised = body.current = None  # what a `with` or nested `try` raised is not tracked
@@ -675,6 +677,7 @@ class FactWalker:
             if body is not None:
                 own = statement_raises(statement)
                 body.current = union(body.raised, own)
+                body.in_header = False
             small = self._SMALL_STATEMENTS.get(type(statement))
             newlines += small(self, statement) if small is not None else self.scan(statement)
             if body is not None:
