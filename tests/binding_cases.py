@@ -1632,7 +1632,7 @@ CASES: List[Case] = [
         trigger="assert m.Net.parse('1') == 1",
     ),
     Case(
-        id="loop_target_bound_before_the_body_raises_ok",
+        id="loop_target_read_in_a_handler_meant_for_the_body_is_only_possible",
         source=dedent("""\
             class Defect(Exception):
                 pass
@@ -1646,7 +1646,7 @@ CASES: List[Case] = [
                     return "invalid header " + header
                 return "ok"
         """),
-        expected=(),
+        expected=(("IG103", 10, "header"),),
         runtime="ok",
         trigger="assert m.check(['a', '!b']) == 'invalid header !b'",
     ),
@@ -1748,5 +1748,20 @@ CASES: List[Case] = [
         expected=(),
         runtime="ok",
         trigger="assert m.adapt(1) == 1",
+    ),
+    Case(
+        id="iterator_failing_before_the_first_item_under_a_broad_handler",
+        source=dedent("""\
+            def first_keys(rows):
+                try:
+                    for key in rows:
+                        break
+                except Exception:
+                    return "no key after " + key
+                return key
+        """),
+        expected=(("IG105", 6, "key"),),
+        runtime="UnboundLocalError",
+        trigger="m.first_keys(int(x) for x in ['?'])",
     ),
 ]

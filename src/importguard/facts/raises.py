@@ -66,13 +66,11 @@ def statement_raises(statement: cst.CSTNode) -> Raises:
 
 def header_raises(statement: cst.CSTNode) -> Raises:
     """What a compound statement can raise before its first nested statement runs: the test of
-    an `if`/`while`, the iterable of a `for` (iterating a name or attribute is taken as a lookup).
-    The nested statements then add their own. Anything else (`with`, `try`, a definition with
-    decorators, `match`) is taken to raise anything."""
+    an `if`/`while`. The nested statements then add their own. Anything else (a `for`, whose
+    iteration runs the iterator's code, `with`, `try`, a definition with decorators, `match`) is
+    taken to raise anything."""
     if isinstance(statement, (cst.If, cst.While)):
         return expression_raises(statement.test)
-    if isinstance(statement, cst.For) and statement.asynchronous is None:
-        return expression_raises(statement.iter)
     return None
 
 
