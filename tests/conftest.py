@@ -39,9 +39,9 @@ def summary(findings: Iterable[Finding]) -> List[tuple]:
     return [(f.code, f.path, f.line) for f in findings]
 
 
-def run_cli(*args: str, cwd: Path, check: bool = False) -> subprocess.CompletedProcess:
-    """Run the real `importguard` command line in a subprocess."""
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+def run_cli(*args: str, cwd: Path, check: bool = False, env: Optional[Dict[str, str]] = None) -> subprocess.CompletedProcess:
+    """Run the real `importguard` command line in a subprocess (`env` adds variables)."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "importguard", *args], cwd=cwd, capture_output=True, text=True, env=env, check=check,
     )

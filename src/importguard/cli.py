@@ -9,7 +9,7 @@ import textwrap
 import traceback
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Iterator, Optional, Tuple
+from typing import IO, Iterator, List, Optional, Tuple
 
 import click
 
@@ -20,12 +20,13 @@ from importguard.config import load_config
 from importguard.discovery import find_root
 from importguard.errors import ImportguardError
 from importguard.report.json_report import render_json
-from importguard.findings import Hop
+from importguard.findings import Finding, Hop
 from importguard.project.graph import DEFERRED, IMPORT_TIME, TYPING_ONLY
 from importguard.report.progress import ParseProgress
 from importguard.report.text import render_chain, render_text
 from importguard.rules import ALL_RULES, BY_CODE
 from importguard.runner import run_check
+from importguard.workspace import Group, group_paths, package_root, project_root
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -85,23 +86,45 @@ def check(
         missing = [str(p) for p in targets if not p.exists() and not p.is_symlink()]
         if missing:
             raise ImportguardError(f"path not found: {', '.join(missing)}")
-        config = load_config(find_root(targets), config_path)
-        if select is not None:
-            config.select = _codes(select) or []
-        config.extend_select += _codes(extend_select) or []
-        config.ignore += _codes(ignore) or []
+        configs = []
+        for group in _groups(targets, config_path):
+            config = load_config(group.root, config_path, group.marked)
+            if select is not None:
+                config.select = _codes(select) or []
+            config.extend_select += _codes(extend_select) or []
+            config.ignore += _codes(ignore) or []
+            configs.append((group, config))
         progress = ParseProgress(enabled=not quiet)
         try:
-            result = run_check(targets, config, jobs=jobs or os.cpu_count() or 1, use_cache=not no_cache, progress=progress)
+            results = [
+                run_check(group.paths, config, jobs=jobs or os.cpu_count() or 1, use_cache=not no_cache, progress=progress)
+                for group, config in configs
+            ]
         finally:
             progress.close()
+        findings = sorted((f for r in results for f in r.findings), key=Finding.sort_key)
+        files, modules = sum(r.files for r in results), sum(r.modules for r in results)
         stream: IO[str]
         with (output.open("w", encoding="utf-8") if output else _stdout()) as stream:
             if output_format == "json":
-                render_json(result.findings, result.files, result.modules, stream)
+                render_json(findings, files, modules, stream)
             else:
-                render_text(result.findings, result.files, stream, color=output is None and sys.stdout.isatty())
-    sys.exit(EXIT_FINDINGS if result.findings and not exit_zero else EXIT_CLEAN)
+                render_text(findings, files, stream, color=output is None and sys.stdout.isatty())
+    sys.exit(EXIT_FINDINGS if findings and not exit_zero else EXIT_CLEAN)
+
+
+def _groups(targets: List[Path], config_path: Optional[Path]) -> List[Group]:
+    """Paths per project, each analysed with its own configuration (as ruff uses the nearest
+    config per file). An explicit `--config` applies to all the paths at once."""
+    if config_path is None:
+        return group_paths(targets)
+    return [Group(find_root(targets), True, list(targets))]
+
+
+def _project(path: Path) -> Group:
+    """The project of one folder (for `why` and `clean`)."""
+    root = project_root(path)
+    return Group(root, True, [path]) if root is not None else Group(package_root(path), False, [path])
 
 
 @main.command()
@@ -122,7 +145,8 @@ def why(source: str, target: str, root: Path, all_kinds: bool, output_format: st
     chain or a module is unknown.
     """
     with _errors_exit(debug):
-        config = load_config(find_root([root]), config_path)
+        project = _project(root)
+        config = load_config(project.root, config_path, project.marked)
         config.select, config.extend_select = [], []
         project = run_check([root], config, jobs=jobs or os.cpu_count() or 1).project
         unknown = [m for m in (source, target) if m not in project.graph.graph]
@@ -159,7 +183,8 @@ def why(source: str, target: str, root: Path, all_kinds: bool, output_format: st
 def clean(path: Path, config_path: Optional[Path], debug: bool) -> None:
     """Remove the facts cache of the project at PATH (default: the current folder)."""
     with _errors_exit(debug):
-        config = load_config(find_root([path]), config_path)
+        project = _project(path)
+        config = load_config(project.root, config_path, project.marked)
         folder = cache_folder(config.root, config.cache_dir)
         try:
             removed = remove_cache(folder)

@@ -10,17 +10,22 @@ from typing import Any, Dict, FrozenSet, List, Optional, Tuple
 
 from importguard.errors import ConfigError
 from importguard.facts.model import LAZY_ANNOTATIONS
+from importguard.workspace import user_cache_folder
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.9/3.10
     import tomli as tomllib
 
-DEFAULT_EXCLUDE = (
-    ".git", ".hg", ".svn", "__pycache__", "build", "dist", ".tox", ".nox", "node_modules",
+# Never part of the project, whatever the configuration: not even importable modules are
+# looked for below these. `build/` and `dist/` only at the project root (as ruff's defaults):
+# `mypkg/build/` can be a real subpackage.
+STRUCTURAL_EXCLUDE = (
+    ".git", ".hg", ".svn", "__pycache__", "/build/", "/dist/", ".tox", ".nox", "node_modules",
     "site-packages", ".eggs", "*.egg-info", ".mypy_cache", ".pytest_cache", ".ruff_cache",
     ".importguard_cache",
 )
+DEFAULT_EXCLUDE = STRUCTURAL_EXCLUDE
 
 
 TARGET_VERSION = re.compile(r"py3(\d{1,2})")
@@ -57,6 +62,7 @@ class Config:
     baseline: Optional[Path] = None
     target_version: Optional[Tuple[int, int]] = None  # the oldest Python the project supports
     source: Optional[Path] = None  # the file the settings came from
+    marked: bool = True  # the root is a project (a marker was found), not a loose folder
 
     def fact_options(self) -> FrozenSet[str]:
         """What changes a file's facts besides its bytes (part of every cache key)."""
@@ -152,8 +158,15 @@ def build_config(root: Path, table: Optional[Dict[str, Any]], source: Optional[P
     return config
 
 
-def load_config(root: Path, explicit: Optional[Path]) -> Config:
-    """Settings from `--config`, else from `<root>/pyproject.toml`, else defaults."""
+def load_config(root: Path, explicit: Optional[Path], marked: bool = True) -> Config:
+    """Settings from `--config`, else from `<root>/pyproject.toml`, else defaults. A loose
+    folder (no project marker) gets defaults and a cache in the user's cache folder."""
+    if not marked:
+        config = build_config(root, load_table(explicit) or {}, explicit.resolve()) if explicit is not None else Config(root=root)
+        config.marked = False
+        if config.cache_dir is None:
+            config.cache_dir = user_cache_folder(root)
+        return config
     if explicit is not None:
         if not explicit.is_file():
             raise ConfigError(f"config file not found: {explicit}")

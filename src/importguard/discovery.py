@@ -28,7 +28,8 @@ def find_root(paths: Sequence[Path]) -> Path:
 
 @dataclass
 class Discovered:
-    sources: List[Path] = field(default_factory=list)  # .py/.pyi files, sorted
+    sources: List[Path] = field(default_factory=list)  # every importable .py/.pyi file, sorted
+    reported: Set[Path] = field(default_factory=set)  # those neither excluded nor gitignored
     extensions: List[Path] = field(default_factory=list)  # compiled modules: not parsed
     missing: List[Path] = field(default_factory=list)  # given on the command line, not found
 
@@ -57,9 +58,10 @@ class _Ignorer:
     this runs once per file and folder of the tree.
     """
 
-    def __init__(self, root: Path, exclude: Iterable[str]) -> None:
+    def __init__(self, root: Path, exclude: Iterable[str], gitignore: bool = True) -> None:
         self.root = str(root)
         self.exclude = matcher(exclude)
+        self.gitignore = gitignore
         self._chains: Dict[str, List[Tuple[str, Matcher]]] = {}
 
     def _own_gitignore(self, folder: str) -> Optional[Matcher]:
@@ -90,15 +92,23 @@ class _Ignorer:
         relative = text[len(self.root) + 1:] if inside else os.path.basename(text)
         if self.exclude(relative.replace(os.sep, "/") + suffix):
             return True
+        if not self.gitignore:
+            return False
         for folder, matches in self._chain(os.path.dirname(text)):
             if matches(text[len(folder) + 1:].replace(os.sep, "/") + suffix):
                 return True
         return False
 
 
-def discover(paths: Sequence[Path], root: Path, exclude: Iterable[str]) -> Discovered:
-    """Files below `paths` in a deterministic order; symlinked folders are followed once."""
-    exclude = list(exclude)
+def discover(paths: Sequence[Path], root: Path, exclude: Iterable[str], structural: Iterable[str] = ()) -> Discovered:
+    """Files below `paths` in a deterministic order; symlinked folders are followed once.
+
+    Every importable file is found (below `structural` exclusions only: VCS folders, virtualenvs,
+    caches, `/build/`): exclusion and `.gitignore` decide what is *reported* (`Discovered.reported`),
+    never which modules exist at run time.
+    """
+    exclude, structural = list(exclude), list(structural)
+    structural_ignorer = _Ignorer(root, structural, gitignore=False)
     ignorer = _Ignorer(root, exclude)
     found = Discovered()
     sources: Set[Path] = set()
@@ -110,10 +120,14 @@ def discover(paths: Sequence[Path], root: Path, exclude: Iterable[str]) -> Disco
             # A folder named explicitly is checked even when it is itself excluded or
             # gitignored (say, `examples/`): exclusions then apply only below it.
             walker_ignorer = _Ignorer(path, exclude) if ignorer.ignored(path, is_dir=True) else ignorer
-            _walk(path, walker_ignorer, sources, extensions, visited)
+            walker_structural = (
+                _Ignorer(path, structural, gitignore=False) if structural_ignorer.ignored(path, is_dir=True) else structural_ignorer
+            )
+            _walk(path, walker_structural, walker_ignorer, sources, found.reported, extensions, visited)
         elif path.suffix in SOURCE_SUFFIXES and (path.exists() or path.is_symlink()):
+            sources.add(path)
             if not ignorer.ignored(path, is_dir=False):
-                sources.add(path)
+                found.reported.add(path)
         elif not path.exists() and not path.is_symlink():
             found.missing.append(path)
     found.sources = sorted(sources)
@@ -121,11 +135,13 @@ def discover(paths: Sequence[Path], root: Path, exclude: Iterable[str]) -> Disco
     return found
 
 
-def _walk(top: Path, ignorer: _Ignorer, sources: Set[Path], extensions: Set[Path], visited: Set[str]) -> None:
-    """Depth-first over folders as strings; only symlinked folders need `realpath` (loop check)."""
-    stack = [(str(top), os.path.realpath(top))]
+def _walk(top: Path, structural: _Ignorer, ignorer: _Ignorer, sources: Set[Path], reported: Set[Path],
+          extensions: Set[Path], visited: Set[str]) -> None:
+    """Depth-first over folders as strings; only symlinked folders need `realpath` (loop check).
+    A folder's exclusion is carried down: everything below an excluded folder is unreported."""
+    stack = [(str(top), os.path.realpath(top), False)]
     while stack:
-        folder, real = stack.pop()
+        folder, real, excluded = stack.pop()
         if real in visited:  # a symlink loop, or a folder reached twice
             continue
         visited.add(real)
@@ -141,12 +157,14 @@ def _walk(top: Path, ignorer: _Ignorer, sources: Set[Path], extensions: Set[Path
                 is_dir = False
             if is_dir:
                 path = Path(entry.path)
-                if not ignorer.ignored(path, is_dir=True):
+                if not structural.ignored(path, is_dir=True):
                     child_real = os.path.realpath(entry.path) if entry.is_symlink() else os.path.join(real, name)
-                    stack.append((entry.path, child_real))
+                    stack.append((entry.path, child_real, excluded or ignorer.ignored(path, is_dir=True)))
             elif name.endswith(SOURCE_SUFFIXES):
                 path = Path(entry.path)
-                if not ignorer.ignored(path, is_dir=False):
+                if not structural.ignored(path, is_dir=False):
                     sources.add(path)
+                    if not excluded and not ignorer.ignored(path, is_dir=False):
+                        reported.add(path)
             elif name.endswith(EXTENSION_SUFFIXES):
                 extensions.add(Path(entry.path))

@@ -12,12 +12,14 @@ from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence
 import pathspec
 
 from importguard.cache import FactsCache, cache_folder, entry_key
-from importguard.config import Config
+from importguard.config import STRUCTURAL_EXCLUDE, Config
 from importguard.discovery import discover
 from importguard.facts.extract import extract_facts
 from importguard.facts.model import FileFacts, Problem
 from importguard.findings import Finding
 from importguard.project.model import Project, SourceFile, build_project
+from importguard.project.modules import ModuleIndex, ModuleInfo, module_name
+from importguard.workspace import module_files, package_root
 from importguard.rules import code_matches, select_rules, suppresses
 
 # Below this many files, starting worker processes costs more than it saves.
@@ -177,8 +179,41 @@ class CheckResult:
 
 
 def extra_source_roots(paths: Sequence[Path]) -> List[Path]:
-    """A folder given on the command line that is not itself a package is a source root."""
-    return [p for p in paths if p.is_dir() and not (p / "__init__.py").exists()]
+    """A folder given on the command line that is not itself a package is a source root; a
+    package (or a file inside one) is rooted above the top of its `__init__.py` chain."""
+    roots = [p for p in paths if p.is_dir() and not (p / "__init__.py").exists()]
+    return roots + [package_root(p) for p in paths if (p if p.is_dir() else p.parent).joinpath("__init__.py").exists()]
+
+
+# Facts of a file that is indexed (its module exists) but not analysed: excluded from the report
+# and imported by no reported module. Its names are unknown, so nothing is concluded from them.
+NOT_ANALYSED = Problem("IG000", "not analysed: excluded, and imported by no reported module")
+
+
+def add_imported(analysed: Dict[Path, FileFacts], roots: Sequence[Path], allowed: Optional[Set[Path]],
+                 compute: Callable[[List[Path]], List[FileFacts]]) -> None:
+    """Add the facts of the files the analysed ones import: excluded modules of a project (one
+    level: their names and imports matter to their importers), or, with `allowed` None (a loose
+    file), the modules beside it, to the end of the chain."""
+    frontier = list(analysed)
+    resolver = ModuleIndex()
+    while frontier:
+        wanted: List[Path] = []
+        for path in frontier:
+            named = module_name(path, roots)
+            if named is None:
+                continue
+            importer = ModuleInfo(named[0], path, named[1], named[1])
+            for fact in analysed[path].imports:
+                target, _ = resolver.absolute_target(fact, importer)
+                if not target:
+                    continue
+                targets = [target] + [f"{target}.{name}" for name, _ in fact.names if name and name != "*"]
+                for candidate in (c for t in targets for c in module_files(t, roots)):
+                    if candidate not in analysed and candidate not in wanted and (allowed is None or candidate in allowed):
+                        wanted.append(candidate)
+        analysed.update(zip(wanted, compute(wanted)))
+        frontier = wanted if allowed is None else []
 
 
 def run_check(
@@ -195,28 +230,42 @@ def run_check(
 
     absolute = [Path(os.path.abspath(p)) for p in paths]
     given_files = {p for p in absolute if not p.is_dir()}
+    folders = [p for p in absolute if p.is_dir()]
     # Files inside a project (as pre-commit passes them): analyse the project, report on them.
-    scan = [p for p in absolute if p.is_dir()] + ([config.root] if given_files else [])
-    found = discover(scan, config.root, config.exclude)
+    # A loose file is analysed alone, with what it imports from beside it.
+    scan = folders + (([config.root] if config.marked else sorted(given_files)) if given_files else [])
+    found = discover(scan, config.root, config.exclude, STRUCTURAL_EXCLUDE)
     lap("discover")
     options = config.fact_options()
     cache = FactsCache(cache_folder(config.root, config.cache_dir), options) if use_cache else None
-    facts = compute_facts(found.sources, options, jobs, cache, executor, progress)
+
+    def compute(chosen: List[Path]) -> List[FileFacts]:
+        return compute_facts(chosen, options, jobs, cache, executor, progress)
+
+    roots = config.source_roots() + extra_source_roots(folders + sorted(given_files))
+    reported = [p for p in found.sources if p in found.reported]
+    analysed = dict(zip(reported, compute(reported)))
+    excluded = set(found.sources) - found.reported
+    if excluded or not config.marked:
+        add_imported(analysed, roots, excluded if config.marked else None, compute)
     lap("facts")
-    files = [SourceFile(path, display_path(path, cwd), fact) for path, fact in zip(found.sources, facts)]
-    roots = config.source_roots() + extra_source_roots([p for p in absolute if p.is_dir()])
+    everything = sorted(set(found.sources) | set(analysed))
+    files = [SourceFile(path, display_path(path, cwd), analysed.get(path) or FileFacts(problem=NOT_ANALYSED)) for path in everything]
     project = build_project(files, roots, found.extensions, frozenset(config.builtins))
     lap("project")
     rules = select_rules(config.select, config.ignore, config.extend_select)
     findings = [finding for rule in rules for finding in rule.check(project)]
-    only = {display_path(p, cwd) for p in given_files} if given_files else None
-    kept = filter_findings(findings, project, config, cwd, only)
+    only = {display_path(p, cwd) for p in given_files} if given_files and config.marked else None
+    report_on = {display_path(p, cwd) for p in found.reported}
+    kept = filter_findings(findings, project, config, cwd, only, report_on)
     lap("rules")
-    return CheckResult(sorted(kept, key=Finding.sort_key), project, len(files), found.missing, timings)
+    return CheckResult(sorted(kept, key=Finding.sort_key), project, len(reported), found.missing, timings)
 
 
-def filter_findings(findings: List[Finding], project: Project, config: Config, cwd: Path, only: Optional[Set[str]]) -> List[Finding]:
-    """Drop findings that are suppressed inline, by `skip-file`, by `per-file-ignores` or out of scope."""
+def filter_findings(findings: List[Finding], project: Project, config: Config, cwd: Path, only: Optional[Set[str]],
+                    report_on: Set[str]) -> List[Finding]:
+    """Drop findings that are suppressed inline, by `skip-file`, by `per-file-ignores` or out of
+    scope: in a file that is excluded (or not among the files given)."""
     by_display: Dict[str, SourceFile] = {f.display: f for f in project.files}
     per_file = [
         (pathspec.GitIgnoreSpec.from_lines([pattern]), codes) for pattern, codes in config.per_file_ignores.items()
@@ -224,6 +273,8 @@ def filter_findings(findings: List[Finding], project: Project, config: Config, c
     kept = []
     for finding in findings:
         if only is not None and not only.intersection(finding.paths):
+            continue
+        if finding.path not in report_on and not (finding.cycle and report_on.intersection(finding.paths)):
             continue
         source = by_display.get(finding.path)
         if source is not None:

@@ -1,0 +1,101 @@
+"""The project as Python sees it: roots, loose files, one configuration per project, and excluded
+files that still exist at run time. Every test runs the real command line in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from conftest import run_cli, run_python, write_tree
+
+
+def findings_of(proc) -> list:
+    assert proc.returncode in (0, 1), proc.stderr
+    return sorted((f["code"], f["path"], f["line"]) for f in json.loads(proc.stdout)["findings"])
+
+
+PACKAGE = {
+    "mypkg/__init__.py": "from mypkg.utils.version import get_version\n\nVERSION = get_version()\n",
+    "mypkg/utils/__init__.py": "",
+    "mypkg/utils/version.py": "def get_version():\n    return '1.0'\n",
+    "mypkg/broken.py": "from mypkg.utils import missing_module\n\n\ndef f():\n    return undefined_here\n",
+}
+
+
+def test_package_folder_without_marker_is_rooted_above_its_init_chain(tmp_path):
+    write_tree(tmp_path / "plain", PACKAGE)
+    without = findings_of(run_cli("check", "mypkg", "--format", "json", "--no-cache", cwd=tmp_path / "plain"))
+    assert without == [("IG101", "mypkg/broken.py", 5), ("IG305", "mypkg/broken.py", 1)]
+    assert run_python("import mypkg; print(mypkg.VERSION)", cwd=tmp_path / "plain").stdout == "1.0\n"
+    # The same tree with a `.git` above gives the same findings.
+    write_tree(tmp_path / "repo", PACKAGE)
+    (tmp_path / "repo" / ".git").mkdir()
+    with_git = findings_of(run_cli("check", "mypkg", "--format", "json", "--no-cache", cwd=tmp_path / "repo"))
+    assert with_git == without
+    # A subpackage named directly is rooted the same way.
+    sub = findings_of(run_cli("check", "mypkg/utils", "--format", "json", "--no-cache", cwd=tmp_path / "plain"))
+    assert sub == []
+
+
+def test_loose_file_is_analysed_with_what_it_imports_and_leaves_no_cache(tmp_path):
+    home = tmp_path / "home"
+    files = {f"notes_{i}.py": "print(undefined_everywhere)\n" for i in range(40)}
+    files.update({
+        "helper.py": "def greet():\n    return 'hi'\n",
+        "script.py": "from helper import greet, farewell\n\nprint(greet())\n",
+    })
+    write_tree(home, files)
+    cache = tmp_path / "cache"
+    env = {"XDG_CACHE_HOME": str(cache)}
+    proc = run_cli("check", "script.py", "--format", "json", cwd=home, env=env)
+    assert findings_of(proc) == [("IG305", "script.py", 1)]  # `farewell`: helper.py was read, not notes_*.py
+    assert json.loads(proc.stdout)["summary"]["files"] == 1
+    assert not (home / ".importguard_cache").exists()
+    assert any(cache.joinpath("importguard").iterdir())
+    assert "cannot import name 'farewell'" in run_python("import script", cwd=home).stderr
+
+
+def test_each_service_of_a_monorepo_gets_its_own_configuration(tmp_path):
+    write_tree(tmp_path, {
+        "svc_a/pyproject.toml": "[tool.importguard]\nignore = ['IG101']\n",
+        "svc_a/app.py": "print(missing_a)\n",
+        "svc_b/pyproject.toml": "[tool.importguard]\nselect = ['IG101', 'IG203']\n",
+        "svc_b/app.py": "def f():\n    import json\n    return json, missing_b\n",
+    })
+    (tmp_path / ".git").mkdir()
+    both = findings_of(run_cli("check", "svc_a/app.py", "svc_b/app.py", "--format", "json", "--no-cache", cwd=tmp_path))
+    assert both == [("IG101", "svc_b/app.py", 3), ("IG203", "svc_b/app.py", 2)]
+    only_a = findings_of(run_cli("check", "svc_a/app.py", "--format", "json", "--no-cache", cwd=tmp_path))
+    assert only_a == []
+
+
+def test_excluded_and_gitignored_modules_still_exist_at_run_time(tmp_path):
+    write_tree(tmp_path, {
+        "pyproject.toml": "[tool.importguard]\nextend-exclude = ['mypkg/legacy.py']\n",
+        ".gitignore": "mypkg/_version.py\n",
+        "mypkg/__init__.py": "from mypkg._version import version\nfrom mypkg import legacy\nfrom mypkg.legacy import OLD\n",
+        "mypkg/_version.py": "version = '1.0'\n",
+        "mypkg/legacy.py": "OLD = 1\n\n\ndef old():\n    return undefined_in_excluded_file\n",
+        "mypkg/build/__init__.py": "",
+        "mypkg/build/steps.py": "def run():\n    return missing_step\n",
+        "mypkg/cli.py": "from mypkg.build import steps\nfrom mypkg.build.steps import run\n",
+        "build/lib/mypkg/__init__.py": "print(this_is_a_build_artifact)\n",
+    })
+    (tmp_path / ".git").mkdir()
+    found = findings_of(run_cli("check", ".", "--format", "json", "--no-cache", cwd=tmp_path))
+    # No IG304/IG305 for the gitignored or excluded modules; the excluded file's own bug is not
+    # reported; the `mypkg/build/` subpackage is checked; the root `build/` is not.
+    assert found == [("IG101", "mypkg/build/steps.py", 2)]
+    assert run_python("import mypkg.cli, mypkg; print(mypkg.version)", cwd=tmp_path).stdout == "1.0\n"
+
+
+def test_explicit_config_applies_to_every_path(tmp_path):
+    write_tree(tmp_path, {
+        "a/pyproject.toml": "[tool.importguard]\nignore = ['IG101']\n",
+        "a/m.py": "print(missing)\n",
+        "shared.toml": "select = ['IG101']\n",
+    })
+    proc = run_cli("check", "a", "--config", "shared.toml", "--format", "json", "--no-cache", cwd=tmp_path)
+    assert findings_of(proc) == [("IG101", "a/m.py", 1)]
+    assert os.path.exists(Path(tmp_path, "a", "m.py"))
