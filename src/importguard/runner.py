@@ -246,8 +246,10 @@ def run_check(
     reported = [p for p in found.sources if p in found.reported]
     analysed = dict(zip(reported, compute(reported)))
     excluded = set(found.sources) - found.reported
-    if excluded or not config.marked:
-        add_imported(analysed, roots, excluded if config.marked else None, compute)
+    if config.marked and excluded:
+        add_imported(analysed, roots, excluded, compute)
+    elif not config.marked and given_files:  # a loose script: what it imports from beside it
+        add_imported(analysed, roots, None, compute)
     lap("facts")
     everything = sorted(set(found.sources) | set(analysed))
     files = [SourceFile(path, display_path(path, cwd), analysed.get(path) or FileFacts(problem=NOT_ANALYSED)) for path in everything]
