@@ -142,7 +142,7 @@ def test_syntax_error_message_and_position_are_python_s(tmp_path):
 
 
 def test_inline_suppressions_skip_file_and_per_file_ignores(tmp_path):
-    handler = "try:\n    pass\nexcept Exception:\n    import json{comment}\n"
+    handler = "try:\n    pass\nexcept Exception:\n    import ujson{comment}\n"
     write_tree(tmp_path, {
         "pyproject.toml": "[tool.importguard]\nper-file-ignores = {'legacy/*.py' = ['IG201']}\n",
         "a.py": handler.format(comment="  # importguard: ignore[IG201]"),
@@ -207,7 +207,7 @@ def test_a_folder_named_explicitly_is_checked_even_when_excluded(tmp_path):
 def test_findings_are_identical_with_one_and_two_worker_processes(tmp_path):
     files = {f"pkg/m{i:03d}.py": f"import pkg.m{(i + 1) % 80:03d}\n" for i in range(80)}
     files["pkg/__init__.py"] = ""
-    files["pkg/handler.py"] = "try:\n    pass\nexcept Exception:\n    import json\n"
+    files["pkg/handler.py"] = "try:\n    pass\nexcept Exception:\n    import ujson\n"
     write_tree(tmp_path, files)
     one = run_cli("check", "--format", "json", "--jobs", "1", cwd=tmp_path)
     two = run_cli("check", "--format", "json", "--jobs", "2", cwd=tmp_path)

@@ -23,8 +23,8 @@ TREE = {
         "\n"
         "\n"
         "def level3():\n"
-        "    import json\n"
-        "    return json\n"
+        "    import ujson\n"
+        "    return ujson\n"
         "\n"
         "\n"
         "def far1():\n"
@@ -54,7 +54,7 @@ TREE = {
         "\n"
         "    def recover(self):\n"
         "        import importlib\n"
-        "        return importlib.import_module('csv')\n"
+        "        return importlib.import_module('svc.plugins')\n"
     ),
 }
 
@@ -67,7 +67,7 @@ def test_chains_through_self_module_attributes_and_from_imports(tmp_path):
         "an `except ValueError` handler (line 9) in `Handler.run()` calls `Handler.recover()`, "
         "which runs `import importlib` (svc/api.py:19)"
     )
-    assert "calls `level1()` -> `level2()` -> `level3()`, which runs `import json` (svc/deep.py:6)" in by_line[12].message
+    assert "calls `level1()` -> `level2()` -> `level3()`, which runs `import ujson` (svc/deep.py:6)" in by_line[12].message
     assert [(r.path, r.line) for r in by_line[12].related] == [
         ("svc/report.py", 4), ("svc/deep.py", 1), ("svc/deep.py", 5), ("svc/deep.py", 6),
     ]
@@ -82,3 +82,19 @@ def test_a_function_rebound_later_is_not_followed(tmp_path):
         "lib/use.py": "from lib.warn import warn\n\ndef f():\n    try:\n        pass\n    except OSError:\n        warn('x')\n",
     }, select=["IG202"])
     assert findings == []
+
+
+def test_standard_library_targets_have_their_own_opt_in_code(tmp_path):
+    tree = {
+        "app/__init__.py": "",
+        "app/util.py": "def dump():\n    import traceback\n    return traceback.format_exc()\n\n\ndef alert():\n    import app.alerts\n",
+        "app/alerts.py": "",
+        "app/main.py": (
+            "from app.util import alert, dump\n\n\ndef run(job):\n    try:\n        job()\n"
+            "    except Exception:\n        import traceback\n        dump()\n        alert()\n"
+        ),
+    }
+    default = check_tree(tmp_path, tree, select=["IG201", "IG202"])
+    assert sorted((f.code, f.line) for f in default) == [("IG202", 10)]  # `import app.alerts` only
+    opt_in = check_tree(tmp_path, tree, select=["IG205"])
+    assert sorted((f.code, f.line) for f in opt_in) == [("IG205", 8), ("IG205", 9)]

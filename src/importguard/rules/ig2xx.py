@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Iterator, List, Set, Tuple
 
 from importguard.findings import Finding, Related
+from importguard.facts.model import ImportFact
 from importguard.project.calls import chain_from
-from importguard.project.model import Project
+from importguard.project.model import Project, SourceFile
+from importguard.project.stdlib import is_stdlib
 from importguard.rules.base import Rule
 
 
@@ -14,13 +16,21 @@ def _where(function: str | None) -> str:
     return f"in `{function}()`" if function else "at module level"
 
 
-def check_import_in_except(project: Project) -> Iterator[Finding]:
+def stdlib_target(project: Project, source: SourceFile, fact: ImportFact) -> bool:
+    """The import names a standard-library module (and no first-party module shadows it)."""
+    if source.module is None or fact.level:
+        return False
+    return is_stdlib(fact.module) and not project.index.is_first_party(fact.module)
+
+
+def check_import_in_except(project: Project, stdlib: bool = False) -> Iterator[Finding]:
+    rule = STDLIB_IMPORT_IN_HANDLER if stdlib else IMPORT_IN_EXCEPT
     for source in project.files:
         for fact in source.facts.imports:
-            if fact.handler is None:
+            if fact.handler is None or stdlib_target(project, source, fact) != stdlib:
                 continue
             handler = handler_phrase(fact.handler.caught)
-            yield IMPORT_IN_EXCEPT.finding(
+            yield rule.finding(
                 path=source.display, line=fact.line, column=fact.column,
                 module=source.module.name if source.module else None, name=fact.module or None,
                 message=f"`{fact.display}` runs inside {handler} handler (line {fact.handler.line}) {_where(fact.function)}",
@@ -39,13 +49,16 @@ def handler_phrase(caught: List[str]) -> str:
     return f"an `except ({', '.join(caught)})`"
 
 
-def check_handler_reachable_import(project: Project) -> Iterator[Finding]:
+def check_handler_reachable_import(project: Project, stdlib: bool = False) -> Iterator[Finding]:
+    rule = STDLIB_IMPORT_IN_HANDLER if stdlib else HANDLER_REACHABLE_IMPORT
     for source in project.files:
         for handler in source.facts.handlers:
             reported: Set[Tuple[str, str]] = set()
             for callee, line in handler.calls:
                 chain = chain_from(project, source, callee, line, handler.function)
                 if chain is None:
+                    continue
+                if all(stdlib_target(project, chain.calls[-1].target, f) for f in chain.imports) != stdlib:
                     continue
                 last = chain.calls[-1]
                 if (last.target.display, last.function) in reported:
@@ -57,7 +70,7 @@ def check_handler_reachable_import(project: Project) -> Iterator[Finding]:
                     Related(c.target.display, c.target.facts.functions.get(c.function, 1), f"`{c.function}()` is defined here")
                     for c in chain.calls
                 ] + [Related(last.target.display, f.line, f"`{f.display}` runs when `{last.function}()` is called") for f in chain.imports]
-                yield HANDLER_REACHABLE_IMPORT.finding(
+                yield rule.finding(
                     path=source.display, line=line, column=1,
                     module=source.module.name if source.module else None, name=first_import.module or None,
                     message=(
@@ -71,6 +84,11 @@ def check_handler_reachable_import(project: Project) -> Iterator[Finding]:
                     ),
                     related=related,
                 )
+
+
+def check_stdlib_import_in_handler(project: Project) -> Iterator[Finding]:
+    yield from check_import_in_except(project, stdlib=True)
+    yield from check_handler_reachable_import(project, stdlib=True)
 
 
 def check_function_local_import(project: Project) -> Iterator[Finding]:
@@ -114,8 +132,8 @@ IMPORT_IN_EXCEPT = Rule(
             "    try:\n"
             "        deliver(message)\n"
             "    except Exception:\n"
-            "        from logging import getLogger\n"
-            "        getLogger(__name__).exception('send failed')\n"
+            "        from sentry_sdk import capture_exception\n"
+            "        capture_exception()\n"
             "\n"
             "\n"
             "def deliver(message):\n"
@@ -125,7 +143,7 @@ IMPORT_IN_EXCEPT = Rule(
     bad_findings=(("service.py", 5),),
     good={
         "service.py": (
-            "from logging import getLogger\n"
+            "from sentry_sdk import capture_exception\n"
             "\n"
             "try:\n"
             "    import ujson as json\n"
@@ -137,7 +155,7 @@ IMPORT_IN_EXCEPT = Rule(
             "    try:\n"
             "        deliver(json.dumps(message))\n"
             "    except Exception:\n"
-            "        getLogger(__name__).exception('send failed')\n"
+            "        capture_exception()\n"
             "\n"
             "\n"
             "def deliver(message):\n"
@@ -170,13 +188,13 @@ HANDLER_REACHABLE_IMPORT = Rule(
     ),
     bad={
         "chat/__init__.py": "",
-        "chat/diagnostics.py": "def report(exc):\n    import traceback\n    return traceback.format_exception(exc)\n",
+        "chat/diagnostics.py": "def report(exc):\n    import sentry_sdk\n    return sentry_sdk.capture_exception(exc)\n",
         "chat/routes.py": _ENDPOINT,
     },
     bad_findings=(("chat/routes.py", 8),),
     good={
         "chat/__init__.py": "",
-        "chat/diagnostics.py": "import traceback\n\n\ndef report(exc):\n    return traceback.format_exception(exc)\n",
+        "chat/diagnostics.py": "import sentry_sdk\n\n\ndef report(exc):\n    return sentry_sdk.capture_exception(exc)\n",
         "chat/routes.py": _ENDPOINT,
     },
     check=check_handler_reachable_import,
@@ -211,4 +229,39 @@ DYNAMIC_IMPORT = Rule(
     check=check_dynamic_import,
 )
 
-RULES = [IMPORT_IN_EXCEPT, HANDLER_REACHABLE_IMPORT, FUNCTION_LOCAL_IMPORT, DYNAMIC_IMPORT]
+STDLIB_IMPORT_IN_HANDLER = Rule(
+    code="IG205", name="stdlib-import-in-handler", default=False,
+    summary="an `except` handler imports (directly or through a call) only standard-library modules",
+    rationale=(
+        "IG201 and IG202 for imports of the standard library, kept apart and off by default: "
+        "`import traceback` in a handler is already importable and cheap, and no project module can "
+        "leave it partially initialised. First- and third-party imports in handlers, which can fail "
+        "or meet a cycle exactly when the program is failing, stay in IG201/IG202."
+    ),
+    bad={
+        "service.py": (
+            "def send(message):\n"
+            "    try:\n"
+            "        message.deliver()\n"
+            "    except Exception:\n"
+            "        import traceback\n"
+            "        traceback.print_exc()\n"
+        ),
+    },
+    bad_findings=(("service.py", 5),),
+    good={
+        "service.py": (
+            "import traceback\n"
+            "\n"
+            "\n"
+            "def send(message):\n"
+            "    try:\n"
+            "        message.deliver()\n"
+            "    except Exception:\n"
+            "        traceback.print_exc()\n"
+        ),
+    },
+    check=check_stdlib_import_in_handler,
+)
+
+RULES = [IMPORT_IN_EXCEPT, HANDLER_REACHABLE_IMPORT, FUNCTION_LOCAL_IMPORT, DYNAMIC_IMPORT, STDLIB_IMPORT_IN_HANDLER]
