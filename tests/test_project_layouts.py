@@ -99,3 +99,26 @@ def test_explicit_config_applies_to_every_path(tmp_path):
     proc = run_cli("check", "a", "--config", "shared.toml", "--format", "json", "--no-cache", cwd=tmp_path)
     assert findings_of(proc) == [("IG101", "a/m.py", 1)]
     assert os.path.exists(Path(tmp_path, "a", "m.py"))
+
+
+def test_show_files_and_show_settings(tmp_path):
+    write_tree(tmp_path, {
+        "svc/pyproject.toml": "[tool.importguard]\nextend-exclude = ['app/legacy.py']\ntarget-version = 'py314'\n",
+        "svc/app/__init__.py": "",
+        "svc/app/main.py": "from app import legacy\n",
+        "svc/app/legacy.py": "",
+        "tool/script.py": "print(1)\n",
+    })
+    (tmp_path / ".git").mkdir()
+    files = run_cli("check", "svc", "--show-files", cwd=tmp_path)
+    assert files.returncode == 0, files.stderr
+    assert files.stdout.splitlines() == [
+        "# svc: project",
+        "svc/app/__init__.py",
+        "svc/app/legacy.py  (indexed only: excluded or gitignored)",
+        "svc/app/main.py",
+    ]
+    settings = run_cli("check", "svc", "tool/script.py", "--show-settings", cwd=tmp_path).stdout
+    assert f"config file: {tmp_path / 'svc' / 'pyproject.toml'}" in settings
+    assert "target-version: py314" in settings and "app/legacy.py" in settings
+    assert "# .: project" in settings  # tool/script.py belongs to the repository (its `.git`)

@@ -19,10 +19,11 @@ from importguard.cache import clean as remove_cache
 from importguard.config import load_config
 from importguard.discovery import find_root
 from importguard.errors import ImportguardError
-from importguard.report.json_report import render_json
 from importguard.findings import Finding, Hop
 from importguard.project.graph import DEFERRED, IMPORT_TIME, TYPING_ONLY
+from importguard.report.json_report import render_json
 from importguard.report.progress import ParseProgress
+from importguard.report.settings import render_settings
 from importguard.report.text import render_chain, render_text
 from importguard.rules import ALL_RULES, BY_CODE
 from importguard.runner import run_check
@@ -74,11 +75,13 @@ def main() -> None:
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to a file.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the facts cache.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--show-files", is_flag=True, help="List the files each project reports on (and those it only indexes), then exit.")
+@click.option("--show-settings", is_flag=True, help="Print the resolved settings of each project, then exit.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def check(
     paths: Tuple[Path, ...], output_format: str, select: Optional[str], extend_select: Optional[str],
     ignore: Optional[str], config_path: Optional[Path], jobs: Optional[int], exit_zero: bool,
-    output: Optional[Path], no_cache: bool, quiet: bool, debug: bool,
+    output: Optional[Path], no_cache: bool, quiet: bool, show_files: bool, show_settings: bool, debug: bool,
 ) -> None:
     """Check PATHS (default: the current folder) and report findings."""
     with _errors_exit(debug):
@@ -94,6 +97,10 @@ def check(
             config.extend_select += _codes(extend_select) or []
             config.ignore += _codes(ignore) or []
             configs.append((group, config))
+        if show_files or show_settings:
+            for group, config in configs:
+                click.echo(render_settings(group, config, show_files, show_settings), nl=False)
+            sys.exit(EXIT_CLEAN)
         progress = ParseProgress(enabled=not quiet)
         try:
             results = [

@@ -7,20 +7,31 @@ import time
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple, Union
+from typing import (
+    Callable,
+    Dict,
+    FrozenSet,
+    Iterable,
+    List,
+    Optional,
+    Sequence,
+    Set,
+    Tuple,
+    Union,
+)
 
 import pathspec
 
 from importguard.cache import FactsCache, cache_folder, entry_key
 from importguard.config import STRUCTURAL_EXCLUDE, Config
-from importguard.discovery import discover
+from importguard.discovery import Discovered, discover
 from importguard.facts.extract import extract_facts
 from importguard.facts.model import FileFacts, Problem
 from importguard.findings import Finding
 from importguard.project.model import Project, SourceFile, build_project
 from importguard.project.modules import ModuleIndex, ModuleInfo, module_name
-from importguard.workspace import module_files, package_root
 from importguard.rules import code_matches, select_rules, suppresses
+from importguard.workspace import module_files, package_root
 
 # Below this many files, starting worker processes costs more than it saves.
 MIN_FILES_PER_WORKER = 32
@@ -142,7 +153,9 @@ def compute_facts(
     elif jobs <= 1 or len(misses) < MIN_FILES_PER_WORKER * 2:
         one_by_one(misses)
     else:
-        from concurrent.futures import ProcessPoolExecutor  # only cold runs start workers
+        from concurrent.futures import (
+            ProcessPoolExecutor,  # only cold runs start workers
+        )
 
         # The few huge files (a libcst tree takes ~600 bytes per source byte) are parsed here
         # once the workers are gone, so two of them never sit in memory at the same time.
@@ -216,6 +229,21 @@ def add_imported(analysed: Dict[Path, FileFacts], roots: Sequence[Path], allowed
         frontier = wanted if allowed is None else []
 
 
+def plan(paths: Sequence[Path], config: Config) -> Tuple[Set[Path], List[Path], Discovered, List[Path]]:
+    """(files given, folders given, the files found, the source roots) of one project.
+
+    Files inside a project (as pre-commit passes them): the whole project is analysed, findings
+    are reported on them. A loose file is analysed alone, with what it imports from beside it.
+    """
+    absolute = [Path(os.path.abspath(p)) for p in paths]
+    given_files = {p for p in absolute if not p.is_dir()}
+    folders = [p for p in absolute if p.is_dir()]
+    scan = folders + (([config.root] if config.marked else sorted(given_files)) if given_files else [])
+    found = discover(scan, config.root, config.exclude, STRUCTURAL_EXCLUDE)
+    roots = config.source_roots() + extra_source_roots(folders + sorted(given_files))
+    return given_files, folders, found, roots
+
+
 def run_check(
     paths: Sequence[Path], config: Config, *, jobs: int = 1, cwd: Optional[Path] = None, use_cache: bool = True,
     executor: Optional[Executor] = None, progress: Optional[Callable[[int, int], None]] = None,
@@ -228,13 +256,7 @@ def run_check(
         clock.append(time.perf_counter())
         timings[phase] = clock[-1] - clock[-2]
 
-    absolute = [Path(os.path.abspath(p)) for p in paths]
-    given_files = {p for p in absolute if not p.is_dir()}
-    folders = [p for p in absolute if p.is_dir()]
-    # Files inside a project (as pre-commit passes them): analyse the project, report on them.
-    # A loose file is analysed alone, with what it imports from beside it.
-    scan = folders + (([config.root] if config.marked else sorted(given_files)) if given_files else [])
-    found = discover(scan, config.root, config.exclude, STRUCTURAL_EXCLUDE)
+    given_files, folders, found, roots = plan(paths, config)
     lap("discover")
     options = config.fact_options()
     cache = FactsCache(cache_folder(config.root, config.cache_dir), options) if use_cache else None
@@ -242,7 +264,6 @@ def run_check(
     def compute(chosen: List[Path]) -> List[FileFacts]:
         return compute_facts(chosen, options, jobs, cache, executor, progress)
 
-    roots = config.source_roots() + extra_source_roots(folders + sorted(given_files))
     reported = [p for p in found.sources if p in found.reported]
     analysed = dict(zip(reported, compute(reported)))
     excluded = set(found.sources) - found.reported

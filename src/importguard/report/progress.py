@@ -25,7 +25,13 @@ class ParseProgress:
             if time.monotonic() - self.started < SHOW_AFTER_SECONDS:
                 return
             from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+            )
 
             self.bar = Progress(
                 TextColumn("parsing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),

@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from importguard.errors import ConfigError
-from importguard.rules import annotation_names, ig0xx, ig1xx, ig2xx, ig3xx, partial, paths
+from importguard.rules import (
+    annotation_names,
+    ig0xx,
+    ig1xx,
+    ig2xx,
+    ig3xx,
+    partial,
+    paths,
+)
 from importguard.rules.base import Rule
 
 ALL_RULES: List[Rule] = sorted(

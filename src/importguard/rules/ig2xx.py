@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Iterator, List, Set, Tuple
 
-from importguard.findings import Finding, Related
 from importguard.facts.model import ImportFact
+from importguard.findings import Finding, Related
 from importguard.project.calls import chain_from
 from importguard.project.model import Project, SourceFile
 from importguard.project.stdlib import is_stdlib

@@ -6,10 +6,14 @@ import difflib
 from typing import Iterator, List, Tuple
 
 from importguard.findings import Finding, Hop, Related
-from importguard.project.graph import (
-    DEFERRED, IMPORT_TIME, TYPING_ONLY, shortest_cycle, shortest_cycle_through,
-)
 from importguard.project.exports import absent_names
+from importguard.project.graph import (
+    DEFERRED,
+    IMPORT_TIME,
+    TYPING_ONLY,
+    shortest_cycle,
+    shortest_cycle_through,
+)
 from importguard.project.model import Project
 from importguard.rules.base import Rule
 

@@ -13,8 +13,8 @@ from typing import Iterator, Tuple
 
 from importguard.facts.model import NameIssue
 from importguard.findings import Finding
-from importguard.project.exports import star_imports
 from importguard.project.calls import resolve_call
+from importguard.project.exports import star_imports
 from importguard.project.model import Project, SourceFile
 from importguard.rules.base import Rule
 from importguard.rules.ig1xx import called_too_early_text, is_stub, related, where

@@ -1,0 +1,45 @@
+"""`check --show-settings` and `--show-files`: which root, source roots, configuration and files
+each project got (as ruff's options of the same names)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import List
+
+from importguard.cache import cache_folder
+from importguard.config import Config
+from importguard.rules import select_rules
+from importguard.runner import display_path, plan
+from importguard.workspace import Group
+
+
+def render_settings(group: Group, config: Config, files: bool, settings: bool) -> str:
+    cwd = Path.cwd()
+    given, _, found, roots = plan(group.paths, config)
+    kind = "project" if config.marked else "loose (no pyproject.toml or .git above)"
+    lines: List[str] = [f"# {display_path(config.root, cwd) or '.'}: {kind}"]
+    if settings:
+        rules = [rule.code for rule in select_rules(config.select, config.ignore, config.extend_select)]
+        version = f"py3{config.target_version[1]}" if config.target_version else "not set"
+        lines += [
+            f"config file: {config.source or 'none (defaults)'}",
+            f"source roots: {', '.join(str(r) for r in dict.fromkeys(roots))}",
+            f"rules: {', '.join(rules)}",
+            f"exclude: {', '.join(config.exclude)}",
+            f"per-file-ignores: {config.per_file_ignores or 'none'}",
+            f"builtins: {', '.join(config.builtins) or 'none'}",
+            f"type-checking-names: {', '.join(config.type_checking_names)}",
+            f"target-version: {version}",
+            f"cache: {cache_folder(config.root, config.cache_dir)}",
+        ]
+    if files:
+        shown = given if given and config.marked else found.reported
+        for path in found.sources:
+            if path in shown:
+                lines.append(display_path(path, cwd))
+            elif path in found.reported or not config.marked:
+                continue
+            else:
+                lines.append(f"{display_path(path, cwd)}  (indexed only: excluded or gitignored)")
+    return os.linesep.join(lines) + os.linesep
