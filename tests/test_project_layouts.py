@@ -122,3 +122,27 @@ def test_show_files_and_show_settings(tmp_path):
     assert f"config file: {tmp_path / 'svc' / 'pyproject.toml'}" in settings
     assert "target-version: py314" in settings and "app/legacy.py" in settings
     assert "# .: project" in settings  # tool/script.py belongs to the repository (its `.git`)
+
+
+def test_findings_below_a_failing_module_level_import_say_they_are_masked(tmp_path):
+    write_tree(tmp_path, {
+        "pyproject.toml": "",
+        "pkg/__init__.py": "",
+        "pkg/models.py": "class User:\n    pass\n",
+        "pkg/views.py": (
+            "from pkg.models import User, Group\n"
+            "\n"
+            "print(undefined_at_import)\n"
+            "\n"
+            "\n"
+            "def later():\n"
+            "    return also_undefined\n"
+        ),
+    })
+    proc = run_cli("check", ".", "--format", "json", "--no-cache", cwd=tmp_path)
+    by_line = {f["line"]: f for f in json.loads(proc.stdout)["findings"]}
+    assert sorted((f["code"], line) for line, f in by_line.items()) == [("IG101", 3), ("IG101", 7), ("IG305", 1)]
+    assert "masked for now: importing this module already fails at line 1 (IG305)" in by_line[3]["hint"]
+    assert "masked" not in by_line[7]["hint"]  # a function body: its own NameError whenever it runs
+    # Real Python stops at the import: the NameError of line 3 cannot happen yet.
+    assert "ImportError: cannot import name 'Group'" in run_python("import pkg.views", cwd=tmp_path).stderr

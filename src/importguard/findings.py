@@ -43,6 +43,7 @@ class Finding:
     end_column: Optional[int] = None
     related: List[Related] = field(default_factory=list)
     cycle: Optional[List[Hop]] = None
+    import_time: bool = False  # the reported code runs when the module is imported (not serialised)
 
     @property
     def paths(self) -> List[str]:

@@ -31,6 +31,7 @@ from importguard.findings import Finding
 from importguard.project.model import Project, SourceFile, build_project
 from importguard.project.modules import ModuleIndex, ModuleInfo, module_name
 from importguard.rules import code_matches, select_rules, suppresses
+from importguard.rules.masking import mark_masked
 from importguard.workspace import module_files, package_root
 
 # Below this many files, starting worker processes costs more than it saves.
@@ -277,7 +278,7 @@ def run_check(
     project = build_project(files, roots, found.extensions, frozenset(config.builtins))
     lap("project")
     rules = select_rules(config.select, config.ignore, config.extend_select)
-    findings = [finding for rule in rules for finding in rule.check(project)]
+    findings = mark_masked([finding for rule in rules for finding in rule.check(project)])
     only = {display_path(p, cwd) for p in given_files} if given_files and config.marked else None
     report_on = {display_path(p, cwd) for p in found.reported}
     kept = filter_findings(findings, project, config, cwd, only, report_on)

@@ -34,6 +34,7 @@ def check_import_in_except(project: Project, stdlib: bool = False) -> Iterator[F
                 path=source.display, line=fact.line, column=fact.column,
                 module=source.module.name if source.module else None, name=fact.module or None,
                 message=f"`{fact.display}` runs inside {handler} handler (line {fact.handler.line}) {_where(fact.function)}",
+                import_time=fact.function is None,
                 hint=(
                     "an import in a handler runs exactly when the program is already failing, and can "
                     "fail itself; import at module level, before the `try`"

@@ -87,6 +87,7 @@ def check_unresolved_import(project: Project) -> Iterator[Finding]:
             yield UNRESOLVED_IMPORT.finding(
                 path=source.display, line=fact.line, column=fact.column, module=importer.name,
                 name=target, message=f"`{fact.display}`: {problem}", hint=hint,
+                import_time=fact.edge_kind == "import-time" and not fact.guarded,
             )
 
 
@@ -122,6 +123,7 @@ def check_missing_module_name(project: Project) -> Iterator[Finding]:
                     message=f"`{fact.display}`: `{target}` does not define `{name}`",
                     hint=f"Python raises `ImportError: cannot import name '{name}' from '{target}'`; {why}",
                     related=[Related(provider.display, 1, f"`{target}` is defined here")],
+                    import_time=fact.edge_kind == "import-time",
                 )
 
 

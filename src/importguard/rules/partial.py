@@ -87,6 +87,7 @@ def check_partial_import(project: Project) -> Iterator[Finding]:
         yield PARTIAL_IMPORT.finding(
             path=site.path, line=site.line, column=1, module=site.module, name=failure.name,
             message=message(failure, failing), hint=hint(failure, working), related=related,
+            import_time=True,
         )
 
 

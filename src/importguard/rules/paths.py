@@ -93,6 +93,7 @@ def check_paths(project: Project, rule: Rule) -> Iterator[Finding]:
                 path=source.display, line=issue.line, column=issue.column,
                 end_column=issue.column + len(issue.name), module=source.module.name if source.module else None,
                 name=issue.name, message=message, hint=hint, related=related(source, issue),
+                import_time=not issue.where or issue.where.startswith("class "),
             )
 
 
