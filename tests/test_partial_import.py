@@ -115,3 +115,31 @@ def test_script_only_imports_are_not_import_time(tmp_path):
     }, select=["IG301", "IG306"])
     assert [(f.code, f.path) for f in findings] == [("IG301", "helper.py")]
     assert run_python("import helper", cwd=tmp_path).returncode == 0
+
+
+def test_partial_import_swallowed_by_an_import_error_guard(tmp_path):
+    tree = {
+        "app/__init__.py": "",
+        "app/config.py": (
+            "try:\n"
+            "    from app.features import flags\n"
+            "    FEATURES = True\n"
+            "except ImportError:\n"
+            "    FEATURES = False\n"
+            "\n"
+            "DEFAULTS = {}\n"
+        ),
+        "app/features.py": "from app.config import DEFAULTS\n\nflags = dict(DEFAULTS)\n",
+        "app/other.py": "from app.config import FEATURES\n",
+    }
+    findings = check_tree(tmp_path, tree, select=["IG306", "IG307"])
+    assert [(f.code, f.path, f.line) for f in findings] == [("IG307", "app/config.py", 2)]
+    (finding,) = findings
+    assert "fails silently when `app.config` or `app.features` is imported first" in finding.message
+    assert "`from app.config import DEFAULTS` (app/features.py:1) raises ImportError" in finding.message
+    # Real Python: no error at all, and the feature is silently off.
+    proc = run_python("import app.config; print(app.config.FEATURES)", cwd=tmp_path)
+    assert proc.returncode == 0 and proc.stdout == "False\n"
+    # Without the cycle (features imported after DEFAULTS is bound) the real import works.
+    proc = run_python("import app.config, app.features, importlib; print(importlib.reload(app.config).FEATURES)", cwd=tmp_path)
+    assert proc.stdout == "True\n"

@@ -44,6 +44,7 @@ class ImportFact:
     in_finally: bool
     conditional: bool  # under another `if`, loop, `with` or `try`
     script_only: bool = False  # under `if __name__ == "__main__":`: never runs on import
+    guard_line: Optional[int] = None  # the innermost `try` whose handlers catch its ImportError
 
     @property
     def edge_kind(self) -> str:

@@ -162,6 +162,7 @@ class Context:
     qualname: str = ""  # qualified name prefix for nested definitions
     type_checking: bool = False
     guarded: bool = False
+    guard_line: Optional[int] = None  # the innermost `try` that catches ImportError
     handlers: Tuple[Handler, ...] = ()  # enclosing handlers that are not ImportError-only
     in_finally: bool = False
     conditional: bool = False
@@ -641,7 +642,8 @@ class FactWalker:
         fact = ImportFact(
             kind=kind, module=module, level=level, names=names, alias=alias, line=0, column=0,
             scope=ctx.scope, function=ctx.function, type_checking=ctx.type_checking,
-            guarded=ctx.guarded, handler=ctx.handlers[-1] if ctx.handlers else None,
+            guarded=ctx.guarded, guard_line=ctx.guard_line if ctx.guarded else None,
+            handler=ctx.handlers[-1] if ctx.handlers else None,
             in_finally=ctx.in_finally, conditional=ctx.conditional, script_only=ctx.script_only,
         )
         self.facts.imports.append(fact)
@@ -1008,7 +1010,7 @@ class FactWalker:
         self.names.start_region()
         body_end = self.branch(before, lambda: self.in_context(
             lambda: self.walk_block(node.body),  # type: ignore[attr-defined]
-            guarded=ctx.guarded or guarded, conditional=True, certain=False,
+            guarded=ctx.guarded or guarded, guard_line=line if guarded else ctx.guard_line, conditional=True, certain=False,
             catches_name_error=ctx.catches_name_error or probe,
         ))
         bound, cleared = self.names.end_region()

@@ -60,6 +60,7 @@ class Event:
     target: Optional[str]  # the module it takes names from (`from target import ...`, `target.attr`)
     names: Tuple[str, ...]  # the names it needs from `target`
     error: str  # what a missing name raises
+    guard: Optional[int] = None  # line of the `try` whose `except ImportError` catches its failure
 
 
 class Plans:
@@ -89,8 +90,9 @@ class Plans:
             if not target or not index.is_first_party(target):
                 continue
             runs = tuple(d.target for d in index.dependencies(fact, importer))
-            names = tuple(n for n, _ in fact.names) if fact.kind == "from" and not fact.guarded else ()
-            found.append((fact.line, fact.column, Event(fact.line, fact.display, runs, target, names, "ImportError")))  # type: ignore[arg-type]
+            names = tuple(n for n, _ in fact.names) if fact.kind == "from" else ()
+            guard = fact.guard_line if fact.guarded else None
+            found.append((fact.line, fact.column, Event(fact.line, fact.display, runs, target, names, "ImportError", guard)))  # type: ignore[arg-type]
         for base, attr, line in source.facts.attribute_uses:
             target = module_bound_to(self.project, source, base)
             if target is not None:
@@ -117,6 +119,8 @@ class Replay:
     state: Dict[str, str] = field(default_factory=dict)
     paused: Dict[str, int] = field(default_factory=dict)  # running module -> line it is paused at
     chain: List[Step] = field(default_factory=list)
+    started: List[str] = field(default_factory=list)  # modules in the order they started
+    swallowed: List[Tuple[PartialImport, Step]] = field(default_factory=list)  # failures a guard caught
 
     def run(self) -> Optional[PartialImport]:
         return self.execute(self.entry)
@@ -130,6 +134,7 @@ class Replay:
             if failure is not None or module in self.state:
                 return failure
         self.state[module] = RUNNING
+        self.started.append(module)
         if module in self.relevant:
             failure = self.run_body(module)
             if failure is not None:
@@ -141,20 +146,40 @@ class Replay:
         source = self.plans.project.by_module[module]
         for event in self.plans.events(module):
             self.paused[module] = event.line
-            self.chain.append(Step(module, source.display, event.line, event.statement))
+            step = Step(module, source.display, event.line, event.statement)
+            self.chain.append(step)
+            mark = len(self.started)
             try:
-                for dependency in event.runs:
-                    failure = self.execute(dependency)
-                    if failure is not None:
-                        return failure
-                if event.target is not None and self.state.get(event.target) == RUNNING:
-                    for name in event.names:
-                        failure = self.check_bound(event.target, name, event.error)
-                        if failure is not None:
-                            return failure
+                failure = self.run_event(event)
             finally:
                 self.chain.pop()
+            if failure is not None and event.guard is not None and failure.error == "ImportError":
+                self.swallow(failure, step, mark)  # `except ImportError:` takes the fallback
+            elif failure is not None:
+                return failure
         return None
+
+    def run_event(self, event: Event) -> Optional[PartialImport]:
+        for dependency in event.runs:
+            failure = self.execute(dependency)
+            if failure is not None:
+                return failure
+        if event.target is not None and self.state.get(event.target) == RUNNING:
+            for name in event.names:
+                failure = self.check_bound(event.target, name, event.error)
+                if failure is not None:
+                    return failure
+        return None
+
+    def swallow(self, failure: PartialImport, guard: Step, mark: int) -> None:
+        """Python removes the modules whose execution the ImportError interrupted from
+        `sys.modules`; the guarded module goes on with its fallback."""
+        self.swallowed.append((failure, guard))
+        for module in self.started[mark:]:
+            if self.state.get(module) == RUNNING:
+                del self.state[module]
+                self.paused.pop(module, None)
+        del self.started[mark:]
 
     def check_bound(self, target: str, name: str, error: str) -> Optional[PartialImport]:
         project = self.plans.project
@@ -186,8 +211,14 @@ def reaching(project: Project, members: Set[str]) -> Set[str]:
     return found
 
 
+def replay(project: Project, entry: str, plans: Optional[Plans] = None, relevant: Optional[Set[str]] = None) -> Tuple[Optional[PartialImport], Replay]:
+    """What happens when a fresh interpreter runs `import entry`: the failure that ends it (or
+    None), and the replay with the failures guards swallowed on the way."""
+    plans = plans or Plans(project)
+    run = Replay(plans, entry, relevant if relevant is not None else set(project.by_module))
+    return run.run(), run
+
+
 def first_failure(project: Project, entry: str, plans: Optional[Plans] = None,
                   relevant: Optional[Set[str]] = None) -> Optional[PartialImport]:
-    """What happens when a fresh interpreter runs `import entry`."""
-    plans = plans or Plans(project)
-    return Replay(plans, entry, relevant if relevant is not None else set(project.by_module)).run()
+    return replay(project, entry, plans, relevant)[0]

@@ -1,37 +1,73 @@
-"""IG306: import-time cycles that fail, replayed from each module of the cycle as entry point."""
+"""IG306/IG307: import-time cycles that fail, replayed from each module of the cycle as entry point.
+
+IG306 is a failure that ends the import. IG307 is the same failure caught by an `except
+ImportError:` further up the chain: nothing crashes, the guarded module silently takes its
+fallback, and only in processes that enter the cycle from the wrong module.
+"""
 
 from __future__ import annotations
 
-from typing import Dict, Iterator, List, Set, Tuple
+from typing import Dict, Iterator, List, Optional, Set, Tuple
 
 from importguard.findings import Finding, Related
 from importguard.project.graph import IMPORT_TIME
 from importguard.project.model import Project
-from importguard.project.simulate import PartialImport, Plans, first_failure, reaching
+from importguard.project.simulate import PartialImport, Plans, Step, reaching, replay
 from importguard.rules.base import Rule
 
 MAX_ENTRIES = 200  # entry points replayed per cycle; each replay walks the cycle once
 
 
+Swallowed = Tuple[PartialImport, Step]  # a failure and the guarded import that caught it
+
+
+def replays(project: Project) -> Iterator[Tuple[Set[str], List[str], Dict[str, Tuple[Optional[PartialImport], List[Swallowed]]]]]:
+    """Per import-time cycle: its members, the entries replayed, and per entry (the failure that
+    ends the import, the failures guards swallowed on the way). Computed once per project."""
+    cached = getattr(project, "_replays", None)
+    if cached is None:
+        plans = Plans(project)
+        cached = []
+        for _view, members in project.graph.components(frozenset({IMPORT_TIME})):
+            entries = entry_points(plans, members)
+            if entries:
+                relevant = reaching(project, members)
+                outcome = {}
+                for entry in entries:
+                    failure, run = replay(project, entry, plans, relevant)
+                    outcome[entry] = (failure, run.swallowed)
+                cached.append((members, entries, outcome))
+        project._replays = cached  # type: ignore[attr-defined]
+    yield from cached
+
+
 def failures_by_site(project: Project) -> Iterator[Tuple[PartialImport, List[str], List[str]]]:
     """(first failure seen, entries that fail there, entries of the same cycle that work)."""
-    plans = Plans(project)
-    for _view, members in project.graph.components(frozenset({IMPORT_TIME})):
-        entries = entry_points(plans, members)
-        if not entries:
-            continue
-        relevant = reaching(project, members)
-        outcome = {entry: first_failure(project, entry, plans, relevant) for entry in entries}
+    for members, entries, outcome in replays(project):
         sites: Dict[tuple, List[PartialImport]] = {}
         for entry in entries:
-            failure = outcome[entry]
+            failure = outcome[entry][0]
             if failure is not None and failure.target in members:
                 key = (failure.site.path, failure.site.line, failure.name)
                 sites.setdefault(key, []).append(failure)
-        working = [entry for entry in entries if outcome[entry] is None]
+        working = [entry for entry in entries if outcome[entry][0] is None]
         for key in sorted(sites):
             failures = sites[key]
             yield failures[0], [f.entry for f in failures], working
+
+
+def swallowed_by_site(project: Project) -> Iterator[Tuple[PartialImport, Step, List[str]]]:
+    """(a swallowed failure, the guarded import that caught it, every entry where it catches one)."""
+    for members, entries, outcome in replays(project):
+        sites: Dict[tuple, List[Swallowed]] = {}
+        for entry in entries:
+            for failure, guard in outcome[entry][1]:
+                if failure.target in members:
+                    key = (guard.path, guard.line)  # one finding per guard that swallows
+                    sites.setdefault(key, []).append((failure, guard))
+        for key in sorted(sites):
+            found = sites[key]
+            yield found[0][0], found[0][1], sorted({f.entry for f, _ in found})
 
 
 def entry_points(plans: Plans, members: Set[str]) -> List[str]:
@@ -91,6 +127,31 @@ def check_partial_import(project: Project) -> Iterator[Finding]:
         )
 
 
+def check_swallowed_partial_import(project: Project) -> Iterator[Finding]:
+    for failure, guard, entries in swallowed_by_site(project):
+        site = failure.site
+        module = guard.module
+        related = [Related(step.path, step.line, f"`{step.module}` runs `{step.statement}`") for step in failure.chain[:-1]]
+        target_path = project.display_path(failure.target)
+        if target_path:
+            related.append(Related(target_path, failure.bound_at, f"`{failure.name}` is bound here, too late"))
+        first = " or ".join(f"`{e}`" for e in entries)
+        yield SWALLOWED_PARTIAL_IMPORT.finding(
+            path=guard.path, line=guard.line, column=1, module=module, name=failure.name,
+            message=(
+                f"`{guard.statement}` fails silently when {first} is imported first: `{site.statement}` "
+                f"({site.path}:{site.line}) raises ImportError because `{failure.target}` is only partially "
+                f"initialised, and the `except ImportError` here swallows it"
+            ),
+            hint=(
+                f"nothing crashes, but `{module}` takes its `except ImportError` fallback in processes that import "
+                f"{first} first, and the real import in others; bind `{failure.name}` before line {failure.paused_at} "
+                f"of `{failure.target}`, or break the cycle"
+            ),
+            related=related, import_time=True,
+        )
+
+
 PARTIAL_IMPORT = Rule(
     code="IG306", name="partial-import", default=True,
     summary="an import-time cycle that fails when entered from one of its modules",
@@ -118,4 +179,47 @@ PARTIAL_IMPORT = Rule(
     check=check_partial_import,
 )
 
-RULES = [PARTIAL_IMPORT]
+
+SWALLOWED_PARTIAL_IMPORT = Rule(
+    code="IG307", name="swallowed-partial-import", default=True,
+    summary="an import-time cycle fails, and an `except ImportError:` silently takes its fallback",
+    rationale=(
+        "An optional import (`try: from .config import UnifiedConfig` / `except ImportError: "
+        "UnifiedConfig = None`) also catches the ImportError of a partial import: when a process "
+        "enters the cycle from the wrong module, the import fails only because of the order, the "
+        "guard takes the fallback, and the feature is silently off in that process while it works "
+        "in the others. Nothing crashes, so nothing is logged. importguard replays the import order "
+        "and reports the guard, the statement that really fails, and the entries that trigger it."
+    ),
+    bad={
+        "app/__init__.py": "",
+        "app/config.py": (
+            "try:\n"
+            "    from app.features import flags\n"
+            "    FEATURES = True\n"
+            "except ImportError:\n"
+            "    FEATURES = False\n"
+            "\n"
+            "DEFAULTS = {}\n"
+        ),
+        "app/features.py": "from app.config import DEFAULTS\n\nflags = dict(DEFAULTS)\n",
+    },
+    bad_findings=(("app/config.py", 2),),
+    good={
+        "app/__init__.py": "",
+        "app/defaults.py": "DEFAULTS = {}\n",
+        "app/config.py": (
+            "from app.defaults import DEFAULTS\n"
+            "\n"
+            "try:\n"
+            "    from app.features import flags\n"
+            "    FEATURES = True\n"
+            "except ImportError:\n"
+            "    FEATURES = False\n"
+        ),
+        "app/features.py": "from app.defaults import DEFAULTS\n\nflags = dict(DEFAULTS)\n",
+    },
+    check=check_swallowed_partial_import,
+)
+
+RULES = [PARTIAL_IMPORT, SWALLOWED_PARTIAL_IMPORT]
