@@ -143,3 +143,23 @@ def test_partial_import_swallowed_by_an_import_error_guard(tmp_path):
     # Without the cycle (features imported after DEFAULTS is bound) the real import works.
     proc = run_python("import app.config, app.features, importlib; print(importlib.reload(app.config).FEATURES)", cwd=tmp_path)
     assert proc.stdout == "True\n"
+
+
+def test_module_level_calls_run_the_imports_of_the_functions_they_call(tmp_path):
+    tree = {
+        "app/__init__.py": "",
+        "app/log.py": "def get_logger(name):\n    from app.config import LEVEL\n    return (name, LEVEL)\n",
+        "app/config.py": "from app.models import Model\n\nLEVEL = 1\n",
+        "app/models.py": "from app.log import get_logger\n\nlogger = get_logger(__name__)\n\n\nclass Model:\n    pass\n",
+    }
+    findings = check_tree(tmp_path, tree, select=["IG301", "IG306"])
+    by_site = {(f.code, f.path, f.line): f for f in findings}
+    assert sorted(by_site) == [("IG301", "app/config.py", 1), ("IG306", "app/config.py", 1), ("IG306", "app/models.py", 3)]
+    assert "when `app.models` is imported first" in by_site["IG306", "app/config.py", 1].message
+    assert "`get_logger() runs `from app.config import LEVEL``" in by_site["IG306", "app/models.py", 3].message
+    assert "when `app.config` is imported first" in by_site["IG306", "app/models.py", 3].message
+    # Real Python fails exactly there, in both orders.
+    first_models = run_python("import app.models", cwd=tmp_path).stderr
+    assert "cannot import name 'Model' from partially initialized module 'app.models'" in first_models
+    first_config = run_python("import app.config", cwd=tmp_path).stderr
+    assert "cannot import name 'LEVEL' from partially initialized module 'app.config'" in first_config

@@ -28,6 +28,7 @@ from importguard.discovery import Discovered, discover
 from importguard.facts.extract import extract_facts
 from importguard.facts.model import FileFacts, Problem
 from importguard.findings import Finding
+from importguard.project.calls import add_import_time_calls
 from importguard.project.model import Project, SourceFile, build_project
 from importguard.project.modules import ModuleIndex, ModuleInfo, module_name
 from importguard.rules import code_matches, select_rules, suppresses
@@ -276,6 +277,7 @@ def run_check(
     everything = sorted(set(found.sources) | set(analysed))
     files = [SourceFile(path, display_path(path, cwd), analysed.get(path) or FileFacts(problem=NOT_ANALYSED)) for path in everything]
     project = build_project(files, roots, found.extensions, frozenset(config.builtins))
+    add_import_time_calls(project)
     lap("project")
     rules = select_rules(config.select, config.ignore, config.extend_select)
     findings = mark_masked([finding for rule in rules for finding in rule.check(project)])

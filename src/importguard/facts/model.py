@@ -168,6 +168,7 @@ class FileFacts:
     handlers: List[HandlerCalls] = field(default_factory=list)
     attribute_uses: List[List[Any]] = field(default_factory=list)  # import-time `module.attr`: [base, attr, line]
     bases: Dict[str, List[str]] = field(default_factory=dict)  # class qualname -> dotted names of its bases
+    module_calls: List[List[Any]] = field(default_factory=list)  # [callee, line] run at import time
 
     def to_json(self) -> Dict[str, Any]:
         data = asdict(self)
@@ -198,6 +199,7 @@ class FileFacts:
             handlers=[HandlerCalls(**h) for h in data["handlers"]],
             attribute_uses=data["attribute_uses"],
             bases=data["bases"],
+            module_calls=data["module_calls"],
             rebuilds=[ModuleRebuild(**r) for r in data["rebuilds"]],
             typing_names=data["typing_names"],
             no_return=data["no_return"],

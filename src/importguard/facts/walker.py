@@ -274,6 +274,7 @@ class FactWalker:
         }
         for handler in self.facts.handlers:
             handler.calls = [call for call in handler.calls if resolvable(call[0])]
+        self.facts.module_calls = [call for call in self.facts.module_calls if resolvable(call[0])]
 
     def place(self, node: cst.CSTNode, fact: object) -> None:
         """Ask for the exact position of `node` and store it on `fact` at the end."""
@@ -607,6 +608,8 @@ class FactWalker:
             ctx.handler_calls.calls.append([callee, self.line])
         if ctx.function is not None and ctx.function != "<lambda>":
             self.facts.calls.setdefault(ctx.function, []).append([callee, self.line])
+        elif ctx.function is None and self.runtime_now() and not ctx.type_checking:
+            self.facts.module_calls.append([callee, self.line])  # runs while the module is imported
 
     def on_attribute(self, node: cst.Attribute) -> None:
         """`module.name` read while the module is being imported (IG306 checks it is bound)."""

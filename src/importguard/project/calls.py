@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import List, Optional, Set, Tuple
 
 from importguard.facts.model import ImportFact
+from importguard.project.graph import IMPORT_TIME, ImportSite
 from importguard.project.model import Project, SourceFile
 
 MAX_DEPTH = 3
@@ -127,6 +128,39 @@ def resolve_call(project: Project, source: SourceFile, callee: str, caller: Opti
         module = f"{module}.{part}" if module else None
     provider = project.by_module.get(module) if module else None
     return resolve_function(project, provider, parts[-1]) if provider is not None else None
+
+
+def imports_run_by(project: Project, source: SourceFile, callee: str, caller: Optional[str] = None,
+                   depth: int = 1, seen: Optional[Set[Tuple[str, str]]] = None) -> List[Tuple[SourceFile, ImportFact]]:
+    """The function-local imports a call of `callee` runs: the callee's own, and those of the
+    first-party functions it calls, up to MAX_DEPTH deep (a logger factory importing the
+    configuration, called at module level, runs that import during the importer's execution)."""
+    seen = seen if seen is not None else set()
+    found = resolve_call(project, source, callee, caller)
+    if found is None or (found[0].display, found[1]) in seen:
+        return []
+    target, function = found
+    seen.add((target.display, function))
+    imports = [(target, fact) for fact in runtime_imports(target, function)]
+    if depth < MAX_DEPTH:
+        for next_callee, _line in target.facts.calls.get(function, []):
+            imports += imports_run_by(project, target, next_callee, function, depth + 1, seen)
+    return imports
+
+
+def add_import_time_calls(project: Project) -> None:
+    """Edges for the imports that module-level (and class-body) calls run at import time."""
+    for source in project.files:
+        if source.module is None:
+            continue
+        for callee, line in source.facts.module_calls:
+            for owner, fact in imports_run_by(project, source, callee):
+                if owner.module is None:
+                    continue
+                site = ImportSite(source.display, line, 1, IMPORT_TIME, f"{callee}() runs {fact.display}")
+                for dependency in project.index.dependencies(fact, owner.module):
+                    if dependency.target != source.module.name:
+                        project.graph.add_import(source.module.name, dependency.target, site)
 
 
 def runtime_imports(source: SourceFile, function: str) -> List[ImportFact]:

@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Set, Tuple
 
+from importguard.facts.model import ImportFact
+from importguard.project.calls import imports_run_by
 from importguard.project.graph import IMPORT_TIME
 from importguard.project.model import Project, SourceFile
 
@@ -78,21 +80,31 @@ class Plans:
             plan = self._plans[module] = tuple(self._build(source)) if runnable else ()  # type: ignore[arg-type]
         return plan
 
-    def _build(self, source: SourceFile) -> List[Event]:
+    def _import_event(self, owner: SourceFile, fact: ImportFact, line: int, statement: str) -> Optional[Event]:
+        """The event of import `fact` of module `owner`, run at `line` of the module replayed."""
         index = self.project.index
-        importer = source.module
-        assert importer is not None
+        assert owner.module is not None
+        target, _ = index.absolute_target(fact, owner.module)
+        if not target or not index.is_first_party(target):
+            return None
+        runs = tuple(d.target for d in index.dependencies(fact, owner.module))
+        names = tuple(n for n, _ in fact.names) if fact.kind == "from" else ()
+        guard = fact.guard_line if fact.guarded else None
+        return Event(line, statement, runs, target, names, "ImportError", guard)  # type: ignore[arg-type]
+
+    def _build(self, source: SourceFile) -> List[Event]:
+        assert source.module is not None
         found: List[Tuple[int, int, Event]] = []
         for fact in source.facts.imports:
-            if fact.edge_kind != "import-time":
-                continue
-            target, _ = index.absolute_target(fact, importer)
-            if not target or not index.is_first_party(target):
-                continue
-            runs = tuple(d.target for d in index.dependencies(fact, importer))
-            names = tuple(n for n, _ in fact.names) if fact.kind == "from" else ()
-            guard = fact.guard_line if fact.guarded else None
-            found.append((fact.line, fact.column, Event(fact.line, fact.display, runs, target, names, "ImportError", guard)))  # type: ignore[arg-type]
+            if fact.edge_kind == "import-time":
+                event = self._import_event(source, fact, fact.line, fact.display)
+                if event is not None:
+                    found.append((fact.line, fact.column, event))
+        for callee, line in source.facts.module_calls:
+            for owner, fact in imports_run_by(self.project, source, callee):
+                event = self._import_event(owner, fact, line, f"{callee}() runs `{fact.display}`")
+                if event is not None:
+                    found.append((line, 10**6 - 1, event))
         for base, attr, line in source.facts.attribute_uses:
             target = module_bound_to(self.project, source, base)
             if target is not None:
