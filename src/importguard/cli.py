@@ -19,12 +19,12 @@ from importguard.cache import clean as remove_cache
 from importguard.config import load_config
 from importguard.discovery import find_root
 from importguard.errors import ImportguardError
-from importguard.findings import Finding, Hop
+from importguard.findings import Hop
 from importguard.project.graph import DEFERRED, IMPORT_TIME, TYPING_ONLY
-from importguard.report.json_report import render_json
+from importguard.report.emit import FORMATS, BaselineChoice, emit, outcome_of
 from importguard.report.progress import ParseProgress
 from importguard.report.settings import render_settings
-from importguard.report.text import render_chain, render_text
+from importguard.report.text import render_chain
 from importguard.rules import ALL_RULES, BY_CODE
 from importguard.runner import run_check
 from importguard.workspace import Group, group_paths, package_root, project_root
@@ -65,7 +65,15 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--output-format", "--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="text, json, sarif (code scanning), github (annotations), gitlab (Code Quality) or junit.")
+@click.option("--statistics", is_flag=True, help="Show counts per rule instead of the findings.")
+@click.option("--baseline", "baseline_path", type=click.Path(path_type=Path), help="Report only findings not recorded in this baseline file.")
+@click.option("--write-baseline", is_flag=False, flag_value="", default=None, metavar="[FILE]",
+              help="Record the current findings as the baseline (default: .importguard-baseline.json at the project root).")
+@click.option("--no-baseline", is_flag=True, help="Ignore a baseline set in the configuration.")
+@click.option("--exit-non-zero-on", "threshold", type=click.Choice(["error", "warning", "info"]), default="warning", show_default=True,
+              help="The lowest severity that makes the exit code 1 (inventory rules are `info`).")
 @click.option("--select", help="Comma-separated rule codes or prefixes to enable (replaces the default set).")
 @click.option("--extend-select", help="Comma-separated rule codes or prefixes to enable in addition.")
 @click.option("--ignore", help="Comma-separated rule codes or prefixes to disable.")
@@ -82,6 +90,7 @@ def check(
     paths: Tuple[Path, ...], output_format: str, select: Optional[str], extend_select: Optional[str],
     ignore: Optional[str], config_path: Optional[Path], jobs: Optional[int], exit_zero: bool,
     output: Optional[Path], no_cache: bool, quiet: bool, show_files: bool, show_settings: bool, debug: bool,
+    statistics: bool, baseline_path: Optional[Path], write_baseline: Optional[str], no_baseline: bool, threshold: str,
 ) -> None:
     """Check PATHS (default: the current folder) and report findings."""
     with _errors_exit(debug):
@@ -109,15 +118,14 @@ def check(
             ]
         finally:
             progress.close()
-        findings = sorted((f for r in results for f in r.findings), key=Finding.sort_key)
-        files, modules = sum(r.files for r in results), sum(r.modules for r in results)
+        choice = BaselineChoice(baseline_path, write_baseline, no_baseline)
+        outcome, notes = outcome_of([(c, r) for (_, c), r in zip(configs, results)], choice, threshold, exit_zero)
+        for note in notes:
+            click.echo(note, err=True)
         stream: IO[str]
         with (output.open("w", encoding="utf-8") if output else _stdout()) as stream:
-            if output_format == "json":
-                render_json(findings, files, modules, stream)
-            else:
-                render_text(findings, files, stream, color=output is None and sys.stdout.isatty())
-    sys.exit(EXIT_FINDINGS if findings and not exit_zero else EXIT_CLEAN)
+            emit(outcome, output_format, stream, output is None and sys.stdout.isatty(), [c for _, c in configs], statistics)
+    sys.exit(outcome.exit_code)
 
 
 def _groups(targets: List[Path], config_path: Optional[Path]) -> List[Group]:

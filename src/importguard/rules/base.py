@@ -20,7 +20,7 @@ class Rule:
     bad_findings: Tuple[Tuple[str, int], ...]  # (path, line) of every expected finding in `bad`
     good: Dict[str, Union[str, bytes]]  # the fixed tree: no finding
     check: Callable[[Project], Iterable[Finding]]
-    severity: str = "error"
+    severity: str = "error"  # "error" | "warning" | "info" (an inventory, such as IG203)
 
     def finding(self, **fields: Any) -> Finding:
         return Finding(code=self.code, rule=self.name, severity=self.severity, **fields)

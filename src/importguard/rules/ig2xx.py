@@ -202,7 +202,7 @@ HANDLER_REACHABLE_IMPORT = Rule(
 )
 
 FUNCTION_LOCAL_IMPORT = Rule(
-    code="IG203", name="function-local-import", default=False,
+    code="IG203", name="function-local-import", default=False, severity="info",
     summary="inventory of imports deferred into functions and methods",
     rationale=(
         "A function-local import runs on the first call, possibly in a request handler or an "
@@ -217,7 +217,7 @@ FUNCTION_LOCAL_IMPORT = Rule(
 )
 
 DYNAMIC_IMPORT = Rule(
-    code="IG204", name="dynamic-import", default=False,
+    code="IG204", name="dynamic-import", default=False, severity="info",
     summary="`importlib.import_module`/`__import__` with a non-constant module name",
     rationale=(
         "A module name computed at run time hides a dependency from every static tool, including "
@@ -231,7 +231,7 @@ DYNAMIC_IMPORT = Rule(
 )
 
 STDLIB_IMPORT_IN_HANDLER = Rule(
-    code="IG205", name="stdlib-import-in-handler", default=False,
+    code="IG205", name="stdlib-import-in-handler", default=False, severity="info",
     summary="an `except` handler imports (directly or through a call) only standard-library modules",
     rationale=(
         "IG201 and IG202 for imports of the standard library, kept apart and off by default: "

@@ -152,7 +152,7 @@ IMPORT_CYCLE = Rule(
 )
 
 DEFERRED_IMPORT_CYCLE = Rule(
-    code="IG302", name="deferred-import-cycle", default=False,
+    code="IG302", name="deferred-import-cycle", default=False, severity="warning",
     summary="a cycle that exists only through function-local imports",
     rationale=(
         "Moving an import into a function is the usual way to break a cycle, and it works — but the "
@@ -170,7 +170,7 @@ DEFERRED_IMPORT_CYCLE = Rule(
 )
 
 TYPING_ONLY_CYCLE = Rule(
-    code="IG303", name="typing-only-cycle", default=False,
+    code="IG303", name="typing-only-cycle", default=False, severity="info",
     summary="a cycle that exists only through `if TYPE_CHECKING:` imports",
     rationale=(
         "Imports under `if TYPE_CHECKING:` never run, so such a cycle is harmless at run time, but "

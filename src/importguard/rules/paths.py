@@ -106,7 +106,7 @@ def check_exception_path_unbound(project: Project) -> Iterator[Finding]:
 
 
 POSSIBLY_UNBOUND = Rule(
-    code="IG103", name="possibly-unbound", default=False,
+    code="IG103", name="possibly-unbound", default=False, severity="warning",
     summary="a name is bound on some branches or loop paths only (opt-in)",
     rationale=(
         "A name bound in one branch of an `if` without `else`, or in a loop body that may not run, is "

@@ -1,0 +1,115 @@
+"""From the per-project results of one `check` to what is printed: fingerprints, the baseline
+(written, or applied), the exit code, and the chosen format."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, List, Optional, Sequence, Tuple
+
+from importguard.config import Config
+from importguard.findings import Finding
+from importguard.report.baseline import (
+    DEFAULT_NAME,
+    apply_baseline,
+    load_baseline,
+    write_baseline,
+)
+from importguard.report.fingerprints import LineReader, fingerprints
+from importguard.report.outcome import LEVELS, Outcome
+from importguard.rules import select_rules
+from importguard.runner import CheckResult
+
+FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit")
+
+
+@dataclass
+class BaselineChoice:
+    use: Optional[Path] = None  # --baseline FILE (for every project)
+    write: Optional[str] = None  # --write-baseline [FILE]: "" for each project's default
+    ignore: bool = False  # --no-baseline
+
+
+def outcome_of(results: Sequence[Tuple[Config, CheckResult]], choice: BaselineChoice, threshold: str,
+               exit_zero: bool) -> Tuple[Outcome, List[str]]:
+    """The findings to report (after the baseline) and notes for stderr."""
+    cwd = Path.cwd()
+    reader = LineReader(cwd)
+    rows: List[Tuple[Finding, str, str, Config]] = []
+    for config, result in results:
+        relative = [os.path.relpath(cwd / f.path, config.root).replace(os.sep, "/") for f in result.findings]
+        prints = fingerprints(result.findings, reader, lambda p: os.path.relpath(cwd / p, config.root).replace(os.sep, "/"))
+        rows += [(f, fp, rel, config) for f, fp, rel in zip(result.findings, prints, relative)]
+    rows.sort(key=lambda row: row[0].sort_key())
+    notes: List[str] = []
+    outcome = Outcome(
+        [r[0] for r in rows], sum(r.files for _, r in results), sum(r.modules for _, r in results),
+        [r[1] for r in rows], cwd,
+    )
+    if choice.write is not None:
+        for path, chosen in baseline_files(rows, choice, write=True):
+            write_baseline(path, [r[0] for r in chosen], [r[1] for r in chosen], [r[2] for r in chosen])
+            notes.append(f"importguard: wrote {len(chosen)} finding(s) to the baseline {path}")
+        outcome.findings, outcome.fingerprints = [], []
+    elif not choice.ignore:
+        kept: List[Tuple[Finding, str, str, Config]] = []
+        for path, chosen in baseline_files(rows, choice, write=False):
+            if path is None:
+                kept += chosen
+                continue
+            indexes, hidden, stale = apply_baseline([r[0] for r in chosen], [r[1] for r in chosen], load_baseline(path))
+            kept += [chosen[i] for i in indexes]
+            outcome.baseline, outcome.hidden, outcome.stale = path, outcome.hidden + hidden, outcome.stale + stale
+        kept.sort(key=lambda row: row[0].sort_key())
+        outcome.findings, outcome.fingerprints = [r[0] for r in kept], [r[1] for r in kept]
+        if outcome.baseline is not None:
+            notes.append(
+                f"importguard: the baseline hid {outcome.hidden} finding(s); {outcome.stale} baseline "
+                "entr{} no longer match anything (fixed: --write-baseline shrinks it)".format("y" if outcome.stale == 1 else "ies")
+            )
+    failing = [f for f in outcome.findings if LEVELS.get(f.severity, 3) >= LEVELS[threshold]]
+    outcome.exit_code = 1 if failing and not exit_zero else 0
+    return outcome, notes
+
+
+def baseline_files(rows: list, choice: BaselineChoice, write: bool) -> List[Tuple[Optional[Path], list]]:
+    """Which baseline file covers which findings: one given on the command line covers all of
+    them, else each project's own (`baseline` setting, or the default name to write)."""
+    explicit = Path(choice.write) if write and choice.write else choice.use
+    if explicit is not None:
+        return [(explicit, rows)]
+    by_file: dict = {}
+    configs = {id(r[3]): r[3] for r in rows}
+    for row in rows:
+        config = row[3]
+        path = config.baseline or (config.root / DEFAULT_NAME if write else None)
+        by_file.setdefault(path, []).append(row)
+    if write:  # a project without findings still gets its (empty) baseline
+        for config in configs.values():
+            by_file.setdefault(config.baseline or config.root / DEFAULT_NAME, [])
+    return list(by_file.items())
+
+
+def emit(outcome: Outcome, output_format: str, stream: IO[str], color: bool, configs: Sequence[Config], statistics: bool) -> None:
+    from importguard.report.ci import render_github, render_gitlab, render_junit
+    from importguard.report.json_report import render_json
+    from importguard.report.sarif import render_sarif
+    from importguard.report.statistics import render_statistics
+    from importguard.report.text import render_text
+
+    if statistics:
+        render_statistics(outcome.findings, stream, as_json=output_format == "json")
+    elif output_format == "json":
+        render_json(outcome.findings, outcome.files, outcome.modules, stream)
+    elif output_format == "sarif":
+        config = configs[0]
+        render_sarif(outcome, select_rules(config.select, config.ignore, config.extend_select), stream)
+    elif output_format == "github":
+        render_github(outcome, stream)
+    elif output_format == "gitlab":
+        render_gitlab(outcome, stream)
+    elif output_format == "junit":
+        render_junit(outcome, stream)
+    else:
+        render_text(outcome.findings, outcome.files, stream, color=color)

@@ -1,0 +1,24 @@
+"""What one `check` run reports, whatever the format: the findings and the counts around them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import List, Optional
+
+from importguard.findings import Finding
+
+LEVELS = {"error": 3, "warning": 2, "info": 1}
+
+
+@dataclass
+class Outcome:
+    findings: List[Finding]
+    files: int
+    modules: int
+    fingerprints: List[str] = field(default_factory=list)  # one per finding, same order
+    base: Path = field(default_factory=Path.cwd)  # finding paths are relative to it
+    baseline: Optional[Path] = None  # the baseline in use, if any
+    hidden: int = 0  # findings the baseline hid
+    stale: int = 0  # baseline entries that match nothing any more (fixed)
+    exit_code: int = 0
