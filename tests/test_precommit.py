@@ -53,3 +53,25 @@ def test_hook_fails_on_a_cycle_and_passes_on_a_clean_file(tmp_path, pre_commit_h
     passing = try_repo(tmp_path, pre_commit_home, "pkg/clean.py")
     assert passing.returncode == 0, passing.stdout + passing.stderr
     assert "Passed" in passing.stdout
+
+
+def test_hook_honours_a_baseline_configured_in_pyproject(tmp_path, pre_commit_home):
+    write_tree(tmp_path, {
+        "pyproject.toml": "[project]\nname = 'demo'\n\n[tool.importguard]\nbaseline = '.importguard-baseline.json'\n",
+        "pkg/__init__.py": "",
+        "pkg/old.py": "def f():\n    return legacy_undefined\n",
+    })
+    subprocess.run([sys.executable, "-m", "importguard", "check", "--write-baseline", "--no-cache"], cwd=tmp_path, check=True, capture_output=True)
+    git("init", "-q", cwd=tmp_path)
+    git("add", ".", cwd=tmp_path)
+    git("-c", "user.email=t@example.invalid", "-c", "user.name=t", "commit", "-qm", "init", cwd=tmp_path)
+
+    old = tmp_path / "pkg" / "old.py"
+    old.write_text("# touched\n" + old.read_text())
+    passing = try_repo(tmp_path, pre_commit_home, "pkg/old.py")
+    assert passing.returncode == 0, passing.stdout + passing.stderr
+
+    old.write_text(old.read_text() + "\n\ndef g():\n    return brand_new_undefined\n")
+    failing = try_repo(tmp_path, pre_commit_home, "pkg/old.py")
+    assert failing.returncode == 1, failing.stdout + failing.stderr
+    assert "brand_new_undefined" in failing.stdout and "legacy_undefined" not in failing.stdout
