@@ -16,7 +16,7 @@ import click
 from importguard import __version__
 from importguard.cache import cache_folder
 from importguard.cache import clean as remove_cache
-from importguard.config import load_config
+from importguard.config import STRUCTURAL_EXCLUDE, load_config
 from importguard.discovery import find_root
 from importguard.errors import ImportguardError
 from importguard.findings import Hop
@@ -30,6 +30,21 @@ from importguard.runner import run_check
 from importguard.workspace import Group, group_paths, package_root, project_root
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def use_color(choice: str, terminal: bool) -> bool:
+    """`--color`, then the NO_COLOR and FORCE_COLOR conventions, then whether it is a terminal."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return terminal
+
+
+def _patterns(value: Optional[str]) -> List[str]:
+    return [p.strip() for p in value.split(",") if p.strip()] if value else []
 
 
 def _codes(value: Optional[str]) -> Optional[list]:
@@ -82,7 +97,14 @@ def main() -> None:
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to a file.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the facts cache.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Where to keep the facts cache.")
+@click.option("--exclude", help="Comma-separated gitignore-style patterns (replaces the configured ones).")
+@click.option("--extend-exclude", help="Comma-separated gitignore-style patterns to exclude in addition.")
+@click.option("--respect-gitignore/--no-respect-gitignore", default=None, help="Honour .gitignore files (default: yes).")
+@click.option("--force-exclude", is_flag=True, help="Apply exclusions to files named on the command line too (for pre-commit).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Colour the text output; `auto` honours NO_COLOR and FORCE_COLOR, else colours a terminal.")
 @click.option("--show-files", is_flag=True, help="List the files each project reports on (and those it only indexes), then exit.")
 @click.option("--show-settings", is_flag=True, help="Print the resolved settings of each project, then exit.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
@@ -91,9 +113,18 @@ def check(
     ignore: Optional[str], config_path: Optional[Path], jobs: Optional[int], exit_zero: bool,
     output: Optional[Path], no_cache: bool, quiet: bool, show_files: bool, show_settings: bool, debug: bool,
     statistics: bool, baseline_path: Optional[Path], write_baseline: Optional[str], no_baseline: bool, threshold: str,
+    cache_dir: Optional[Path], exclude: Optional[str], extend_exclude: Optional[str], respect_gitignore: Optional[bool],
+    force_exclude: bool, color: str,
 ) -> None:
     """Check PATHS (default: the current folder) and report findings."""
     with _errors_exit(debug):
+        if select is not None and not _codes(select):
+            raise ImportguardError("--select needs at least one rule code or prefix (see `importguard rules`)")
+        if output is not None:
+            try:
+                output.parent.mkdir(parents=True, exist_ok=True)  # before the analysis, not after it
+            except OSError as error:
+                raise ImportguardError(f"cannot write {output}: {error.strerror or error}") from None
         targets = list(paths) or [Path(".")]
         missing = [str(p) for p in targets if not p.exists() and not p.is_symlink()]
         if missing:
@@ -105,6 +136,14 @@ def check(
                 config.select = _codes(select) or []
             config.extend_select += _codes(extend_select) or []
             config.ignore += _codes(ignore) or []
+            if exclude is not None:
+                config.exclude = list(STRUCTURAL_EXCLUDE) + _patterns(exclude)
+            config.exclude += _patterns(extend_exclude)
+            if respect_gitignore is not None:
+                config.respect_gitignore = respect_gitignore
+            config.force_exclude = force_exclude
+            if cache_dir is not None:
+                config.cache_dir = cache_dir.resolve()
             configs.append((group, config))
         if show_files or show_settings:
             for group, config in configs:
@@ -124,7 +163,7 @@ def check(
             click.echo(note, err=True)
         stream: IO[str]
         with (output.open("w", encoding="utf-8") if output else _stdout()) as stream:
-            emit(outcome, output_format, stream, output is None and sys.stdout.isatty(), [c for _, c in configs], statistics)
+            emit(outcome, output_format, stream, use_color(color, output is None and sys.stdout.isatty()), [c for _, c in configs], statistics)
     sys.exit(outcome.exit_code)
 
 
@@ -214,8 +253,17 @@ def _stdout() -> Iterator[IO[str]]:
 
 
 @main.command()
-def rules() -> None:
-    """List every rule: code, name, default and summary."""
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+def rules(output_format: str) -> None:
+    """List every rule: code, name, default and summary (markdown: the full rule documentation)."""
+    from importguard.report.rule_docs import rule_json, rules_markdown
+
+    if output_format == "json":
+        click.echo(json.dumps([rule_json(rule) for rule in ALL_RULES], indent=2))
+        return
+    if output_format == "markdown":
+        click.echo(rules_markdown(ALL_RULES), nl=False)
+        return
     width = max(len(r.name) for r in ALL_RULES)
     for rule in ALL_RULES:
         default = "on " if rule.default else "off"
@@ -225,7 +273,7 @@ def rules() -> None:
 @main.command()
 @click.argument("code")
 def explain(code: str) -> None:
-    """Explain a rule: what it does, why, and a bad/good example."""
+    """Explain a rule: what it does, why, and a bad/good example (also `importguard rule CODE`)."""
     rule = BY_CODE.get(code.upper())
     if rule is None:
         click.echo(f"importguard: error: unknown rule `{code}` (see `importguard rules`)", err=True)
@@ -240,3 +288,6 @@ def explain(code: str) -> None:
             click.echo(f"  # {path}")
             click.echo(textwrap.indent(text.rstrip("\n") or "(empty)", "  "))
         click.echo("")
+
+
+main.add_command(explain, name="rule")  # ruff's spelling

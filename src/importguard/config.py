@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import sys
 from dataclasses import dataclass, field
@@ -63,6 +64,8 @@ class Config:
     target_version: Optional[Tuple[int, int]] = None  # the oldest Python the project supports
     source: Optional[Path] = None  # the file the settings came from
     marked: bool = True  # the root is a project (a marker was found), not a loose folder
+    respect_gitignore: bool = True
+    force_exclude: bool = False  # exclusions apply to files named on the command line too
 
     def fact_options(self) -> FrozenSet[str]:
         """What changes a file's facts besides its bytes (part of every cache key)."""
@@ -101,6 +104,7 @@ _CHECKS = {
     "type-checking-names": (_string_list, "a list of names"),
     "cache-dir": (lambda v: isinstance(v, str), "a folder path"),
     "baseline": (lambda v: isinstance(v, str), "a file path"),
+    "respect-gitignore": (lambda v: isinstance(v, bool), "true or false"),
     "target-version": (lambda v: isinstance(v, str) and python_version(v) is not None, "a Python version such as \"py39\" or \"py314\""),
 }
 
@@ -113,6 +117,21 @@ def load_toml(path: Path) -> Dict[str, Any]:
         raise ConfigError(f"cannot read {path}: {error.strerror or error}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
+
+
+def unknown_key(key: str) -> str:
+    close = difflib.get_close_matches(key, list(_CHECKS), n=1)
+    return f"unknown key `{key}`" + (f" (did you mean `{close[0]}`?)" if close else "")
+
+
+def unknown_codes(codes: List[str]) -> List[str]:
+    from importguard.rules import ALL_RULES  # the catalogue; imported late (rules need config's peers)
+
+    known = [rule.code for rule in ALL_RULES]
+    return [
+        f"unknown rule code or prefix `{code}` (see `importguard rules`)"
+        for code in codes if code.upper() != "ALL" and not any(k.startswith(code.upper()) for k in known)
+    ]
 
 
 def load_table(path: Path, data: Optional[Dict[str, Any]] = None) -> Optional[Dict[str, Any]]:
@@ -129,15 +148,22 @@ def build_config(root: Path, table: Optional[Dict[str, Any]], source: Optional[P
     if not table:
         return config
     where = source or root / "pyproject.toml"
-    problems = [f"unknown key `{key}`" for key in table if key not in _CHECKS]
+    problems = [unknown_key(key) for key in table if key not in _CHECKS]
     problems += [
         f"`{key}` must be {description}"
         for key, (valid, description) in _CHECKS.items()
         if key in table and not valid(table[key])
     ]
+    base = where.parent
+    problems += [
+        f"`{key}`: {problem}" for key in ("select", "extend-select", "ignore") if key in table and _CHECKS[key][0](table[key])
+        for problem in unknown_codes(table[key])
+    ]
+    problems += [
+        f"`src`: folder `{folder}` does not exist" for folder in table.get("src", []) if isinstance(folder, str) and not (base / folder).is_dir()
+    ]
     if problems:
         raise ConfigError(f"{where}: [tool.importguard]: " + "; ".join(problems))
-    base = where.parent
     if "select" in table:
         config.select = [c.upper() for c in table["select"]]
     config.extend_select = [c.upper() for c in table.get("extend-select", [])]
@@ -155,6 +181,7 @@ def build_config(root: Path, table: Optional[Dict[str, Any]], source: Optional[P
         config.baseline = (base / table["baseline"]).resolve()
     if "target-version" in table:
         config.target_version = python_version(table["target-version"])
+    config.respect_gitignore = table.get("respect-gitignore", True)
     return config
 
 
@@ -170,7 +197,10 @@ def load_config(root: Path, explicit: Optional[Path], marked: bool = True) -> Co
     if explicit is not None:
         if not explicit.is_file():
             raise ConfigError(f"config file not found: {explicit}")
-        return build_config(root, load_table(explicit) or {}, explicit.resolve())
+        table = load_table(explicit)
+        if table is None:
+            raise ConfigError(f"{explicit}: no [tool.importguard] table (a pyproject.toml needs one; another TOML file may hold the keys at its top level)")
+        return build_config(root, table, explicit.resolve())
     pyproject = root / "pyproject.toml"
     if pyproject.is_file():
         data = load_toml(pyproject)

@@ -100,7 +100,8 @@ class _Ignorer:
         return False
 
 
-def discover(paths: Sequence[Path], root: Path, exclude: Iterable[str], structural: Iterable[str] = ()) -> Discovered:
+def discover(paths: Sequence[Path], root: Path, exclude: Iterable[str], structural: Iterable[str] = (),
+             gitignore: bool = True) -> Discovered:
     """Files below `paths` in a deterministic order; symlinked folders are followed once.
 
     Every importable file is found (below `structural` exclusions only: VCS folders, virtualenvs,
@@ -109,7 +110,7 @@ def discover(paths: Sequence[Path], root: Path, exclude: Iterable[str], structur
     """
     exclude, structural = list(exclude), list(structural)
     structural_ignorer = _Ignorer(root, structural, gitignore=False)
-    ignorer = _Ignorer(root, exclude)
+    ignorer = _Ignorer(root, exclude, gitignore)
     found = Discovered()
     sources: Set[Path] = set()
     extensions: Set[Path] = set()
@@ -119,7 +120,7 @@ def discover(paths: Sequence[Path], root: Path, exclude: Iterable[str], structur
         if path.is_dir():
             # A folder named explicitly is checked even when it is itself excluded or
             # gitignored (say, `examples/`): exclusions then apply only below it.
-            walker_ignorer = _Ignorer(path, exclude) if ignorer.ignored(path, is_dir=True) else ignorer
+            walker_ignorer = _Ignorer(path, exclude, gitignore) if ignorer.ignored(path, is_dir=True) else ignorer
             walker_structural = (
                 _Ignorer(path, structural, gitignore=False) if structural_ignorer.ignored(path, is_dir=True) else structural_ignorer
             )

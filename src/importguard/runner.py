@@ -241,7 +241,7 @@ def plan(paths: Sequence[Path], config: Config) -> Tuple[Set[Path], List[Path], 
     given_files = {p for p in absolute if not p.is_dir()}
     folders = [p for p in absolute if p.is_dir()]
     scan = folders + (([config.root] if config.marked else sorted(given_files)) if given_files else [])
-    found = discover(scan, config.root, config.exclude, STRUCTURAL_EXCLUDE)
+    found = discover(scan, config.root, config.exclude, STRUCTURAL_EXCLUDE, config.respect_gitignore)
     roots = config.source_roots() + extra_source_roots(folders + sorted(given_files))
     return given_files, folders, found, roots
 
@@ -266,9 +266,12 @@ def run_check(
     def compute(chosen: List[Path]) -> List[FileFacts]:
         return compute_facts(chosen, options, jobs, cache, executor, progress)
 
-    reported = [p for p in found.sources if p in found.reported]
+    # A file named on the command line is reported even if excluded (as ruff), unless
+    # --force-exclude (what pre-commit needs: it passes every changed file).
+    named = set() if config.force_exclude else given_files
+    reported = [p for p in found.sources if p in found.reported or p in named]
     analysed = dict(zip(reported, compute(reported)))
-    excluded = set(found.sources) - found.reported
+    excluded = set(found.sources) - found.reported - named
     if config.marked and excluded:
         add_imported(analysed, roots, excluded, compute)
     elif not config.marked and given_files:  # a loose script: what it imports from beside it
@@ -282,7 +285,7 @@ def run_check(
     rules = select_rules(config.select, config.ignore, config.extend_select)
     findings = mark_masked([finding for rule in rules for finding in rule.check(project)])
     only = {display_path(p, cwd) for p in given_files} if given_files and config.marked else None
-    report_on = {display_path(p, cwd) for p in found.reported}
+    report_on = {display_path(p, cwd) for p in found.reported | named}
     kept = filter_findings(findings, project, config, cwd, only, report_on)
     lap("rules")
     return CheckResult(sorted(kept, key=Finding.sort_key), project, len(reported), found.missing, timings)

@@ -1,0 +1,88 @@
+"""The options users type, as ruff spells them; every test runs the real CLI in a subprocess."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli, write_tree
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "rules.md"
+BUGGY = {"pyproject.toml": "", "app.py": "print(missing)\n"}
+
+
+def codes(proc) -> list:
+    assert proc.returncode in (0, 1), proc.stderr
+    return [(f["code"], f["path"]) for f in json.loads(proc.stdout)["findings"]]
+
+
+def test_committed_rule_docs_are_current(tmp_path):
+    proc = run_cli("rules", "--format", "markdown", cwd=tmp_path)
+    assert proc.returncode == 0
+    assert DOCS.read_text(encoding="utf-8") == proc.stdout, "run `importguard rules --format markdown > docs/rules.md`"
+
+
+def test_rules_as_json_and_rule_as_ruff_spells_it(tmp_path):
+    rules = json.loads(run_cli("rules", "--format", "json", cwd=tmp_path).stdout)
+    assert {"code": "IG203", "name": "function-local-import", "default": False, "severity": "info"}.items() <= rules[
+        [r["code"] for r in rules].index("IG203")].items()
+    assert run_cli("rule", "IG101", cwd=tmp_path).stdout == run_cli("explain", "IG101", cwd=tmp_path).stdout
+
+
+@pytest.mark.parametrize("env, flag, coloured", [
+    ({"NO_COLOR": "1"}, None, False),
+    ({"FORCE_COLOR": "1"}, None, True),
+    ({"NO_COLOR": "1"}, "always", True),
+    ({"FORCE_COLOR": "1"}, "never", False),
+])
+def test_colour_options_and_environment(tmp_path, env, flag, coloured):
+    write_tree(tmp_path, BUGGY)
+    args = ["check", "--no-cache"] + (["--color", flag] if flag else [])
+    proc = run_cli(*args, cwd=tmp_path, env={"NO_COLOR": "", "FORCE_COLOR": "", **env})
+    assert ("\x1b[" in proc.stdout) is coloured
+
+
+@pytest.mark.parametrize("table, expected", [
+    ("selec = ['IG1']", "unknown key `selec` (did you mean `select`?)"),
+    ("select = ['IG999']", "`select`: unknown rule code or prefix `IG999`"),
+    ("src = ['nowhere']", "`src`: folder `nowhere` does not exist"),
+    ("target-version = 'py3.14'", "`target-version` must be a Python version"),
+])
+def test_config_errors_name_the_file_and_key(tmp_path, table, expected):
+    write_tree(tmp_path, {"pyproject.toml": f"[tool.importguard]\n{table}\n", "app.py": ""})
+    proc = run_cli("check", cwd=tmp_path)
+    assert proc.returncode == 2 and expected in proc.stderr and "pyproject.toml" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_usage_errors(tmp_path):
+    write_tree(tmp_path, {**BUGGY, "other.toml": "[tool.ruff]\nline-length = 90\n", "pyproject2/pyproject.toml": "[project]\nname = 'x'\n"})
+    empty = run_cli("check", "--select", "", cwd=tmp_path)
+    assert empty.returncode == 2 and "--select needs at least one rule" in empty.stderr
+    no_table = run_cli("check", "--config", "pyproject2/pyproject.toml", cwd=tmp_path)
+    assert no_table.returncode == 2 and "no [tool.importguard] table" in no_table.stderr
+    report = tmp_path / "reports" / "deep" / "out.json"
+    written = run_cli("check", "--format", "json", "-o", str(report), "--no-cache", cwd=tmp_path)
+    assert written.returncode == 1 and json.loads(report.read_text())["summary"]["findings"] == 1
+
+
+def test_exclusion_options_and_explicit_files(tmp_path):
+    write_tree(tmp_path, {
+        "pyproject.toml": "[tool.importguard]\nextend-exclude = ['legacy/']\n",
+        ".gitignore": "generated.py\n",
+        "legacy/old.py": "print(missing_old)\n",
+        "generated.py": "print(missing_generated)\n",
+        "app.py": "print(missing_app)\n",
+    })
+    assert codes(run_cli("check", "--format", "json", "--no-cache", cwd=tmp_path)) == [("IG101", "app.py")]
+    # A file named explicitly is checked even when excluded, unless --force-exclude (pre-commit).
+    assert codes(run_cli("check", "legacy/old.py", "--format", "json", "--no-cache", cwd=tmp_path)) == [("IG101", "legacy/old.py")]
+    assert codes(run_cli("check", "legacy/old.py", "--force-exclude", "--format", "json", "--no-cache", cwd=tmp_path)) == []
+    assert codes(run_cli("check", "--exclude", "app.py", "--format", "json", "--no-cache", cwd=tmp_path)) == [
+        ("IG101", "legacy/old.py")]
+    assert codes(run_cli("check", "--no-respect-gitignore", "--format", "json", "--no-cache", cwd=tmp_path)) == [
+        ("IG101", "app.py"), ("IG101", "generated.py")]
+    run_cli("check", "--cache-dir", str(tmp_path / "elsewhere"), cwd=tmp_path)
+    assert (tmp_path / "elsewhere" / "CACHEDIR.TAG").exists() and not (tmp_path / ".importguard_cache").exists()
