@@ -86,3 +86,29 @@ def test_exclusion_options_and_explicit_files(tmp_path):
         ("IG101", "app.py"), ("IG101", "generated.py")]
     run_cli("check", "--cache-dir", str(tmp_path / "elsewhere"), cwd=tmp_path)
     assert (tmp_path / "elsewhere" / "CACHEDIR.TAG").exists() and not (tmp_path / ".importguard_cache").exists()
+
+
+def test_standard_input_is_analysed_as_the_named_file_of_its_project(tmp_path):
+    import subprocess
+    import sys
+
+    write_tree(tmp_path, {
+        "pyproject.toml": "[tool.importguard]\nignore = ['IG106']\n",
+        "pkg/__init__.py": "",
+        "pkg/models.py": "class User:\n    pass\n",
+        "pkg/views.py": "x = 1\n",  # what is on disk does not matter: stdin is analysed
+    })
+    edited = b"from pkg.models import User, Group\n\n\ndef view(u: 'Nope'):\n    return missing_in_buffer\n"
+    proc = subprocess.run(
+        [sys.executable, "-m", "importguard", "check", "-", "--stdin-filename", "pkg/views.py", "--format", "json", "--no-cache"],
+        input=edited, cwd=tmp_path, capture_output=True,
+    )
+    found = [(f["code"], f["path"], f["line"]) for f in json.loads(proc.stdout)["findings"]]
+    assert found == [("IG101", "pkg/views.py", 5), ("IG305", "pkg/views.py", 1)]  # IG106 ignored by the project config
+
+
+def test_files_named_explicitly_are_python_whatever_their_name(tmp_path):
+    write_tree(tmp_path, {"pyproject.toml": "", "manage": "#!/usr/bin/env python\nprint(undefined_in_script)\n", "empty/README": "x"})
+    assert codes(run_cli("check", "manage", "--format", "json", "--no-cache", cwd=tmp_path)) == [("IG101", "manage")]
+    nothing = run_cli("check", "empty", cwd=tmp_path)
+    assert nothing.returncode == 0 and "No Python files found" in nothing.stderr

@@ -105,6 +105,7 @@ def main() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour the text output; `auto` honours NO_COLOR and FORCE_COLOR, else colours a terminal.")
+@click.option("--stdin-filename", type=click.Path(path_type=Path), help="With `-`: analyse standard input as if it were this file of its project.")
 @click.option("--show-files", is_flag=True, help="List the files each project reports on (and those it only indexes), then exit.")
 @click.option("--show-settings", is_flag=True, help="Print the resolved settings of each project, then exit.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
@@ -114,7 +115,7 @@ def check(
     output: Optional[Path], no_cache: bool, quiet: bool, show_files: bool, show_settings: bool, debug: bool,
     statistics: bool, baseline_path: Optional[Path], write_baseline: Optional[str], no_baseline: bool, threshold: str,
     cache_dir: Optional[Path], exclude: Optional[str], extend_exclude: Optional[str], respect_gitignore: Optional[bool],
-    force_exclude: bool, color: str,
+    force_exclude: bool, color: str, stdin_filename: Optional[Path],
 ) -> None:
     """Check PATHS (default: the current folder) and report findings."""
     with _errors_exit(debug):
@@ -126,7 +127,12 @@ def check(
             except OSError as error:
                 raise ImportguardError(f"cannot write {output}: {error.strerror or error}") from None
         targets = list(paths) or [Path(".")]
-        missing = [str(p) for p in targets if not p.exists() and not p.is_symlink()]
+        stdin = None
+        if Path("-") in targets:
+            name = stdin_filename or Path("stdin.py")
+            stdin = (name, click.get_binary_stream("stdin").read())
+            targets = [name if p == Path("-") else p for p in targets]
+        missing = [str(p) for p in targets if not p.exists() and not p.is_symlink() and not (stdin and p == stdin[0])]
         if missing:
             raise ImportguardError(f"path not found: {', '.join(missing)}")
         configs = []
@@ -152,7 +158,8 @@ def check(
         progress = ParseProgress(enabled=not quiet)
         try:
             results = [
-                run_check(group.paths, config, jobs=jobs or os.cpu_count() or 1, use_cache=not no_cache, progress=progress)
+                run_check(group.paths, config, jobs=jobs or os.cpu_count() or 1, use_cache=not no_cache, progress=progress,
+                          stdin=stdin if stdin and stdin[0] in group.paths else None)
                 for group, config in configs
             ]
         finally:
@@ -161,6 +168,8 @@ def check(
         outcome, notes = outcome_of([(c, r) for (_, c), r in zip(configs, results)], choice, threshold, exit_zero)
         for note in notes:
             click.echo(note, err=True)
+        if not outcome.files and write_baseline is None:
+            click.echo("importguard: warning: No Python files found under the given paths", err=True)
         stream: IO[str]
         with (output.open("w", encoding="utf-8") if output else _stdout()) as stream:
             emit(outcome, output_format, stream, use_color(color, output is None and sys.stdout.isatty()), [c for _, c in configs], statistics)

@@ -125,7 +125,9 @@ def discover(paths: Sequence[Path], root: Path, exclude: Iterable[str], structur
                 _Ignorer(path, structural, gitignore=False) if structural_ignorer.ignored(path, is_dir=True) else structural_ignorer
             )
             _walk(path, walker_structural, walker_ignorer, sources, found.reported, extensions, visited)
-        elif path.suffix in SOURCE_SUFFIXES and (path.exists() or path.is_symlink()):
+        elif path.is_file() or path.suffix in SOURCE_SUFFIXES and path.is_symlink():
+            # A file named explicitly is Python whatever its name (`manage`, a shebang script:
+            # pre-commit tags those `python`).
             sources.add(path)
             if not ignorer.ignored(path, is_dir=False):
                 found.reported.add(path)

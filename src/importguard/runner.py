@@ -249,7 +249,10 @@ def plan(paths: Sequence[Path], config: Config) -> Tuple[Set[Path], List[Path], 
 def run_check(
     paths: Sequence[Path], config: Config, *, jobs: int = 1, cwd: Optional[Path] = None, use_cache: bool = True,
     executor: Optional[Executor] = None, progress: Optional[Callable[[int, int], None]] = None,
+    stdin: Optional[Tuple[Path, bytes]] = None,
 ) -> CheckResult:
+    """Check `paths` (one project). `stdin` is (a path, its source): that file is analysed from
+    these bytes, as if it were at the path in its project (what editors and pipelines send)."""
     cwd = cwd or Path.cwd()
     clock = [time.perf_counter()]
     timings: Dict[str, float] = {}
@@ -259,6 +262,11 @@ def run_check(
         timings[phase] = clock[-1] - clock[-2]
 
     given_files, folders, found, roots = plan(paths, config)
+    if stdin is not None:
+        virtual = Path(os.path.abspath(stdin[0]))
+        given_files.add(virtual)
+        found.sources = sorted(set(found.sources) | {virtual})
+        found.reported.add(virtual)
     lap("discover")
     options = config.fact_options()
     cache = FactsCache(cache_folder(config.root, config.cache_dir), options) if use_cache else None
@@ -270,7 +278,9 @@ def run_check(
     # --force-exclude (what pre-commit needs: it passes every changed file).
     named = set() if config.force_exclude else given_files
     reported = [p for p in found.sources if p in found.reported or p in named]
-    analysed = dict(zip(reported, compute(reported)))
+    piped = {Path(os.path.abspath(stdin[0])): extract_facts(stdin[1], options)} if stdin is not None else {}
+    on_disk = [p for p in reported if p not in piped]
+    analysed = {**dict(zip(on_disk, compute(on_disk))), **piped}
     excluded = set(found.sources) - found.reported - named
     if config.marked and excluded:
         add_imported(analysed, roots, excluded, compute)
