@@ -104,7 +104,7 @@ def test_standard_input_is_analysed_as_the_named_file_of_its_project(tmp_path):
         input=edited, cwd=tmp_path, capture_output=True,
     )
     found = [(f["code"], f["path"], f["line"]) for f in json.loads(proc.stdout)["findings"]]
-    assert found == [("IG101", "pkg/views.py", 5), ("IG305", "pkg/views.py", 1)]  # IG106 ignored by the project config
+    assert found == [("IG305", "pkg/views.py", 1), ("IG101", "pkg/views.py", 5)]  # IG106 ignored by the project config
 
 
 def test_files_named_explicitly_are_python_whatever_their_name(tmp_path):

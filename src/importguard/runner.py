@@ -242,6 +242,8 @@ def plan(paths: Sequence[Path], config: Config) -> Tuple[Set[Path], List[Path], 
     folders = [p for p in absolute if p.is_dir()]
     scan = folders + (([config.root] if config.marked else sorted(given_files)) if given_files else [])
     found = discover(scan, config.root, config.exclude, STRUCTURAL_EXCLUDE, config.respect_gitignore)
+    # A file named explicitly is Python whatever its name (`manage`): the walk only finds `.py`.
+    found.sources = sorted(set(found.sources) | {p for p in given_files if p.is_file()})
     roots = config.source_roots() + extra_source_roots(folders + sorted(given_files))
     return given_files, folders, found, roots
 
