@@ -72,7 +72,9 @@ def test_json_output_matches_schema_version_1(tmp_path):
     assert (finding["code"], finding["path"], finding["line"], finding["name"]) == ("IG301", "chat/routes.py", 1, None)
     assert (partial["code"], partial["path"], partial["line"], partial["name"]) == ("IG306", "chat/routes.py", 1, "connections")
     assert [h["module"] for h in finding["cycle"]] == ["chat.routes", "chat.state", "chat.routes"]
-    assert finding["cycle"][1] == {"module": "chat.state", "path": "chat/state.py", "line": 1, "import": "import chat.routes"}
+    assert finding["cycle"][1] == {
+        "module": "chat.state", "path": "chat/state.py", "line": 1, "import": "import chat.routes", "kind": "import-time",
+    }
     assert document["summary"] == {"files": 4, "modules": 4, "findings": 2, "by_code": {"IG301": 1, "IG306": 1}}
 
 

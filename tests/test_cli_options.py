@@ -112,3 +112,23 @@ def test_files_named_explicitly_are_python_whatever_their_name(tmp_path):
     assert codes(run_cli("check", "manage", "--format", "json", "--no-cache", cwd=tmp_path)) == [("IG101", "manage")]
     nothing = run_cli("check", "empty", cwd=tmp_path)
     assert nothing.returncode == 0 and "No Python files found" in nothing.stderr
+
+
+def test_every_finding_has_a_real_range(tmp_path):
+    root = Path(__file__).resolve().parents[1] / "examples" / "chat_service"
+    proc = run_cli("check", ".", "--format", "json", "--no-cache", cwd=root)
+    lines = {}
+    for finding in json.loads(proc.stdout)["findings"]:
+        assert (finding["end_line"], finding["end_column"]) > (finding["line"], finding["column"]), finding
+        lines[finding["code"]] = finding
+    call = lines["IG202"]
+    source = (root / call["path"]).read_text().splitlines()[call["line"] - 1]
+    assert source[call["column"] - 1:call["end_column"] - 1] == "report_failure"  # the call itself
+    assert all(hop["kind"] in ("import-time", None) for hop in lines["IG301"]["cycle"])
+
+
+def test_long_lists_of_entries_are_capped():
+    from importguard.rules.partial import listing
+
+    assert listing(["a", "b"]) == "`a` or `b`"
+    assert listing([f"m{i}" for i in range(40)]) == "`m0`, `m1`, `m2`, `m3`, `m4` or one of 35 more modules"

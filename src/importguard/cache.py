@@ -20,7 +20,7 @@ from importguard import __version__
 from importguard.facts.model import FileFacts
 
 CACHE_FOLDER = ".importguard_cache"
-FORMAT = "facts-v3"
+FORMAT = "facts-v4"
 MANIFEST = "manifest.json"
 CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"

@@ -24,7 +24,7 @@ class Hop:
     kind: Optional[str] = None
 
     def to_json(self) -> Dict[str, Any]:
-        return {"module": self.module, "path": self.path, "line": self.line, "import": self.statement}
+        return {"module": self.module, "path": self.path, "line": self.line, "import": self.statement, "kind": self.kind}
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ nodes that need them (see `positions`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, Type
+from typing import Any, Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, Type
 
 import libcst as cst
 from libcst import MaybeSentinel
@@ -170,6 +170,31 @@ class Context:
     certain: bool = True  # every run of the enclosing function or module reaches this point
     handler_calls: Optional[HandlerCalls] = None  # the handler whose body this is (for IG202)
     script_only: bool = False  # under `if __name__ == "__main__":`
+
+
+class CallSite:
+    """Where the lazy position resolver writes a handler call's line and column: `[callee, line, column]`."""
+
+    __slots__ = ("entry",)
+
+    def __init__(self, entry: List[Any]) -> None:
+        self.entry = entry
+
+    @property
+    def line(self) -> int:
+        return self.entry[1]
+
+    @line.setter
+    def line(self, value: int) -> None:
+        self.entry[1] = value
+
+    @property
+    def column(self) -> int:
+        return self.entry[2]
+
+    @column.setter
+    def column(self, value: int) -> None:
+        self.entry[2] = value
 
 
 @dataclass
@@ -566,7 +591,7 @@ class FactWalker:
             self.names.called(func.value, self.line)
         callee = dotted_name(func)
         if callee is not None and callee.count(".") < 3 and callee not in BUILTINS:
-            self.record_call(callee)
+            self.record_call(callee, call)
         if callee is not None and self.runtime_now() and REBUILDERS.search(last_part(callee)) and any(
             isinstance(arg.value, cst.Name) and arg.value.value == "__name__" for arg in call.args
         ):
@@ -601,11 +626,14 @@ class FactWalker:
         names_go_to = args[2] if len(args) >= 3 else args[1] if len(args) == 2 else None
         return names_go_to is not None and self.globals_call(names_go_to)
 
-    def record_call(self, callee: str) -> None:
-        """Calls of named functions, per function and per `except` handler (IG202 follows them)."""
+    def record_call(self, callee: str, call: cst.Call) -> None:
+        """Calls of named functions, per function and per `except` handler (IG202 follows them
+        and reports the call's exact column)."""
         ctx = self.context
         if ctx.handler_calls is not None:
-            ctx.handler_calls.calls.append([callee, self.line])
+            entry = [callee, self.line, 1]
+            ctx.handler_calls.calls.append(entry)
+            self.place(call, CallSite(entry))
         if ctx.function is not None and ctx.function != "<lambda>":
             self.facts.calls.setdefault(ctx.function, []).append([callee, self.line])
         elif ctx.function is None and self.runtime_now() and not ctx.type_checking:

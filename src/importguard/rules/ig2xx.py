@@ -33,6 +33,7 @@ def check_import_in_except(project: Project, stdlib: bool = False) -> Iterator[F
             yield rule.finding(
                 path=source.display, line=fact.line, column=fact.column,
                 module=source.module.name if source.module else None, name=fact.module or None,
+                end_column=fact.column + len(fact.display),
                 message=f"`{fact.display}` runs inside {handler} handler (line {fact.handler.line}) {_where(fact.function)}",
                 import_time=fact.function is None,
                 hint=(
@@ -55,7 +56,7 @@ def check_handler_reachable_import(project: Project, stdlib: bool = False) -> It
     for source in project.files:
         for handler in source.facts.handlers:
             reported: Set[Tuple[str, str]] = set()
-            for callee, line in handler.calls:
+            for callee, line, *column in handler.calls:
                 chain = chain_from(project, source, callee, line, handler.function)
                 if chain is None:
                     continue
@@ -72,7 +73,8 @@ def check_handler_reachable_import(project: Project, stdlib: bool = False) -> It
                     for c in chain.calls
                 ] + [Related(last.target.display, f.line, f"`{f.display}` runs when `{last.function}()` is called") for f in chain.imports]
                 yield rule.finding(
-                    path=source.display, line=line, column=1,
+                    path=source.display, line=line, column=column[0] if column else 1,
+                    end_column=(column[0] if column else 1) + len(callee),
                     module=source.module.name if source.module else None, name=first_import.module or None,
                     message=(
                         f"{handler_phrase(handler.caught)} handler (line {handler.line}) {_where(handler.function)} "

@@ -35,7 +35,7 @@ def cycle_finding(project: Project, rule: Rule, cycle: List[str], kinds: Tuple[s
     size = f" (one cycle of a strongly connected group of {members} modules)" if members > len(cycle) else ""
     first = hops[0]
     return rule.finding(
-        path=first.path, line=first.line, column=1, module=cycle[0],
+        path=first.path, line=first.line, column=1, end_column=1 + len(first.statement or " "), module=cycle[0],
         message=f"{label}: {chain}{size}", hint=CYCLE_HINT[rule.code], cycle=hops,
     )
 

@@ -87,8 +87,15 @@ def entry_points(plans: Plans, members: Set[str]) -> List[str]:
     return (preferred + sorted(members - set(preferred)))[:MAX_ENTRIES]
 
 
+def listing(modules: List[str], limit: int = 5) -> str:
+    """`a` or `b`; past `limit`: "`a`, `b`, `c`, `d`, `e` or one of 35 more modules"."""
+    if len(modules) <= limit:
+        return " or ".join(f"`{m}`" for m in modules)
+    return ", ".join(f"`{m}`" for m in modules[:limit]) + f" or one of {len(modules) - limit} more modules"
+
+
 def message(failure: PartialImport, failing: List[str]) -> str:
-    entries = " or ".join(f"`{e}`" for e in failing)
+    entries = listing(failing)
     site = failure.site
     what = f"`{site.statement}`" if failure.error == "ImportError" else f"`{site.statement}` (module level)"
     return (
@@ -104,7 +111,7 @@ def hint(failure: PartialImport, working: List[str]) -> str:
         else f"partially initialized module '{failure.target}' has no attribute '{failure.name}'"
     )
     order = (
-        f"importing {' or '.join(f'`{w}`' for w in working)} first works, which is why this fails only in some processes; "
+        f"importing {listing(working)} first works, which is why this fails only in some processes; "
         if working else "every entry into this cycle fails; "
     )
     return (
@@ -135,7 +142,7 @@ def check_swallowed_partial_import(project: Project) -> Iterator[Finding]:
         target_path = project.display_path(failure.target)
         if target_path:
             related.append(Related(target_path, failure.bound_at, f"`{failure.name}` is bound here, too late"))
-        first = " or ".join(f"`{e}`" for e in entries)
+        first = listing(entries)
         yield SWALLOWED_PARTIAL_IMPORT.finding(
             path=guard.path, line=guard.line, column=1, module=module, name=failure.name,
             message=(
