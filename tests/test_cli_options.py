@@ -132,3 +132,21 @@ def test_long_lists_of_entries_are_capped():
 
     assert listing(["a", "b"]) == "`a` or `b`"
     assert listing([f"m{i}" for i in range(40)]) == "`m0`, `m1`, `m2`, `m3`, `m4` or one of 35 more modules"
+
+
+def test_suppressions_are_real_comments_and_unused_ones_are_reported(tmp_path):
+    write_tree(tmp_path, {
+        "pyproject.toml": "",
+        "app.py": (
+            "text = 'see # noqa'; print(missing_one)\n"
+            "print(missing_two)  # noqa: IG101\n"
+            "import time  # noqa: IG101\n"
+            "print(missing_three)  # importguard: ignore[IG999]\n"
+            "x = 1  # noqa: E501\n"
+        ),
+    })
+    default = run_cli("check", "--format", "json", "--no-cache", cwd=tmp_path)
+    assert [(f["code"], f["line"]) for f in json.loads(default.stdout)["findings"]] == [("IG101", 1), ("IG101", 4)]
+    assert "app.py:4: unknown rule code `IG999` in a suppression" in default.stderr
+    unused = run_cli("check", "--select", "IG003", "--format", "json", "--no-cache", cwd=tmp_path)
+    assert [(f["code"], f["line"], f["name"]) for f in json.loads(unused.stdout)["findings"]] == [("IG003", 3, "IG101")]

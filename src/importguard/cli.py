@@ -166,7 +166,7 @@ def check(
             progress.close()
         choice = BaselineChoice(baseline_path, write_baseline, no_baseline)
         outcome, notes = outcome_of([(c, r) for (_, c), r in zip(configs, results)], choice, threshold, exit_zero)
-        for note in notes:
+        for note in notes + [f"importguard: warning: {w}" for r in results for w in r.warnings]:
             click.echo(note, err=True)
         if not outcome.files and write_baseline is None:
             click.echo("importguard: warning: No Python files found under the given paths", err=True)

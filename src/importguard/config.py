@@ -125,7 +125,9 @@ def unknown_key(key: str) -> str:
 
 
 def unknown_codes(codes: List[str]) -> List[str]:
-    from importguard.rules import ALL_RULES  # the catalogue; imported late (rules need config's peers)
+    from importguard.rules import (
+        ALL_RULES,  # the catalogue; imported late (rules need config's peers)
+    )
 
     known = [rule.code for rule in ALL_RULES]
     return [

@@ -31,8 +31,21 @@ from importguard.findings import Finding
 from importguard.project.calls import add_import_time_calls
 from importguard.project.model import Project, SourceFile, build_project
 from importguard.project.modules import ModuleIndex, ModuleInfo, module_name
-from importguard.rules import code_matches, select_rules, suppresses
+from importguard.rules import (
+    ALL_RULES,
+    BY_CODE,
+    PEER_CODES,
+    code_matches,
+    select_rules,
+    suppresses,
+)
 from importguard.rules.masking import mark_masked
+from importguard.rules.suppressions import (
+    UNUSED_SUPPRESSION,
+    Used,
+    unknown_suppression_codes,
+    unused_suppressions,
+)
 from importguard.workspace import module_files, package_root
 
 # Below this many files, starting worker processes costs more than it saves.
@@ -187,6 +200,7 @@ class CheckResult:
     files: int
     missing: List[Path] = field(default_factory=list)
     timings: Dict[str, float] = field(default_factory=dict)  # seconds per phase
+    warnings: List[str] = field(default_factory=list)  # for stderr: unknown codes in suppressions
 
     @property
     def modules(self) -> int:
@@ -295,16 +309,24 @@ def run_check(
     add_import_time_calls(project)
     lap("project")
     rules = select_rules(config.select, config.ignore, config.extend_select)
+    selected = {rule.code for rule in rules}
+    if UNUSED_SUPPRESSION.code in selected:  # whether a suppression is used needs its rule's findings
+        rules = ALL_RULES
     findings = mark_masked([finding for rule in rules for finding in rule.check(project)])
     only = {display_path(p, cwd) for p in given_files} if given_files and config.marked else None
     report_on = {display_path(p, cwd) for p in found.reported | named}
-    kept = filter_findings(findings, project, config, cwd, only, report_on)
+    used: Used = set()
+    kept = [f for f in filter_findings(findings, project, config, cwd, only, report_on, used) if f.code in selected]
+    known, peers = set(BY_CODE), set(PEER_CODES)
+    if UNUSED_SUPPRESSION.code in selected:
+        kept += filter_findings(list(unused_suppressions(project, used, report_on, known, peers)), project, config, cwd, only, report_on, set())
     lap("rules")
-    return CheckResult(sorted(kept, key=Finding.sort_key), project, len(reported), found.missing, timings)
+    warnings = unknown_suppression_codes(project, report_on, known)
+    return CheckResult(sorted(kept, key=Finding.sort_key), project, len(reported), found.missing, timings, warnings)
 
 
 def filter_findings(findings: List[Finding], project: Project, config: Config, cwd: Path, only: Optional[Set[str]],
-                    report_on: Set[str]) -> List[Finding]:
+                    report_on: Set[str], used: Used) -> List[Finding]:
     """Drop findings that are suppressed inline, by `skip-file`, by `per-file-ignores` or out of
     scope: in a file that is excluded (or not among the files given)."""
     by_display: Dict[str, SourceFile] = {f.display: f for f in project.files}
@@ -323,6 +345,7 @@ def filter_findings(findings: List[Finding], project: Project, config: Config, c
                 continue
             codes = source.facts.suppressions.get(finding.line)
             if codes is not None and (not codes or suppresses(finding.code, codes)):
+                used.update((finding.path, finding.line, code) for code in codes if suppresses(finding.code, [code]))
                 continue
             relative = display_path(source.path, config.root)
             if any(spec.match_file(relative) and code_matches(finding.code, c) for spec, c in per_file):

@@ -3,27 +3,47 @@
 from __future__ import annotations
 
 import ast  # loaded anyway (dataclasses imports inspect, which imports ast)
+import io
 import re
-from typing import Dict, FrozenSet, List, Optional
+import tokenize
+from typing import Dict, FrozenSet, List, Optional, Set
 
 from importguard.facts.model import FileFacts, Problem
 
 SKIP_FILE = re.compile(rb"#\s*importguard:\s*skip-file\b")
 SKIP_FILE_LINES = 10
+NEWLINE = re.compile(r"\r\n|\r|\n")  # Python's own line ends (not form feeds and the like)
 SUPPRESSION = re.compile(
     r"#\s*(?:importguard:\s*ignore(?:\[(?P<ig>[^\]]*)\])?|noqa(?::\s*(?P<noqa>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?)",
     re.IGNORECASE,
 )
 
 
+def comments_on(text: str, lines: Set[int]) -> Dict[int, str]:
+    """The real comments (tokens, not `#` inside strings) on the given lines."""
+    found: Dict[int, str] = {}
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.COMMENT and token.start[0] in lines:
+                found[token.start[0]] = token.string
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        pass  # the parser accepted the file; a tokenizer quirk only costs these suppressions
+    return found
+
+
 def suppressions_in(text: str) -> Dict[int, List[str]]:
-    """Line -> suppressed codes (empty list: every code) from inline comments."""
+    """Line -> suppressed codes (empty list: every code) from inline comments. Only real comments
+    count: `"# noqa"` inside a string suppresses nothing. Lines are first found with a regular
+    expression, so a file without suppressions is never tokenized."""
     found: Dict[int, List[str]] = {}
     if "#" not in text:
         return found
-    for number, line in enumerate(text.splitlines(), start=1):
-        if "#" not in line:
-            continue
+    candidates = {
+        number for number, line in enumerate(NEWLINE.split(text), start=1) if "#" in line and SUPPRESSION.search(line)
+    }
+    if not candidates:
+        return found
+    for number, line in sorted(comments_on(text, candidates).items()):
         for match in SUPPRESSION.finditer(line):
             listed = match.group("ig") if match.group("ig") is not None else match.group("noqa")
             codes = [c.strip().upper() for c in re.split(r"[,\s]+", listed or "") if c.strip()]

@@ -13,11 +13,12 @@ from importguard.rules import (
     ig3xx,
     partial,
     paths,
+    suppressions,
 )
 from importguard.rules.base import Rule
 
 ALL_RULES: List[Rule] = sorted(
-    [*ig0xx.RULES, *ig1xx.RULES, *paths.RULES, *annotation_names.RULES, *ig2xx.RULES, *ig3xx.RULES, *partial.RULES],
+    [*ig0xx.RULES, *suppressions.RULES, *ig1xx.RULES, *paths.RULES, *annotation_names.RULES, *ig2xx.RULES, *ig3xx.RULES, *partial.RULES],
     key=lambda r: r.code,
 )
 BY_CODE: Dict[str, Rule] = {rule.code: rule for rule in ALL_RULES}
