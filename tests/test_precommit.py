@@ -75,3 +75,23 @@ def test_hook_honours_a_baseline_configured_in_pyproject(tmp_path, pre_commit_ho
     failing = try_repo(tmp_path, pre_commit_home, "pkg/old.py")
     assert failing.returncode == 1, failing.stdout + failing.stderr
     assert "brand_new_undefined" in failing.stdout and "legacy_undefined" not in failing.stdout
+
+
+def test_whole_project_hook_catches_a_commit_that_only_deletes_a_module(tmp_path, pre_commit_home):
+    write_tree(tmp_path, {
+        "pyproject.toml": "[project]\nname = 'demo'\n",
+        "pkg/__init__.py": "",
+        "pkg/helpers.py": "def helper():\n    return 1\n",
+        "pkg/app.py": "from pkg.helpers import helper\n",
+    })
+    git("init", "-q", cwd=tmp_path)
+    git("add", ".", cwd=tmp_path)
+    git("-c", "user.email=t@example.invalid", "-c", "user.name=t", "commit", "-qm", "init", cwd=tmp_path)
+    git("rm", "-q", "pkg/helpers.py", cwd=tmp_path)
+    env = {**os.environ, "PRE_COMMIT_HOME": str(pre_commit_home), "PRE_COMMIT_COLOR": "never"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(REPO), "importguard-project"],
+        cwd=tmp_path, capture_output=True, text=True, env=env,
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "pkg/app.py:1:1: IG304 `from pkg.helpers import helper`: no module `pkg.helpers` in this project" in proc.stdout
