@@ -150,3 +150,11 @@ def test_suppressions_are_real_comments_and_unused_ones_are_reported(tmp_path):
     assert "app.py:4: unknown rule code `IG999` in a suppression" in default.stderr
     unused = run_cli("check", "--select", "IG003", "--format", "json", "--no-cache", cwd=tmp_path)
     assert [(f["code"], f["line"], f["name"]) for f in json.loads(unused.stdout)["findings"]] == [("IG003", 3, "IG101")]
+
+
+def test_verbose_says_which_project_and_how_long(tmp_path):
+    write_tree(tmp_path, {"pyproject.toml": "[tool.importguard]\nignore = ['IG101']\n", **{k: v for k, v in BUGGY.items() if k != "pyproject.toml"}})
+    proc = run_cli("check", "-v", "--no-cache", cwd=tmp_path)
+    assert proc.returncode == 0
+    assert f"importguard: {tmp_path} (project; config: {tmp_path / 'pyproject.toml'}): 1 files" in proc.stderr
+    assert "facts" in proc.stderr and " s" in proc.stderr

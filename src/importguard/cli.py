@@ -103,6 +103,7 @@ def main() -> None:
 @click.option("--respect-gitignore/--no-respect-gitignore", default=None, help="Honour .gitignore files (default: yes).")
 @click.option("--force-exclude", is_flag=True, help="Apply exclusions to files named on the command line too (for pre-commit).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--verbose", "-v", is_flag=True, help="Say on stderr which projects and settings were used and how long each phase took.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour the text output; `auto` honours NO_COLOR and FORCE_COLOR, else colours a terminal.")
 @click.option("--stdin-filename", type=click.Path(path_type=Path), help="With `-`: analyse standard input as if it were this file of its project.")
@@ -115,7 +116,7 @@ def check(
     output: Optional[Path], no_cache: bool, quiet: bool, show_files: bool, show_settings: bool, debug: bool,
     statistics: bool, baseline_path: Optional[Path], write_baseline: Optional[str], no_baseline: bool, threshold: str,
     cache_dir: Optional[Path], exclude: Optional[str], extend_exclude: Optional[str], respect_gitignore: Optional[bool],
-    force_exclude: bool, color: str, stdin_filename: Optional[Path],
+    force_exclude: bool, color: str, stdin_filename: Optional[Path], verbose: bool,
 ) -> None:
     """Check PATHS (default: the current folder) and report findings."""
     with _errors_exit(debug):
@@ -164,6 +165,13 @@ def check(
             ]
         finally:
             progress.close()
+        if verbose:
+            for (group, config), result in zip(configs, results):
+                phases = ", ".join(f"{phase} {seconds:.2f} s" for phase, seconds in result.timings.items())
+                click.echo(
+                    f"importguard: {config.root} ({'project' if config.marked else 'loose'}; config: "
+                    f"{config.source or 'defaults'}): {result.files} files, {result.modules} modules; {phases}", err=True,
+                )
         choice = BaselineChoice(baseline_path, write_baseline, no_baseline)
         outcome, notes = outcome_of([(c, r) for (_, c), r in zip(configs, results)], choice, threshold, exit_zero)
         for note in notes + [f"importguard: warning: {w}" for r in results for w in r.warnings]:
