@@ -38,10 +38,22 @@ Matcher = Callable[[str], bool]
 _NAMED_GROUP = re.compile(r"\(\?P<\w+>")
 
 
+def valid_patterns(lines: Iterable[str]) -> List[str]:
+    """The lines git would use: an invalid pattern (a lone `!`) is skipped, the rest applies."""
+    kept = []
+    for line in lines:
+        try:
+            pathspec.GitIgnoreSpec.from_lines([line])
+        except Exception:  # noqa: BLE001 - pathspec's error classes differ between versions
+            continue
+        kept.append(line)
+    return kept
+
+
 def matcher(lines: Iterable[str]) -> Matcher:
     """A gitignore-style matcher. Without negated patterns, every pattern is folded into one
     regular expression: one search per path instead of one per pattern."""
-    spec = pathspec.GitIgnoreSpec.from_lines(list(lines))
+    spec = pathspec.GitIgnoreSpec.from_lines(valid_patterns(lines))
     patterns = [p for p in spec.patterns if p.include is not None and getattr(p, "regex", None) is not None]
     if len(patterns) != len([p for p in spec.patterns if p.include is not None]) or not all(p.include for p in patterns):
         return lambda path: bool(spec.match_file(path))
@@ -65,11 +77,16 @@ class _Ignorer:
         self._chains: Dict[str, List[Tuple[str, Matcher]]] = {}
 
     def _own_gitignore(self, folder: str) -> Optional[Matcher]:
-        try:
-            with open(os.path.join(folder, ".gitignore"), encoding="utf-8", errors="replace") as handle:
-                lines = handle.read().splitlines()
-        except OSError:
-            return None
+        lines = []
+        for name in (".gitignore", os.path.join(".git", "info", "exclude")):
+            path = os.path.join(folder, name)
+            if not os.path.isfile(path):  # never open a FIFO or a device
+                continue
+            try:
+                with open(path, encoding="utf-8", errors="replace") as handle:
+                    lines += handle.read().splitlines()
+            except OSError:
+                continue
         return matcher(lines) if lines else None
 
     def _chain(self, folder: str) -> List[Tuple[str, Matcher]]:
@@ -125,7 +142,7 @@ def discover(paths: Sequence[Path], root: Path, exclude: Iterable[str], structur
                 _Ignorer(path, structural, gitignore=False) if structural_ignorer.ignored(path, is_dir=True) else structural_ignorer
             )
             _walk(path, walker_structural, walker_ignorer, sources, found.reported, extensions, visited)
-        elif path.is_file() or path.suffix in SOURCE_SUFFIXES and path.is_symlink():
+        elif path.is_file() or path.suffix in SOURCE_SUFFIXES and path.is_symlink() and not path.exists():
             # A file named explicitly is Python whatever its name (`manage`, a shebang script:
             # pre-commit tags those `python`).
             sources.add(path)
@@ -136,6 +153,15 @@ def discover(paths: Sequence[Path], root: Path, exclude: Iterable[str], structur
     found.sources = sorted(sources)
     found.extensions = sorted(extensions)
     return found
+
+
+def is_source_file(entry: "os.DirEntry[str]") -> bool:
+    """A regular file, or a broken symlink (reported as such): never a FIFO, socket or device,
+    which would block or make no sense to read."""
+    try:
+        return entry.is_file() or (entry.is_symlink() and not os.path.exists(entry.path))
+    except OSError:
+        return False
 
 
 def _walk(top: Path, structural: _Ignorer, ignorer: _Ignorer, sources: Set[Path], reported: Set[Path],
@@ -163,7 +189,7 @@ def _walk(top: Path, structural: _Ignorer, ignorer: _Ignorer, sources: Set[Path]
                 if not structural.ignored(path, is_dir=True):
                     child_real = os.path.realpath(entry.path) if entry.is_symlink() else os.path.join(real, name)
                     stack.append((entry.path, child_real, excluded or ignorer.ignored(path, is_dir=True)))
-            elif name.endswith(SOURCE_SUFFIXES):
+            elif name.endswith(SOURCE_SUFFIXES) and is_source_file(entry):
                 path = Path(entry.path)
                 if not structural.ignored(path, is_dir=False):
                     sources.add(path)

@@ -55,6 +55,11 @@ MIN_FILES_PER_WORKER = 32
 def read_source(path: Path) -> Union[bytes, FileFacts]:
     """The file's bytes, or facts holding the IG002 problem that stops it being read."""
     try:
+        if not path.is_file():  # a FIFO or device swapped in after discovery: never block on it
+            if path.is_symlink() and not path.exists():
+                return FileFacts(problem=Problem("IG002", f"broken symlink: points to {os.readlink(path)}, which does not exist"))
+            if path.exists() and not path.is_dir():
+                return FileFacts(problem=Problem("IG002", "not a regular file (a FIFO, socket or device)"))
         return path.read_bytes()
     except FileNotFoundError:
         return FileFacts(problem=Problem("IG002", "file vanished before it could be read"))

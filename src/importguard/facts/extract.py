@@ -64,7 +64,7 @@ def python_syntax_error(data: bytes) -> Optional[SyntaxError]:
     except SyntaxError as error:
         return error
     except (ValueError, MemoryError, RecursionError) as error:
-        return SyntaxError(str(error))
+        return SyntaxError(f"Python cannot compile it: {type(error).__name__}" + (f": {error}" if str(error) else ""))
     return None
 
 
@@ -75,6 +75,10 @@ def extract_facts(data: bytes, type_checking_names: FrozenSet[str]) -> FileFacts
     head = b"\n".join(data.split(b"\n", SKIP_FILE_LINES)[:SKIP_FILE_LINES])  # no full-file split
     if SKIP_FILE.search(head):
         return FileFacts(skip_file=True)
+
+    too_deep = nesting_problem(data)
+    if too_deep is not None:
+        return FileFacts(problem=too_deep)
 
     import libcst as cst  # imported lazily: a warm run with every file cached never parses
 
@@ -94,8 +98,37 @@ def extract_facts(data: bytes, type_checking_names: FrozenSet[str]) -> FileFacts
     except RecursionError:
         return FileFacts(problem=Problem("IG001", "syntax error: too deeply nested to parse", 1, 1))
 
+    except Exception as error:  # noqa: BLE001 - any parser failure on one file is that file's finding
+        return FileFacts(problem=Problem("IG002", f"cannot analyse: the parser failed with {type(error).__name__}: {error}"[:300]))
+
     from importguard.facts.walker import FactWalker
 
-    facts = FactWalker(module, type_checking_names).run()
-    facts.suppressions = suppressions_in(data.decode(module.encoding, errors="replace"))
+    try:
+        facts = FactWalker(module, type_checking_names).run()
+        facts.suppressions = suppressions_in(data.decode(module.encoding, errors="replace"))
+    except Exception as error:  # noqa: BLE001 - one file never ends the run
+        return FileFacts(problem=Problem("IG002", f"cannot analyse: {type(error).__name__}: {error}"[:300]))
     return facts
+
+
+BRACKETS = re.compile(rb"[()\[\]{}]")
+CHAINS = re.compile(rb"(?:[-+~]\s*){400,}|(?:\.\w+){2000,}|(?:\[[^\[\]\n]{0,20}\]){2000,}|(?:\(\)){2000,}")
+MAX_NESTING = 200  # CPython's parser limit ("too many nested parentheses"); libcst crashes far above it
+
+
+def nesting_problem(data: bytes) -> Optional[Problem]:
+    """Input that would crash or hang libcst's native parser, found before parsing: brackets
+    nested deeper than CPython allows, or extremely long operator chains. CPython's own verdict
+    decides: a syntax error it reports is IG001; what it accepts is IG002 (not analysable)."""
+    depth = deepest = 0
+    for match in BRACKETS.finditer(data):  # strings and comments included: an over-estimate
+        depth = depth + 1 if match.group() in b"([{" else max(0, depth - 1)
+        deepest = max(deepest, depth)
+    if deepest <= MAX_NESTING and not CHAINS.search(data):
+        return None
+    error = python_syntax_error(data)
+    if error is None:
+        if deepest <= MAX_NESTING * 2 and not CHAINS.search(data):
+            return None  # brackets inside strings: CPython parsed it, and so can libcst
+        return Problem("IG002", "cannot analyse: nested or chained too deeply for the parser (CPython accepts it)")
+    return Problem("IG001", f"syntax error: {error.msg}", error.lineno or 1, error.offset or 1)

@@ -1,0 +1,79 @@
+"""Hostile input never ends, hangs or crashes the run: every file is analysed or gets its own
+IG001/IG002, and the exit code is 0 or 1 (never 2 from file content, never a signal). Every case
+runs the real CLI in a subprocess with a timeout."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import write_tree
+
+BUG = {"pyproject.toml": "", "pkg/__init__.py": "", "pkg/bug.py": "def f():\n    return time.time()\n"}
+
+
+def check(root: Path, *args: str) -> dict:
+    proc = subprocess.run(
+        [sys.executable, "-m", "importguard", "check", ".", "--format", "json", "--no-cache", *args],
+        cwd=root, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode in (0, 1), (proc.returncode, proc.stderr[-500:])
+    assert "Traceback" not in proc.stderr
+    return {(f["path"], f["code"]): f for f in json.loads(proc.stdout)["findings"]}
+
+
+@pytest.mark.parametrize("expression, message", [
+    ("'(' * 5000 + '1' + ')' * 5000", "syntax error: too many nested parentheses"),
+    ("'[' * 2000 + ']' * 2000", "syntax error: too many nested parentheses"),
+    ("'x' + '.a' * 100000", "syntax error: Python cannot compile it: RecursionError"),
+    ("'-' * 20000 + '1'", "syntax error: Python cannot compile it"),
+])
+def test_deep_nesting_is_a_syntax_error_not_a_crash(tmp_path, expression, message):
+    write_tree(tmp_path, {**BUG, "pkg/deep.py": "x = " + eval(expression) + "\n"})
+    found = check(tmp_path)
+    assert found["pkg/deep.py", "IG001"]["message"].startswith(message)
+    assert ("pkg/bug.py", "IG101") in found  # the other files are analysed
+    proc = subprocess.run([sys.executable, "-c", "import ast, sys; compile(open('pkg/deep.py').read(), 'd', 'exec')"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert proc.returncode != 0  # CPython rejects it too
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need POSIX")
+def test_a_fifo_named_like_a_module_is_skipped(tmp_path):
+    write_tree(tmp_path, BUG)
+    os.mkfifo(tmp_path / "pkg" / "pipe.py")
+    found = check(tmp_path)
+    assert list(found) == [("pkg/bug.py", "IG101")]
+
+
+def test_an_invalid_gitignore_line_is_ignored_and_the_rest_applies(tmp_path):
+    write_tree(tmp_path, {**BUG, "pkg/sub/.gitignore": "!\ngenerated.py\n", "pkg/sub/generated.py": "print(hidden)\n",
+                          "pkg/sub/kept.py": "print(shown)\n"})
+    found = check(tmp_path)
+    assert ("pkg/sub/kept.py", "IG101") in found and ("pkg/sub/generated.py", "IG101") not in found
+
+
+def test_git_info_exclude_is_honoured(tmp_path):
+    write_tree(tmp_path, {**BUG, ".git/info/exclude": "scratch.py\n", "scratch.py": "print(scratch)\n"})
+    assert ("scratch.py", "IG101") not in check(tmp_path)
+
+
+def test_a_broken_symlink_is_reported_as_one(tmp_path):
+    write_tree(tmp_path, BUG)
+    (tmp_path / "pkg" / "gone.py").symlink_to(tmp_path / "nowhere.py")
+    found = check(tmp_path)
+    assert found["pkg/gone.py", "IG002"]["message"].startswith("broken symlink: points to")
+
+
+def test_a_parser_failure_on_one_file_is_that_file_s_finding(tmp_path):
+    # libcst raises CSTLogicError on two concatenated template strings (Python 3.14 syntax).
+    write_tree(tmp_path, {**BUG, "pkg/tstrings.py": 'greeting = t"hello {name}" t"!"\n'})
+    found = check(tmp_path)
+    assert ("pkg/bug.py", "IG101") in found
+    problem = found.get(("pkg/tstrings.py", "IG002")) or found.get(("pkg/tstrings.py", "IG001"))
+    assert problem is not None, found
