@@ -77,3 +77,66 @@ def test_a_parser_failure_on_one_file_is_that_file_s_finding(tmp_path):
     assert ("pkg/bug.py", "IG101") in found
     problem = found.get(("pkg/tstrings.py", "IG002")) or found.get(("pkg/tstrings.py", "IG001"))
     assert problem is not None, found
+
+
+def test_files_over_the_size_limit_are_reported_not_parsed(tmp_path):
+    rows = "".join(f"    ({i}, 'item-{i}'),\n" for i in range(3000))
+    write_tree(tmp_path, {**BUG, "pkg/data.py": f"ROWS = [\n{rows}]\nprint(missing_in_data)\n"})
+    (tmp_path / "pyproject.toml").write_text("[tool.importguard]\nmax-file-size = 0.05\n")
+    found = check(tmp_path)
+    assert "over the 0.05 MB `max-file-size`" in found["pkg/data.py", "IG002"]["message"]
+    (tmp_path / "pyproject.toml").write_text("[tool.importguard]\nmax-file-size = 1\n")
+    assert ("pkg/data.py", "IG101") in check(tmp_path)
+
+
+MARKER_CODE = "import pathlib; pathlib.Path({marker!r}).write_text('executed'); raise SystemExit('executed')\n"
+
+
+def test_analysed_code_is_never_imported_or_executed(tmp_path):
+    marker = tmp_path / "EXECUTED"
+    code = MARKER_CODE.format(marker=str(marker))
+    project = write_tree(tmp_path / "proj", {
+        "pyproject.toml": "[project]\nname = 'evil'\n",
+        "setup.py": code, "conftest.py": code, "sitecustomize.py": code,
+        "evil.pth": f"import pathlib; pathlib.Path({str(marker)!r}).write_text('pth')\n",
+        "pkg/__init__.py": code,
+        "pkg/a.py": code + "from pkg import b\n",
+        "pkg/b.py": code + "from pkg.a import thing\n",
+    })
+    for args in (("check", "."), ("check", ".", "--no-cache"), ("check", "."), ("why", "pkg.a", "pkg.b"),
+                 ("check", "pkg/a.py", "--format", "sarif"), ("check", "--show-files")):
+        proc = subprocess.run([sys.executable, "-m", "importguard", *args], cwd=project, capture_output=True, text=True, timeout=120)
+        assert proc.returncode in (0, 1), (args, proc.stderr)
+        assert not marker.exists(), args
+
+
+def test_damaged_cache_entries_are_ignored_and_rewritten(tmp_path):
+    write_tree(tmp_path, BUG)
+    first = check_cached(tmp_path)
+    entries = [p for p in (tmp_path / ".importguard_cache").rglob("*.json") if p.name != "manifest.json"]
+    assert entries
+    import pickle
+
+    entries[0].write_bytes(pickle.dumps({"x": 1}))  # a pickle payload: never unpickled
+    with entries[-1].open("wb") as handle:  # 20 MB of junk: never read whole
+        handle.truncate(20 * 1024 * 1024)
+    (tmp_path / ".importguard_cache" / "facts-v4" / "manifest.json").write_text("{broken")
+    assert check_cached(tmp_path) == first
+    assert check_cached(tmp_path) == first
+
+
+def check_cached(root: Path) -> dict:
+    proc = subprocess.run([sys.executable, "-m", "importguard", "check", ".", "--format", "json"], cwd=root,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode in (0, 1), proc.stderr
+    return json.loads(proc.stdout)["findings"]
+
+
+def test_two_concurrent_runs_agree_and_leave_a_usable_cache(tmp_path):
+    files = {f"pkg/m{i:03d}.py": f"import pkg.m{(i + 1) % 90:03d}\n\n\ndef f():\n    return missing_{i}\n" for i in range(90)}
+    write_tree(tmp_path, {**BUG, **files})
+    command = [sys.executable, "-m", "importguard", "check", ".", "--format", "json", "--jobs", "2"]
+    runs = [subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [json.loads(run.communicate(timeout=180)[0])["findings"] for run in runs]
+    assert outputs[0] == outputs[1] and len(outputs[0]) > 90
+    assert check_cached(tmp_path) == outputs[0]

@@ -22,6 +22,7 @@ from importguard.facts.model import FileFacts
 CACHE_FOLDER = ".importguard_cache"
 FORMAT = "facts-v4"
 MANIFEST = "manifest.json"
+MAX_ENTRY_BYTES = 16 * 1024 * 1024  # far above the facts of any file under `max-file-size`
 CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by importguard.\n"
@@ -87,7 +88,12 @@ class FactsCache:
 
     def load(self, key: str) -> Optional[FileFacts]:
         try:
-            document = json.loads(self.path_of(key).read_bytes())
+            path = self.path_of(key)
+            with path.open("rb") as handle:
+                data = handle.read(MAX_ENTRY_BYTES + 1)  # a planted 100 MB entry is not read whole
+            if len(data) > MAX_ENTRY_BYTES:
+                raise ValueError("oversized entry")
+            document = json.loads(data)
             if document.get("importguard") != __version__ or document.get("key") != key:
                 raise ValueError("foreign entry")
             return FileFacts.from_json(document["facts"])

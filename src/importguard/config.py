@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Dict, FrozenSet, List, Optional, Tuple
 
 from importguard.errors import ConfigError
-from importguard.facts.model import LAZY_ANNOTATIONS
+from importguard.facts.model import DEFAULT_MAX_FILE_MB, LAZY_ANNOTATIONS, MAX_FILE_MB
 from importguard.workspace import user_cache_folder
 
 if sys.version_info >= (3, 11):
@@ -65,12 +65,14 @@ class Config:
     source: Optional[Path] = None  # the file the settings came from
     marked: bool = True  # the root is a project (a marker was found), not a loose folder
     respect_gitignore: bool = True
+    max_file_mb: float = DEFAULT_MAX_FILE_MB  # larger files are reported (IG002), not parsed
     force_exclude: bool = False  # exclusions apply to files named on the command line too
 
     def fact_options(self) -> FrozenSet[str]:
         """What changes a file's facts besides its bytes (part of every cache key)."""
         lazy = self.target_version is not None and self.target_version >= (3, 14)
-        return frozenset(self.type_checking_names) | ({LAZY_ANNOTATIONS} if lazy else set())
+        size = set() if self.max_file_mb == DEFAULT_MAX_FILE_MB else {f"{MAX_FILE_MB}{self.max_file_mb}"}
+        return frozenset(self.type_checking_names) | ({LAZY_ANNOTATIONS} if lazy else set()) | size
 
     def source_roots(self) -> List[Path]:
         if self.src:
@@ -105,6 +107,7 @@ _CHECKS = {
     "cache-dir": (lambda v: isinstance(v, str), "a folder path"),
     "baseline": (lambda v: isinstance(v, str), "a file path"),
     "respect-gitignore": (lambda v: isinstance(v, bool), "true or false"),
+    "max-file-size": (lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0, "a size in megabytes, such as 4 or 0.5"),
     "target-version": (lambda v: isinstance(v, str) and python_version(v) is not None, "a Python version such as \"py39\" or \"py314\""),
 }
 
@@ -184,6 +187,7 @@ def build_config(root: Path, table: Optional[Dict[str, Any]], source: Optional[P
     if "target-version" in table:
         config.target_version = python_version(table["target-version"])
     config.respect_gitignore = table.get("respect-gitignore", True)
+    config.max_file_mb = float(table.get("max-file-size", DEFAULT_MAX_FILE_MB))
     return config
 
 

@@ -26,7 +26,7 @@ from importguard.cache import FactsCache, cache_folder, entry_key
 from importguard.config import STRUCTURAL_EXCLUDE, Config
 from importguard.discovery import Discovered, discover
 from importguard.facts.extract import extract_facts
-from importguard.facts.model import FileFacts, Problem
+from importguard.facts.model import FileFacts, Problem, max_file_bytes
 from importguard.findings import Finding
 from importguard.project.calls import add_import_time_calls
 from importguard.project.model import Project, SourceFile, build_project
@@ -52,9 +52,16 @@ from importguard.workspace import module_files, package_root
 MIN_FILES_PER_WORKER = 32
 
 
-def read_source(path: Path) -> Union[bytes, FileFacts]:
-    """The file's bytes, or facts holding the IG002 problem that stops it being read."""
+def read_source(path: Path, max_bytes: Optional[int] = None) -> Union[bytes, FileFacts]:
+    """The file's bytes, or facts holding the IG002 problem that stops it being read (a file
+    larger than `max_bytes` is not even read)."""
     try:
+        size = path.stat().st_size if max_bytes is not None and path.is_file() else 0
+        if max_bytes is not None and size > max_bytes:
+            return FileFacts(problem=Problem(
+                "IG002", f"not analysed: the file is {size / 1048576:.1f} MB, over the {max_bytes / 1048576:.3g} MB "
+                "`max-file-size` (raise it in [tool.importguard] to analyse it)",
+            ))
         if not path.is_file():  # a FIFO or device swapped in after discovery: never block on it
             if path.is_symlink() and not path.exists():
                 return FileFacts(problem=Problem("IG002", f"broken symlink: points to {os.readlink(path)}, which does not exist"))
@@ -87,7 +94,7 @@ def extract_file(path: Path, type_checking_names: FrozenSet[str]) -> Tuple[Optio
     """Worker entry point: (cache key of the bytes read, facts, the file's stat taken before the
     read). Never raises for a bad file."""
     stat = file_stat(path)
-    data = read_source(path)
+    data = read_source(path, max_file_bytes(type_checking_names))
     if isinstance(data, FileFacts):
         return None, data, None
     facts = extract_facts(data, type_checking_names)
@@ -142,7 +149,7 @@ def compute_facts(
                 results[index] = cache.load(key)  # unchanged since last seen: no read, no hash
                 if results[index] is not None:
                     continue
-            data = read_source(path)
+            data = read_source(path, max_file_bytes(type_checking_names))
             if isinstance(data, FileFacts):
                 results[index] = data
                 continue
