@@ -140,3 +140,17 @@ def test_two_concurrent_runs_agree_and_leave_a_usable_cache(tmp_path):
     outputs = [json.loads(run.communicate(timeout=180)[0])["findings"] for run in runs]
     assert outputs[0] == outputs[1] and len(outputs[0]) > 90
     assert check_cached(tmp_path) == outputs[0]
+
+
+def test_big_data_modules_take_the_light_path_and_code_does_not(tmp_path):
+    rows = "".join(f"    ({i}, 'item-{i}', -1.5, None),\n" for i in range(40000))
+    assert len(rows) > 1024 * 1024
+    write_tree(tmp_path, {
+        **BUG,
+        "pkg/data.py": f'"""Generated."""\nimport decimal\nROWS = [\n{rows}]\n__all__ = ["ROWS"]\n',
+        "pkg/code.py": f"ROWS = [\n{rows}]\n\n\ndef total():\n    return sum(ROWS) + missing_in_big_code\n",
+        "pkg/use.py": "from pkg.data import ROWS, NOPE\n",
+    })
+    found = check(tmp_path)
+    assert found["pkg/use.py", "IG305"]["name"] == "NOPE"  # the light path knows what data.py binds
+    assert ("pkg/code.py", "IG101") in found  # a big module with code gets the full analysis

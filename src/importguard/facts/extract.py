@@ -8,6 +8,7 @@ import re
 import tokenize
 from typing import Dict, FrozenSet, List, Optional, Set
 
+from importguard.facts.data_module import DATA_MODULE_BYTES, data_module_facts
 from importguard.facts.model import FileFacts, Problem
 
 SKIP_FILE = re.compile(rb"#\s*importguard:\s*skip-file\b")
@@ -79,6 +80,11 @@ def extract_facts(data: bytes, type_checking_names: FrozenSet[str]) -> FileFacts
     too_deep = nesting_problem(data)
     if too_deep is not None:
         return FileFacts(problem=too_deep)
+    if len(data) > DATA_MODULE_BYTES:
+        light = data_module_facts(data)
+        if light is not None:
+            light.suppressions = suppressions_in(data.decode("utf-8", errors="replace"))
+            return light
 
     import libcst as cst  # imported lazily: a warm run with every file cached never parses
 
