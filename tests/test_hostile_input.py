@@ -32,6 +32,10 @@ def check(root: Path, *args: str) -> dict:
     ("'[' * 2000 + ']' * 2000", "syntax error: too many nested parentheses"),
     ("'x' + '.a' * 100000", "syntax error: Python cannot compile it: RecursionError"),
     ("'-' * 20000 + '1'", "syntax error: Python cannot compile it"),
+    ("'lambda: ' * 20000 + '1'", "syntax error: Python cannot compile it"),
+    ("'x' + ' . a' * 100000", "syntax error: Python cannot compile it"),
+    ("'not ' * 50000 + 'x'", "syntax error: Python cannot compile it"),
+    ("'a if b else ' * 20000 + 'c'", "syntax error: Python cannot compile it"),
 ])
 def test_deep_nesting_is_a_syntax_error_not_a_crash(tmp_path, expression, message):
     write_tree(tmp_path, {**BUG, "pkg/deep.py": "x = " + eval(expression) + "\n"})
@@ -154,3 +158,28 @@ def test_big_data_modules_take_the_light_path_and_code_does_not(tmp_path):
     found = check(tmp_path)
     assert found["pkg/use.py", "IG305"]["name"] == "NOPE"  # the light path knows what data.py binds
     assert ("pkg/code.py", "IG101") in found  # a big module with code gets the full analysis
+
+
+def crash_on_boom(path: Path, options):
+    """A worker's work that dies like a native parser crash on one file."""
+    import signal
+
+    from importguard.runner import extract_file
+
+    if path.name == "boom.py":
+        os.kill(os.getpid(), signal.SIGSEGV)
+    return extract_file(path, options)
+
+
+def test_a_worker_that_dies_takes_only_its_file_down(tmp_path):
+    from importguard.runner import in_workers
+
+    names = [f"m{i}.py" for i in range(12)] + ["boom.py"] + [f"n{i}.py" for i in range(12)]
+    write_tree(tmp_path, {name: "def f():\n    return missing\n" for name in names})
+    paths = [tmp_path / name for name in names]
+    got = {}
+    in_workers(list(range(len(paths))), 2, 4, paths, frozenset(), lambda i, out: got.update(zip(i, out)), work=crash_on_boom)
+    assert sorted(got) == list(range(len(paths)))
+    boom = got[names.index("boom.py")][1]
+    assert boom.problem is not None and "process died" in boom.problem.message
+    assert all(got[i][1].names and got[i][1].problem is None for i in range(len(paths)) if i != names.index("boom.py"))

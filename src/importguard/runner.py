@@ -180,22 +180,53 @@ def compute_facts(
     elif jobs <= 1 or len(misses) < MIN_FILES_PER_WORKER * 2:
         one_by_one(misses)
     else:
-        from concurrent.futures import (
-            ProcessPoolExecutor,  # only cold runs start workers
-        )
-
-        # The few huge files (a libcst tree takes ~600 bytes per source byte) are parsed here
-        # once the workers are gone, so two of them never sit in memory at the same time.
+        # The few huge files (a libcst tree takes ~600 bytes per source byte) are parsed by one
+        # worker after the others, so two of them never sit in memory at the same time.
         huge = [i for i in misses if file_size(paths[i]) > HUGE_FILE_BYTES]
         huge_set = set(huge)
         rest = [i for i in misses if i not in huge_set]
         chunk = max(1, min(16, len(rest) // (jobs * 8) or 1))
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            collect(rest, pool.map(extract_file, [paths[i] for i in rest], [type_checking_names] * len(rest), chunksize=chunk))
-        one_by_one(huge)
+        for batch, workers, size in ((rest, jobs, chunk), (huge, 1, 1)):
+            in_workers(batch, workers, size, paths, type_checking_names, collect)
     if cache is not None:
         cache.save_manifest()
     return results  # type: ignore[return-value]
+
+
+def in_workers(indexes: Sequence[int], workers: int, chunk: int, paths: Sequence[Path], options: FrozenSet[str],
+               note: Callable[[Sequence[int], Iterable[Tuple[Optional[str], FileFacts, Optional[os.stat_result]]]], None],
+               work: Callable[..., Tuple[Optional[str], FileFacts, Optional[os.stat_result]]] = extract_file) -> None:
+    """Parse in worker processes. A worker that dies (a native crash in the parser, an
+    out-of-memory kill) takes only its file down: the files not done yet are retried one at a
+    time, each in a fresh worker, so the one that kills it is found and reported as IG002."""
+    from concurrent.futures import ProcessPoolExecutor  # only cold runs start workers
+    from concurrent.futures.process import BrokenProcessPool
+
+    if not indexes:
+        return
+    done: List[int] = []
+
+    def record(batch: Sequence[int], computed: Iterable[Tuple[Optional[str], FileFacts, Optional[os.stat_result]]]) -> None:
+        for index, outcome in zip(batch, computed):
+            note([index], [outcome])
+            done.append(index)
+
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            record(indexes, pool.map(work, [paths[i] for i in indexes], [options] * len(indexes), chunksize=chunk))
+        return
+    except BrokenProcessPool:
+        pass
+    finished = set(done)
+    for index in [i for i in indexes if i not in finished]:
+        try:
+            with ProcessPoolExecutor(max_workers=1) as alone:
+                outcome = alone.submit(work, paths[index], options).result()
+        except BrokenProcessPool:
+            outcome = (None, FileFacts(problem=Problem(
+                "IG002", "cannot analyse: the parser's process died on this file (a native crash or out of memory)",
+            )), None)
+        note([index], [outcome])
 
 
 def file_size(path: Path) -> int:

@@ -122,6 +122,28 @@ CHAINS = re.compile(rb"(?:[-+~]\s*){400,}|(?:\.\w+){2000,}|(?:\[[^\[\]\n]{0,20}\
 MAX_NESTING = 200  # CPython's parser limit ("too many nested parentheses"); libcst crashes far above it
 
 
+LONG_LINE = 20_000  # bytes; every crash shape of libcst's parser found so far needs one
+MAX_TREE_DEPTH = 1000  # libcst handles ~1000 nested nodes; `lambda: ` x 20000 crashes it
+
+
+def deep_long_line(data: bytes) -> bool:
+    """A very long line (`not not ... x`, `lambda: lambda: ...`, `a . b . c ...` 100,000 long) that
+    CPython's parser (recursion-guarded) finds nested deeper than libcst's parser survives."""
+    if max(map(len, data.split(b"\n"))) <= LONG_LINE:
+        return False
+    try:
+        tree = ast.parse(data)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return True  # CPython's verdict below decides
+    stack = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_TREE_DEPTH:
+            return True
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return False
+
+
 def nesting_problem(data: bytes) -> Optional[Problem]:
     """Input that would crash or hang libcst's native parser, found before parsing: brackets
     nested deeper than CPython allows, or extremely long operator chains. CPython's own verdict
@@ -130,11 +152,11 @@ def nesting_problem(data: bytes) -> Optional[Problem]:
     for match in BRACKETS.finditer(data):  # strings and comments included: an over-estimate
         depth = depth + 1 if match.group() in b"([{" else max(0, depth - 1)
         deepest = max(deepest, depth)
-    if deepest <= MAX_NESTING and not CHAINS.search(data):
+    if deepest <= MAX_NESTING and not CHAINS.search(data) and not deep_long_line(data):
         return None
     error = python_syntax_error(data)
     if error is None:
-        if deepest <= MAX_NESTING * 2 and not CHAINS.search(data):
+        if deepest <= MAX_NESTING * 2 and not CHAINS.search(data) and not deep_long_line(data):
             return None  # brackets inside strings: CPython parsed it, and so can libcst
         return Problem("IG002", "cannot analyse: nested or chained too deeply for the parser (CPython accepts it)")
     return Problem("IG001", f"syntax error: {error.msg}", error.lineno or 1, error.offset or 1)
