@@ -10,6 +10,7 @@ from conftest import check_tree, run_python
 from importguard.config import Config
 from importguard.project.graph import IMPORT_TIME
 from importguard.project.simulate import first_failure
+from importguard.rules.partial import SWALLOWED_PARTIAL_IMPORT
 from importguard.runner import run_check
 
 CASES = {
@@ -118,20 +119,8 @@ def test_script_only_imports_are_not_import_time(tmp_path):
 
 
 def test_partial_import_swallowed_by_an_import_error_guard(tmp_path):
-    tree = {
-        "app/__init__.py": "",
-        "app/config.py": (
-            "try:\n"
-            "    from app.features import flags\n"
-            "    FEATURES = True\n"
-            "except ImportError:\n"
-            "    FEATURES = False\n"
-            "\n"
-            "DEFAULTS = {}\n"
-        ),
-        "app/features.py": "from app.config import DEFAULTS\n\nflags = dict(DEFAULTS)\n",
-        "app/other.py": "from app.config import FEATURES\n",
-    }
+    # The rule's own documented example, plus a module that uses the fallback flag.
+    tree = {**SWALLOWED_PARTIAL_IMPORT.bad, "app/other.py": "from app.config import FEATURES\n"}
     findings = check_tree(tmp_path, tree, select=["IG306", "IG307"])
     assert [(f.code, f.path, f.line) for f in findings] == [("IG307", "app/config.py", 2)]
     (finding,) = findings
