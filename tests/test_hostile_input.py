@@ -183,3 +183,31 @@ def test_a_worker_that_dies_takes_only_its_file_down(tmp_path):
     boom = got[names.index("boom.py")][1]
     assert boom.problem is not None and "process died" in boom.problem.message
     assert all(got[i][1].names and got[i][1].problem is None for i in range(len(paths)) if i != names.index("boom.py"))
+
+
+def test_a_folder_symlink_leading_outside_the_project_is_not_followed(tmp_path):
+    outside = write_tree(tmp_path / "outside", {"auth.py": "print(outside_bug)\n"})
+    project = write_tree(tmp_path / "proj", {**BUG, "pkg/inner/mod.py": "x = 1\n"})
+    (project / "linked_out").symlink_to(outside, target_is_directory=True)
+    (project / "linked_in").symlink_to(project / "pkg" / "inner", target_is_directory=True)
+    found = check(project)
+    assert not any(path.startswith("linked_out") for path, _ in found)
+    assert ("pkg/bug.py", "IG101") in found
+
+
+def test_a_run_killed_mid_way_leaves_a_cache_the_next_run_uses(tmp_path):
+    import signal
+    import time
+
+    files = {f"pkg/m{i:03d}.py": f"def f():\n    return missing_{i}\n" for i in range(150)}
+    write_tree(tmp_path, {**BUG, **files})
+    run = subprocess.Popen([sys.executable, "-m", "importguard", "check", ".", "--jobs", "2"], cwd=tmp_path,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    time.sleep(1.5)
+    os.killpg(run.pid, signal.SIGKILL)  # the run and its workers, mid-way
+    run.wait(timeout=30)
+    after_kill = check_cached(tmp_path)
+    assert len(after_kill) == 151 and after_kill == check_cached(tmp_path)
+    fresh = subprocess.run([sys.executable, "-m", "importguard", "check", ".", "--format", "json", "--no-cache"],
+                           cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert json.loads(fresh.stdout)["findings"] == after_kill  # the cache left behind is correct

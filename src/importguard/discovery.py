@@ -168,7 +168,8 @@ def _walk(top: Path, structural: _Ignorer, ignorer: _Ignorer, sources: Set[Path]
           extensions: Set[Path], visited: Set[str]) -> None:
     """Depth-first over folders as strings; only symlinked folders need `realpath` (loop check).
     A folder's exclusion is carried down: everything below an excluded folder is unreported."""
-    stack = [(str(top), os.path.realpath(top), False)]
+    inside = os.path.realpath(top)
+    stack = [(str(top), inside, False)]
     while stack:
         folder, real, excluded = stack.pop()
         if real in visited:  # a symlink loop, or a folder reached twice
@@ -188,6 +189,8 @@ def _walk(top: Path, structural: _Ignorer, ignorer: _Ignorer, sources: Set[Path]
                 path = Path(entry.path)
                 if not structural.ignored(path, is_dir=True):
                     child_real = os.path.realpath(entry.path) if entry.is_symlink() else os.path.join(real, name)
+                    if child_real != inside and not child_real.startswith(inside + os.sep):
+                        continue  # a folder symlink leading out of the tree: not the project's code
                     stack.append((entry.path, child_real, excluded or ignorer.ignored(path, is_dir=True)))
             elif name.endswith(SOURCE_SUFFIXES) and is_source_file(entry):
                 path = Path(entry.path)
