@@ -144,6 +144,22 @@ def deep_long_line(data: bytes) -> bool:
     return False
 
 
+def python_compile_error(data: bytes) -> Optional[SyntaxError]:
+    """Whether CPython can compile the source at all (to bytecode, never run): Python 3.9 parses
+    `x.a.a...` 100,000 long but cannot compile it (RecursionError)."""
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(data, "<importguard>", "exec", dont_inherit=True)
+    except SyntaxError as error:
+        return error
+    except (ValueError, MemoryError, RecursionError) as error:
+        return SyntaxError(f"Python cannot compile it: {type(error).__name__}" + (f": {error}" if str(error) else ""))
+    return None
+
+
 def nesting_problem(data: bytes) -> Optional[Problem]:
     """Input that would crash or hang libcst's native parser, found before parsing: brackets
     nested deeper than CPython allows, or extremely long operator chains. CPython's own verdict
@@ -154,7 +170,7 @@ def nesting_problem(data: bytes) -> Optional[Problem]:
         deepest = max(deepest, depth)
     if deepest <= MAX_NESTING and not CHAINS.search(data) and not deep_long_line(data):
         return None
-    error = python_syntax_error(data)
+    error = python_syntax_error(data) or python_compile_error(data)
     if error is None:
         if deepest <= MAX_NESTING * 2 and not CHAINS.search(data) and not deep_long_line(data):
             return None  # brackets inside strings: CPython parsed it, and so can libcst
