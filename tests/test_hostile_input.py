@@ -161,13 +161,13 @@ def test_big_data_modules_take_the_light_path_and_code_does_not(tmp_path):
 
 
 def crash_on_boom(path: Path, options):
-    """A worker's work that dies like a native parser crash on one file."""
+    """A worker's work that dies on one file, as when the kernel kills it for memory."""
     import signal
 
     from importguard.runner import extract_file
 
     if path.name == "boom.py":
-        os.kill(os.getpid(), signal.SIGSEGV)
+        os.kill(os.getpid(), signal.SIGKILL)
     return extract_file(path, options)
 
 
@@ -211,3 +211,10 @@ def test_a_run_killed_mid_way_leaves_a_cache_the_next_run_uses(tmp_path):
     fresh = subprocess.run([sys.executable, "-m", "importguard", "check", ".", "--format", "json", "--no-cache"],
                            cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert json.loads(fresh.stdout)["findings"] == after_kill  # the cache left behind is correct
+
+
+def test_no_warnings_from_python_s_parser_on_stderr(tmp_path):
+    write_tree(tmp_path, {**BUG, "pkg/odd.py": "x = 1()\ny = (\n"})  # a SyntaxWarning, then a SyntaxError
+    proc = subprocess.run([sys.executable, "-m", "importguard", "check", ".", "--no-cache"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1 and "IG001" in proc.stdout and proc.stderr == ""

@@ -15,6 +15,15 @@ from typing import List, Optional
 from importguard.facts.model import FileFacts, ImportFact
 
 DATA_MODULE_BYTES = 1024 * 1024
+
+
+def quiet_parse(data: bytes) -> ast.Module:
+    """CPython's parser (never runs the code), without the SyntaxWarnings it prints to stderr."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(data)
 LITERALS = (ast.Constant, ast.Tuple, ast.List, ast.Set, ast.Dict, ast.UnaryOp, ast.keyword)
 
 
@@ -35,7 +44,7 @@ def is_literal(node: ast.AST) -> bool:
 def data_module_facts(data: bytes) -> Optional[FileFacts]:
     """The facts of a data-only module, or None when the module has code (use the full walk)."""
     try:
-        tree = ast.parse(data)
+        tree = quiet_parse(data)
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         return None
     facts = FileFacts()

@@ -8,7 +8,7 @@ import re
 import tokenize
 from typing import Dict, FrozenSet, List, Optional, Set
 
-from importguard.facts.data_module import DATA_MODULE_BYTES, data_module_facts
+from importguard.facts.data_module import DATA_MODULE_BYTES, data_module_facts, quiet_parse
 from importguard.facts.model import FileFacts, Problem
 
 SKIP_FILE = re.compile(rb"#\s*importguard:\s*skip-file\b")
@@ -61,7 +61,7 @@ def python_syntax_error(data: bytes) -> Optional[SyntaxError]:
     annotated target `(x): int = 1`), not a syntax error.
     """
     try:
-        ast.parse(data)
+        quiet_parse(data)
     except SyntaxError as error:
         return error
     except (ValueError, MemoryError, RecursionError) as error:
@@ -132,7 +132,7 @@ def deep_long_line(data: bytes) -> bool:
     if max(map(len, data.split(b"\n"))) <= LONG_LINE:
         return False
     try:
-        tree = ast.parse(data)
+        tree = quiet_parse(data)
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         return True  # CPython's verdict below decides
     stack = [(tree, 0)]
