@@ -146,3 +146,17 @@ def test_findings_below_a_failing_module_level_import_say_they_are_masked(tmp_pa
     assert "masked" not in by_line[7]["hint"]  # a function body: its own NameError whenever it runs
     # Real Python stops at the import: the NameError of line 3 cannot happen yet.
     assert "ImportError: cannot import name 'Group'" in run_python("import pkg.views", cwd=tmp_path).stderr
+
+
+def test_a_nested_project_without_a_table_is_rooted_at_its_own_pyproject_and_inherits_the_config(tmp_path):
+    write_tree(tmp_path, {
+        "pyproject.toml": "[tool.importguard]\nignore = ['IG101']\n",
+        "vendor/lib/pyproject.toml": "[project]\nname = 'lib'\n",
+        "vendor/lib/src/lib/__init__.py": "",
+        "vendor/lib/src/lib/core.py": "from lib.util import helper\nprint(undefined_but_ignored)\n",
+        "vendor/lib/src/lib/util.py": "def helper():\n    return 1\n",
+    })
+    (tmp_path / ".git").mkdir()
+    assert findings_of(run_cli("check", "vendor/lib", "--format", "json", "--no-cache", cwd=tmp_path)) == []
+    settings = run_cli("check", "vendor/lib", "--show-settings", cwd=tmp_path).stdout
+    assert f"config file: {tmp_path / 'pyproject.toml'}" in settings and "# vendor/lib: project" in settings

@@ -11,7 +11,7 @@ from typing import Any, Dict, FrozenSet, List, Optional, Tuple
 
 from importguard.errors import ConfigError
 from importguard.facts.model import DEFAULT_MAX_FILE_MB, LAZY_ANNOTATIONS, MAX_FILE_MB
-from importguard.workspace import user_cache_folder
+from importguard.workspace import config_file, user_cache_folder
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -192,8 +192,9 @@ def build_config(root: Path, table: Optional[Dict[str, Any]], source: Optional[P
 
 
 def load_config(root: Path, explicit: Optional[Path], marked: bool = True) -> Config:
-    """Settings from `--config`, else from `<root>/pyproject.toml`, else defaults. A loose
-    folder (no project marker) gets defaults and a cache in the user's cache folder."""
+    """Settings from `--config`, else from the project's `[tool.importguard]` (its own
+    `pyproject.toml`, else the nearest one above), else defaults. A loose folder (no project
+    marker) gets defaults and a cache in the user's cache folder."""
     if not marked:
         config = build_config(root, load_table(explicit) or {}, explicit.resolve()) if explicit is not None else Config(root=root)
         config.marked = False
@@ -207,9 +208,9 @@ def load_config(root: Path, explicit: Optional[Path], marked: bool = True) -> Co
         if table is None:
             raise ConfigError(f"{explicit}: no [tool.importguard] table (a pyproject.toml needs one; another TOML file may hold the keys at its top level)")
         return build_config(root, table, explicit.resolve())
-    pyproject = root / "pyproject.toml"
-    if pyproject.is_file():
-        data = load_toml(pyproject)
-        floor = requires_python_floor(data.get("project", {}).get("requires-python"))
-        return build_config(root, load_table(pyproject, data), pyproject, floor)
-    return build_config(root, None, None)
+    own = root / "pyproject.toml"
+    floor = requires_python_floor(load_toml(own).get("project", {}).get("requires-python")) if own.is_file() else None
+    configured = config_file(root)  # the project's own table, else the nearest one above
+    if configured is not None:
+        return build_config(root, load_table(configured), configured, floor)
+    return build_config(root, None, None, floor)

@@ -1,9 +1,10 @@
 """Which project each path belongs to, where its modules are rooted, and where its cache goes.
 
-As ruff applies the nearest configuration to each file, a path belongs to the nearest folder
-above it whose `pyproject.toml` has a `[tool.importguard]` table; without one anywhere above, to
-the nearest folder with a `pyproject.toml`, else with a `.git` (a project marker). Paths of
-several projects are analysed per project, each with its own configuration.
+A path belongs to the project of the nearest folder above it with a `pyproject.toml`, else with
+a `.git` (a project marker): module names are rooted there. Its configuration is that
+`pyproject.toml`'s `[tool.importguard]` table, or, when it has none, the nearest one above (as
+ruff uses the closest configuration). Paths of several projects are analysed per project, each
+with its own configuration.
 
 A path with no marker above it is *loose*. A package folder (or a file inside one) is rooted
 where Python imports it from: the folder above the top of its `__init__.py` chain. A loose file
@@ -47,13 +48,18 @@ def project_root(path: Path) -> Optional[Path]:
     """The project `path` belongs to, or None when no marker is above it."""
     start = _folder(Path(os.path.abspath(path)))
     chain = (start, *start.parents)
-    for folder in chain:
-        if _configures_importguard(folder / "pyproject.toml"):
-            return folder
     for marker in MARKERS:
         for folder in chain:
             if (folder / marker).exists():
                 return folder
+    return None
+
+
+def config_file(root: Path) -> Optional[Path]:
+    """The `pyproject.toml` whose `[tool.importguard]` configures the project at `root`."""
+    for folder in (root, *root.parents):
+        if _configures_importguard(folder / "pyproject.toml"):
+            return folder / "pyproject.toml"
     return None
 
 
