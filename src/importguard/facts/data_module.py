@@ -24,7 +24,7 @@ def quiet_parse(data: bytes) -> ast.Module:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return ast.parse(data)
-LITERALS = (ast.Constant, ast.Tuple, ast.List, ast.Set, ast.Dict, ast.UnaryOp, ast.keyword)
+LITERALS = (ast.Constant, ast.Tuple, ast.List, ast.Set, ast.Dict, ast.UnaryOp)
 
 
 def is_literal(node: ast.AST) -> bool:
@@ -33,7 +33,7 @@ def is_literal(node: ast.AST) -> bool:
         current = stack.pop()
         if isinstance(current, ast.Name) and current.id in ("True", "False", "None"):
             continue
-        if isinstance(current, ast.expr_context) or isinstance(current, (ast.unaryop,)):
+        if isinstance(current, (ast.expr_context, ast.unaryop)):  # `Load`, the `-` of `-1`
             continue
         if not isinstance(current, LITERALS):
             return False

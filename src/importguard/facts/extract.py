@@ -129,7 +129,7 @@ MAX_TREE_DEPTH = 1000  # libcst handles ~1000 nested nodes; `lambda: ` x 20000 c
 def deep_long_line(data: bytes) -> bool:
     """A very long line (`not not ... x`, `lambda: lambda: ...`, `a . b . c ...` 100,000 long) that
     CPython's parser (recursion-guarded) finds nested deeper than libcst's parser survives."""
-    if max(map(len, data.split(b"\n"))) <= LONG_LINE:
+    if len(data) <= LONG_LINE or max(map(len, data.split(b"\n"))) <= LONG_LINE:
         return False
     try:
         tree = quiet_parse(data)
@@ -165,7 +165,8 @@ def nesting_problem(data: bytes) -> Optional[Problem]:
     nested deeper than CPython allows, or extremely long operator chains. CPython's own verdict
     decides: a syntax error it reports is IG001; what it accepts is IG002 (not analysable)."""
     depth = deepest = 0
-    for match in BRACKETS.finditer(data):  # strings and comments included: an over-estimate
+    opening = data.count(b"(") + data.count(b"[") + data.count(b"{")
+    for match in BRACKETS.finditer(data) if opening > MAX_NESTING else ():  # strings included: an over-estimate
         depth = depth + 1 if match.group() in b"([{" else max(0, depth - 1)
         deepest = max(deepest, depth)
     if deepest <= MAX_NESTING and not CHAINS.search(data) and not deep_long_line(data):
