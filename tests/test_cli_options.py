@@ -128,7 +128,7 @@ def test_every_finding_has_a_real_range(tmp_path):
 
 
 def test_long_lists_of_entries_are_capped():
-    from importguard.rules.partial import listing
+    from importguard.rules.partial_import import listing
 
     assert listing(["a", "b"]) == "`a` or `b`"
     assert listing([f"m{i}" for i in range(40)]) == "`m0`, `m1`, `m2`, `m3`, `m4` or one of 35 more modules"

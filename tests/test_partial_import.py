@@ -10,7 +10,7 @@ from conftest import check_tree, run_python
 from importguard.config import Config
 from importguard.project.graph import IMPORT_TIME
 from importguard.project.simulate import first_failure
-from importguard.rules.partial import SWALLOWED_PARTIAL_IMPORT
+from importguard.rules.partial_import import SWALLOWED_PARTIAL_IMPORT
 from importguard.runner import run_check
 
 CASES = {

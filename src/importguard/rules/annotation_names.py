@@ -15,7 +15,7 @@ from importguard.findings import Finding
 from importguard.project.exports import star_imports
 from importguard.project.model import Project
 from importguard.rules.base import Rule
-from importguard.rules.ig1xx import where
+from importguard.rules.names import where
 
 
 def check_undefined_annotation_name(project: Project) -> Iterator[Finding]:

@@ -17,7 +17,7 @@ from importguard.project.calls import resolve_call
 from importguard.project.exports import star_imports
 from importguard.project.model import Project, SourceFile
 from importguard.rules.base import Rule
-from importguard.rules.ig1xx import called_too_early_text, is_stub, related, where
+from importguard.rules.names import called_too_early_text, is_stub, related, where
 
 
 def local_or_name(issue: NameIssue) -> str:

@@ -1,4 +1,4 @@
-"""IG0xx: files that cannot be analysed. A broken file is reported and the run goes on."""
+"""Files that cannot be analysed (IG001 syntax errors, IG002 unreadable files): reported, and the run goes on."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""IG2xx: imports that run at surprising times (inside handlers, inside functions, by name)."""
+"""Imports that run at surprising times: inside `except` handlers (IG201, IG202, IG205), inside functions (IG203), by name (IG204)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""IG1xx: names that raise NameError/UnboundLocalError at run time, and undefined exports."""
+"""Names that raise NameError/UnboundLocalError at run time (IG101, IG102), and undefined exports (IG104)."""
 
 from __future__ import annotations
 

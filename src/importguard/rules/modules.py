@@ -1,0 +1,119 @@
+"""Imports of first-party modules that do not exist (IG304) or lack the imported name (IG305)."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Iterator, List
+
+from importguard.findings import Finding, Related
+from importguard.project.exports import absent_names
+from importguard.project.model import Project
+from importguard.rules.base import Rule
+
+
+def check_unresolved_import(project: Project) -> Iterator[Finding]:
+    for source in project.files:
+        importer = source.module
+        if importer is None:
+            continue
+        for fact in source.facts.imports:
+            target, problem = project.index.absolute_target(fact, importer)
+            if problem is None:
+                if fact.guarded or not target or not project.index.missing_target(target):
+                    continue
+                problem = f"no module `{target}` in this project"
+                hint = "the import raises `ModuleNotFoundError`; fix the module path or add the module"
+            else:
+                hint = "relative imports resolve against the importing module's package; use an absolute import"
+            yield UNRESOLVED_IMPORT.finding(
+                path=source.display, line=fact.line, column=fact.column, module=importer.name,
+                name=target, message=f"`{fact.display}`: {problem}", hint=hint,
+                import_time=fact.edge_kind == "import-time" and not fact.guarded,
+            )
+
+
+def missing_names(project: Project, target: str, names: List[str]) -> List[str]:
+    """The names `from target import ...` cannot find in first-party module `target`."""
+    provider = project.by_module.get(target)
+    if provider is None or provider.facts.problem is not None or provider.path.suffix != ".py":
+        return []  # namespace packages, stubs, extension modules and broken files: not known
+    return absent_names(project, provider, names)
+
+
+def check_missing_module_name(project: Project) -> Iterator[Finding]:
+    for source in project.files:
+        importer = source.module
+        if importer is None:
+            continue
+        for fact in source.facts.imports:
+            if fact.kind != "from" or fact.guarded or fact.type_checking:
+                continue
+            target, problem = project.index.absolute_target(fact, importer)
+            if problem is not None or not target:
+                continue
+            for name in missing_names(project, target, [n for n, _ in fact.names]):  # type: ignore[misc]
+                provider = project.by_module[target]
+                close = difflib.get_close_matches(name, list(provider.facts.module_bindings), n=1)
+                typing_only = any(name == n for f in provider.facts.imports if f.type_checking for n, _ in f.names)
+                why = (
+                    f"`{target}` imports `{name}` only under `if TYPE_CHECKING:`" if typing_only
+                    else f"did you mean `{close[0]}`?" if close else f"`{target}` has no module-level `{name}`"
+                )
+                yield MISSING_MODULE_NAME.finding(
+                    path=source.display, line=fact.line, column=fact.column, module=importer.name, name=name,
+                    message=f"`{fact.display}`: `{target}` does not define `{name}`",
+                    hint=f"Python raises `ImportError: cannot import name '{name}' from '{target}'`; {why}",
+                    related=[Related(provider.display, 1, f"`{target}` is defined here")],
+                    import_time=fact.edge_kind == "import-time",
+                )
+
+
+UNRESOLVED_IMPORT = Rule(
+    code="IG304", name="unresolved-import", default=True,
+    summary="an import of a first-party module that no file provides",
+    rationale=(
+        "An import of a module of this project that does not exist (a typo, a file moved in a "
+        "refactoring, a relative import that climbs out of the package) raises "
+        "`ModuleNotFoundError`/`ImportError` when it runs. Imports guarded by a `try` whose "
+        "handler catches `ImportError` are optional by design and not reported."
+    ),
+    bad={
+        "chat/__init__.py": "",
+        "chat/routes.py": "from chat.sessions import Session\nfrom ...config import settings\n",
+    },
+    bad_findings=(("chat/routes.py", 1), ("chat/routes.py", 2)),
+    good={
+        "chat/__init__.py": "",
+        "chat/routes.py": "from chat.sessions import Session\nfrom .config import settings\n",
+        "chat/sessions.py": "class Session:\n    pass\n",
+        "chat/config.py": "settings = {}\n",
+    },
+    check=check_unresolved_import,
+)
+
+MISSING_MODULE_NAME = Rule(
+    code="IG305", name="missing-module-name", default=True,
+    summary="`from first_party.mod import X` where `mod` does not define `X`",
+    rationale=(
+        "A `from` import of a name the first-party module does not bind fails with `ImportError` "
+        "as soon as the importing module runs — often after a rename or a move. importguard knows "
+        "every module-level binding of the target, its submodules, re-exports, star imports, "
+        "`__all__` and a module `__getattr__`; an import guarded by `except ImportError` is a "
+        "deliberate fallback and is not reported. A name the target imports only under "
+        "`if TYPE_CHECKING:` does not exist at run time and is reported."
+    ),
+    bad={
+        "store/__init__.py": "",
+        "store/models.py": "class Customer:\n    pass\n",
+        "store/views.py": "from store.models import Costumer\n",
+    },
+    bad_findings=(("store/views.py", 1),),
+    good={
+        "store/__init__.py": "from .models import Customer\n",
+        "store/models.py": "class Customer:\n    pass\n",
+        "store/views.py": "from store.models import Customer\nfrom store import Customer as Again, models\n",
+    },
+    check=check_missing_module_name,
+)
+
+RULES = [UNRESOLVED_IMPORT, MISSING_MODULE_NAME]
