@@ -7,16 +7,17 @@ keep only some kinds of edges; a view lists every module's successors in sorted 
 breadth-first searches, and with them every chain and cycle reported, do not depend on the order
 in which files were read.
 
-Warm runs with nothing changed never build this graph (see `importguard.memo`), which is why
-importing networkx (~170 ms) is no longer on their path.
+Warm runs with nothing changed never build this graph (see `importguard.memo`); networkx
+(~75 ms to import) is imported when a graph is first built, so those runs never load it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Set, Tuple
+from typing import TYPE_CHECKING, Dict, FrozenSet, Iterable, Iterator, List, Optional, Set, Tuple
 
-import networkx as nx
+if TYPE_CHECKING:
+    import networkx as nx
 
 IMPORT_TIME = "import-time"
 DEFERRED = "deferred"
@@ -44,6 +45,8 @@ class ImportGraph:
     """The module graph (`graph`: edge attribute `sites`, a list of `ImportSite`) and its queries."""
 
     def __init__(self) -> None:
+        import networkx as nx
+
         self.graph = nx.DiGraph()
         self._views: Dict[FrozenSet[str], nx.DiGraph] = {}
 
@@ -68,7 +71,7 @@ class ImportGraph:
         nodes and successors in sorted order."""
         view = self._views.get(kinds)
         if view is None:
-            view = self._views[kinds] = nx.DiGraph()
+            view = self._views[kinds] = type(self.graph)()
             view.add_nodes_from(sorted(self.graph))
             view.add_edges_from(sorted(
                 (source, target) for source, target, sites in self.graph.edges(data="sites")
@@ -78,6 +81,8 @@ class ImportGraph:
 
     def components(self, kinds: FrozenSet[str]) -> Iterator[Tuple[nx.DiGraph, Set[str]]]:
         """Strongly connected components (more than one module) of the `kinds` subgraph."""
+        import networkx as nx
+
         view = self.subgraph(kinds)
         for members in sorted(nx.strongly_connected_components(view), key=min):
             if len(members) > 1:
@@ -98,6 +103,8 @@ class ImportGraph:
 
 def _path_to(view: nx.DiGraph, source: str, target: str, cutoff: Optional[int] = None) -> Optional[List[str]]:
     """A shortest path, found breadth-first from `source` (ties go to the smaller module names)."""
+    import networkx as nx
+
     try:
         return nx.single_source_shortest_path(view, source, cutoff)[target]
     except KeyError:
@@ -112,6 +119,8 @@ def rotate(cycle: List[str]) -> List[str]:
 
 def shortest_cycle(view: nx.DiGraph, members: Set[str]) -> List[str]:
     """A shortest cycle through the component (exact for components of moderate size)."""
+    import networkx as nx
+
     component = view.subgraph(members)
     starts = sorted(members)
     if len(members) > EXACT_CYCLE_SEARCH_LIMIT:
