@@ -19,7 +19,7 @@ TREE = {
     "chat/state.py": "import chat.routes\n\nconnections = []\n",
     **{f"chat/mod{i}.py": f"import json\n\n\ndef f{i}():\n    return json.dumps({i})\n" for i in range(70)},
 }
-# Over HUGE_FILE_BYTES: parsed in the main process after the workers, in order all the same.
+# Over HUGE_FILE_BYTES: parsed by one worker after the others, in order all the same.
 HUGE = {"chat/huge.py": "VALUE = 1\n" * 22000 + "print(undefined_in_huge)\n"}
 
 

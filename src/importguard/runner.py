@@ -178,17 +178,18 @@ def compute_facts(
 
     if executor is not None:
         collect(misses, executor.map(extract_file, [paths[i] for i in misses], [type_checking_names] * len(misses)))
-    elif jobs <= 1 or len(misses) < MIN_FILES_PER_WORKER * 2:
-        one_by_one(misses)
     else:
         # The few huge files (a libcst tree takes ~600 bytes per source byte) are parsed by one
-        # worker after the others, so two of them never sit in memory at the same time.
+        # worker after the others, so two of them never sit in memory at the same time and the
+        # main process never holds one, even in a small run.
         huge = [i for i in misses if file_size(paths[i]) > HUGE_FILE_BYTES]
         huge_set = set(huge)
         rest = [i for i in misses if i not in huge_set]
-        chunk = max(1, min(16, len(rest) // (jobs * 8) or 1))
-        for batch, workers, size in ((rest, jobs, chunk), (huge, 1, 1)):
-            in_workers(batch, workers, size, paths, type_checking_names, collect)
+        if jobs <= 1 or len(rest) < MIN_FILES_PER_WORKER * 2:
+            one_by_one(rest)
+        else:
+            in_workers(rest, jobs, max(1, min(16, len(rest) // (jobs * 8) or 1)), paths, type_checking_names, collect)
+        in_workers(huge, 1, 1, paths, type_checking_names, collect)
     if cache is not None:
         cache.save_manifest()
     return results  # type: ignore[return-value]
