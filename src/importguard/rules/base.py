@@ -21,6 +21,11 @@ class Rule:
     good: Dict[str, Union[str, bytes]]  # the fixed tree: no finding
     check: Callable[[Project], Iterable[Finding]]
     severity: str = "error"  # "error" | "warning" | "info" (an inventory, such as IG203)
+    # "file": a finding lies in the file the rule was looking at, and depends only on that file's
+    # facts and on other files' project-level facts (see `importguard.memo.LOCAL_FACTS`), so an
+    # edit that leaves a file's project-level facts alone re-runs the rule on that file only.
+    # "project": anything else (cycles, replays of imports); reused or recomputed as a whole.
+    scope: str = "project"
 
     def finding(self, **fields: Any) -> Finding:
         return Finding(code=self.code, rule=self.name, severity=self.severity, **fields)
