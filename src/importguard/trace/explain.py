@@ -1,0 +1,212 @@
+"""Explain each logged error from the static findings.
+
+With a traceback, the failing line is known: the cause is the finding there that raises exactly
+this error. With only a message, every place in the project that raises exactly this failure is a
+candidate, ranked: places in modules that appear in other frames of the same log first, then
+places reached from an `except` handler (an error logged by a handler was often raised by code
+the handler runs), then the most precise rules. When nothing fits, the answer says so and says
+what the analysis rules out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence, Set, Tuple
+
+from importguard.findings import Finding
+from importguard.project.calls import MAX_DEPTH, resolve_call
+from importguard.project.model import Project, SourceFile
+from importguard.rules.partial_import import failures_by_site, swallowed_by_site
+from importguard.trace import failures as kinds
+from importguard.trace.failures import Failure
+from importguard.trace.paths import FileIndex
+from importguard.trace.tracebacks import Frame, LoggedError
+
+# The rules whose findings raise each failure, most precise first.
+CAUSES: Dict[str, Tuple[str, ...]] = {
+    kinds.NAME: ("IG101", "IG106", "IG105", "IG103"),
+    kinds.UNBOUND_LOCAL: ("IG102", "IG105", "IG103"),
+    kinds.FREE_VARIABLE: ("IG102", "IG105", "IG103", "IG101"),
+    kinds.PARTIAL_IMPORT: ("IG306", "IG307"),
+    kinds.PARTIAL_ATTRIBUTE: ("IG306",),
+    kinds.MISSING_NAME: ("IG305", "IG306"),
+    kinds.NO_MODULE: ("IG304",),
+}
+HANDLER_CODES = ("IG201", "IG202")
+NAME_KINDS = (kinds.NAME, kinds.UNBOUND_LOCAL, kinds.FREE_VARIABLE)
+
+CAUSE, CANDIDATES, NO_STATIC_CAUSE, NOT_TRACED = "cause", "candidates", "no-static-cause", "not-traced"
+
+
+@dataclass
+class Analysed:
+    """One analysed project: its model and every finding of every rule."""
+
+    project: Project
+    findings: List[Finding]
+
+
+@dataclass(frozen=True)
+class PlacedFrame:
+    frame: Frame
+    source: Optional[SourceFile]  # None: outside the project, kept but not analysed
+
+
+@dataclass
+class Explanation:
+    error: LoggedError
+    frames: List[PlacedFrame]
+    status: str  # CAUSE, CANDIDATES, NO_STATIC_CAUSE or NOT_TRACED
+    causes: List[Finding] = field(default_factory=list)  # ranked
+    handlers: List[Finding] = field(default_factory=list)  # IG201/IG202 at a frame of the error
+    note: Optional[str] = None
+
+
+class Explainer:
+    def __init__(self, analysed: Sequence[Analysed]) -> None:
+        self.analysed = list(analysed)
+        self.index = FileIndex([f for a in analysed for f in a.project.files])
+        self.by_line: Dict[Tuple[str, int], List[Finding]] = {}
+        for finding in self.findings:
+            self.by_line.setdefault((finding.path, finding.line), []).append(finding)
+        self._targets: Optional[Dict[Tuple[str, str, int, Optional[str]], str]] = None
+        self._reached: Optional[Set[Tuple[str, str]]] = None
+
+    @property
+    def findings(self) -> List[Finding]:
+        return [f for a in self.analysed for f in a.findings]
+
+    def explain_all(self, errors: Sequence[LoggedError]) -> List[Explanation]:
+        placed = [[PlacedFrame(frame, self.index.find(frame.path)) for frame in e.frames] for e in errors]
+        logged_modules = {p.source.module.name for frames in placed for p in frames if p.source and p.source.module}
+        return [self.explain(e, frames, logged_modules) for e, frames in zip(errors, placed)]
+
+    def explain(self, error: LoggedError, frames: List[PlacedFrame], logged_modules: Set[str]) -> Explanation:
+        handlers = [f for p in frames if p.source for f in self.by_line.get((p.source.display, p.frame.line), []) if f.code in HANDLER_CODES]
+        failure = error.failure
+        if failure is None:
+            return Explanation(error, frames, NOT_TRACED, handlers=handlers)
+        failing = self.failing_frame(failure, frames)
+        if failing is not None and failing.source is not None:
+            found = [f for f in self.by_line.get((failing.source.display, failing.frame.line), []) if self.fits(f, failure)]
+            if found:
+                return Explanation(error, frames, CAUSE, self.ranked(found, failure, logged_modules), handlers)
+            note = (
+                f"importguard has no finding at {failing.source.display}:{failing.frame.line}, the line that raised it; "
+                + ruled_out(failure)
+            )
+            return Explanation(error, frames, NO_STATIC_CAUSE, handlers=handlers, note=note)
+        candidates = self.ranked([f for f in self.findings if self.fits(f, failure)], failure, logged_modules)
+        outside = f"the line that raised it is not in this project ({failing.frame.path}:{failing.frame.line}); " if failing else ""
+        if candidates:
+            return Explanation(error, frames, CANDIDATES, candidates, handlers, note=outside.rstrip("; ") or None)
+        return Explanation(error, frames, NO_STATIC_CAUSE, handlers=handlers, note=outside + ruled_out(failure))
+
+    @staticmethod
+    def failing_frame(failure: Failure, frames: List[PlacedFrame]) -> Optional[PlacedFrame]:
+        """The frame that raised the error. An import failure may surface below the importing
+        line, in importlib's own frames: its failing frame is the innermost one in the project."""
+        if not frames:
+            return None
+        if failure.kind in NAME_KINDS or frames[-1].source is not None:
+            return frames[-1]
+        in_project = [p for p in frames if p.source is not None]
+        return in_project[-1] if in_project else frames[-1]
+
+    def fits(self, finding: Finding, failure: Failure) -> bool:
+        if finding.code not in CAUSES[failure.kind]:
+            return False
+        if failure.kind == kinds.NO_MODULE:
+            return finding.name is not None and (finding.name + ".").startswith(f"{failure.module}.")
+        if finding.name != failure.name:
+            return False
+        return failure.module is None or self.import_target(finding) == failure.module
+
+    def import_target(self, finding: Finding) -> Optional[str]:
+        """The module a failing import statement of an IG305/IG306/IG307 finding takes from."""
+        if self._targets is None:
+            self._targets = {}
+            for analysed in self.analysed:
+                project = analysed.project
+                for failure, _failing, _working in failures_by_site(project):
+                    self._targets[("IG306", failure.site.path, failure.site.line, failure.name)] = failure.target
+                for failure, guard, _entries in swallowed_by_site(project):
+                    self._targets[("IG307", guard.path, guard.line, failure.name)] = failure.target
+                for source in project.files:
+                    for fact in source.facts.imports if source.module else []:
+                        target, _ = project.index.absolute_target(fact, source.module)
+                        for name, _alias in fact.names if target else []:
+                            self._targets[("IG305", source.display, fact.line, name)] = target  # type: ignore[assignment]
+        return self._targets.get((finding.code, finding.path, finding.line, finding.name))
+
+    def ranked(self, found: List[Finding], failure: Failure, logged_modules: Set[str]) -> List[Finding]:
+        order = CAUSES[failure.kind]
+        reached = self.handler_reached()
+        return sorted(found, key=lambda f: (
+            f.module not in logged_modules,
+            (f.path, self.enclosing_function(f)) not in reached,
+            order.index(f.code),
+            f.path, f.line,
+        ))
+
+    def handler_reached(self) -> Set[Tuple[str, str]]:
+        """(file, function) of every first-party function an `except` handler calls, up to
+        MAX_DEPTH calls deep."""
+        if self._reached is None:
+            self._reached = set()
+            for analysed in self.analysed:
+                for source in analysed.project.files:
+                    for handler in source.facts.handlers:
+                        for callee, *_ in handler.calls:
+                            self._follow(analysed.project, source, callee, handler.function, 1)
+        return self._reached
+
+    def _follow(self, project: Project, source: SourceFile, callee: str, caller: Optional[str], depth: int) -> None:
+        found = resolve_call(project, source, callee, caller)
+        if found is None or (found[0].display, found[1]) in self._reached:  # type: ignore[operator]
+            return
+        target, function = found
+        self._reached.add((target.display, function))  # type: ignore[union-attr]
+        if depth < MAX_DEPTH:
+            for next_callee, *_ in target.facts.calls.get(function, []):
+                self._follow(project, target, next_callee, function, depth + 1)
+
+    def enclosing_function(self, finding: Finding) -> Optional[str]:
+        """The function a finding's line is in: the last `def` at or above it (close enough to rank)."""
+        for analysed in self.analysed:
+            for source in analysed.project.files:
+                if source.display == finding.path:
+                    above = [(line, name) for name, line in source.facts.functions.items() if line <= finding.line]
+                    return max(above)[1] if above else None
+        return None
+
+
+def ruled_out(failure: Failure) -> str:
+    """What the analysis rules out when no finding explains the failure."""
+    name, module = failure.name, failure.module
+    if failure.kind == kinds.NAME:
+        return (
+            f"no use of `{name}` in this project is unbound, so the name may be created dynamically "
+            "(code run by `exec`/`eval`, a write to `globals()`, a module `__getattr__`, a patched builtin) "
+            "or the code that raised it is not part of this project"
+        )
+    if failure.kind in (kinds.UNBOUND_LOCAL, kinds.FREE_VARIABLE):
+        return (
+            f"no function in this project reads `{name}` before binding it on a path the analysis follows, "
+            "so the code that raised it may be generated at run time or not be part of this project"
+        )
+    if failure.kind in (kinds.PARTIAL_IMPORT, kinds.PARTIAL_ATTRIBUTE):
+        return (
+            f"no import-time cycle of this project fails on `{name}` of `{module}`: the cycle may run through "
+            "a third-party package or through imports the analysis cannot see (computed module names, "
+            "imports in code run by other means)"
+        )
+    if failure.kind == kinds.MISSING_NAME:
+        return (
+            f"no first-party `from {module} import {name}` fails statically: `{module}` may be a third-party "
+            "package whose deployed version lacks the name, or the deployed file differs from this checkout"
+        )
+    return (
+        f"no import of this project names a missing first-party module `{module}`: it is most likely a "
+        "dependency missing from the deployed environment, not a bug in this project's code"
+    )
