@@ -87,31 +87,39 @@ class Explainer:
         if failure is None:
             return Explanation(error, frames, NOT_TRACED, handlers=handlers)
         failing = self.failing_frame(failure, frames)
-        if failing is not None and failing.source is not None:
+        anywhere = self.ranked([f for f in self.findings if self.fits(f, failure)], failure, logged_modules)
+        if failing is None:  # a bare message: every place that raises it is a candidate
+            if anywhere:
+                return Explanation(error, frames, CANDIDATES, anywhere, handlers)
+            return Explanation(error, frames, NO_STATIC_CAUSE, handlers=handlers, note=ruled_out(failure))
+        if failing.source is not None:
             found = [f for f in self.by_line.get((failing.source.display, failing.frame.line), []) if self.fits(f, failure)]
             if found:
                 return Explanation(error, frames, CAUSE, self.ranked(found, failure, logged_modules), handlers)
-            note = (
-                f"importguard has no finding at {failing.source.display}:{failing.frame.line}, the line that raised it; "
-                + ruled_out(failure)
+            note = f"importguard has no finding at {failing.source.display}:{failing.frame.line}, the line that raised it"
+        else:
+            note = outside(failing.frame)
+        if anywhere:
+            count = len(anywhere)
+            note += (
+                f"; {count} other place{'s' if count > 1 else ''} in this project raise{'s' if count == 1 else ''} "
+                f"`{failure.python_message}` (`importguard check` lists them), but the traceback passes through none"
             )
-            return Explanation(error, frames, NO_STATIC_CAUSE, handlers=handlers, note=note)
-        candidates = self.ranked([f for f in self.findings if self.fits(f, failure)], failure, logged_modules)
-        outside = f"the line that raised it is not in this project ({failing.frame.path}:{failing.frame.line}); " if failing else ""
-        if candidates:
-            return Explanation(error, frames, CANDIDATES, candidates, handlers, note=outside.rstrip("; ") or None)
-        return Explanation(error, frames, NO_STATIC_CAUSE, handlers=handlers, note=outside + ruled_out(failure))
+        else:
+            note += "; " + ruled_out(failure)
+        return Explanation(error, frames, NO_STATIC_CAUSE, handlers=handlers, note=note)
 
     @staticmethod
     def failing_frame(failure: Failure, frames: List[PlacedFrame]) -> Optional[PlacedFrame]:
-        """The frame that raised the error. An import failure may surface below the importing
-        line, in importlib's own frames: its failing frame is the innermost one in the project."""
+        """The frame that raised the error; None for a bare message. An import failure may surface
+        below the importing line, in importlib's own frames: its failing frame is the innermost one
+        in the project (None when no frame is: then the message is all there is)."""
         if not frames:
             return None
         if failure.kind in NAME_KINDS or frames[-1].source is not None:
             return frames[-1]
         in_project = [p for p in frames if p.source is not None]
-        return in_project[-1] if in_project else frames[-1]
+        return in_project[-1] if in_project else None
 
     def fits(self, finding: Finding, failure: Failure) -> bool:
         if finding.code not in CAUSES[failure.kind]:
@@ -179,6 +187,15 @@ class Explainer:
                     above = [(line, name) for name, line in source.facts.functions.items() if line <= finding.line]
                     return max(above)[1] if above else None
         return None
+
+
+def outside(frame: Frame) -> str:
+    if frame.path.startswith("<"):
+        return (
+            f"it was raised in `{frame.path}` (line {frame.line}): code compiled at run time (`exec`, `eval`, a "
+            "template engine) that importguard cannot see"
+        )
+    return f"it was raised at {frame.path}:{frame.line}, outside this project"
 
 
 def ruled_out(failure: Failure) -> str:
