@@ -29,6 +29,7 @@ CAUSES: Dict[str, Tuple[str, ...]] = {
     kinds.FREE_VARIABLE: ("IG102", "IG105", "IG103", "IG101"),
     kinds.PARTIAL_IMPORT: ("IG306", "IG307"),
     kinds.PARTIAL_ATTRIBUTE: ("IG306",),
+    kinds.MODULE_ATTRIBUTE: ("IG306",),
     kinds.MISSING_NAME: ("IG305", "IG306"),
     kinds.NO_MODULE: ("IG304",),
 }
@@ -69,7 +70,7 @@ class Explainer:
         self.by_line: Dict[Tuple[str, int], List[Finding]] = {}
         for finding in self.findings:
             self.by_line.setdefault((finding.path, finding.line), []).append(finding)
-        self._targets: Optional[Dict[Tuple[str, str, int, Optional[str]], str]] = None
+        self._targets: Optional[Dict[Tuple[str, str, int, Optional[str]], Tuple[str, Optional[str]]]] = None
         self._reached: Optional[Set[Tuple[str, str]]] = None
 
     @property
@@ -128,23 +129,27 @@ class Explainer:
             return finding.name is not None and (finding.name + ".").startswith(f"{failure.module}.")
         if finding.name != failure.name:
             return False
-        return failure.module is None or self.import_target(finding) == failure.module
+        if failure.module is None:
+            return True
+        target = self.import_target(finding)
+        return target is not None and target[0] == failure.module and target[1] in (None, failure.error)
 
-    def import_target(self, finding: Finding) -> Optional[str]:
-        """The module a failing import statement of an IG305/IG306/IG307 finding takes from."""
+    def import_target(self, finding: Finding) -> Optional[Tuple[str, Optional[str]]]:
+        """(the module an IG305/IG306/IG307 finding's statement takes a name from, the error a
+        partial import raises there: `from m import X` ImportError, `m.X` AttributeError)."""
         if self._targets is None:
             self._targets = {}
             for analysed in self.analysed:
                 project = analysed.project
                 for failure, _failing, _working in failures_by_site(project):
-                    self._targets[("IG306", failure.site.path, failure.site.line, failure.name)] = failure.target
+                    self._targets[("IG306", failure.site.path, failure.site.line, failure.name)] = (failure.target, failure.error)
                 for failure, guard, _entries in swallowed_by_site(project):
-                    self._targets[("IG307", guard.path, guard.line, failure.name)] = failure.target
+                    self._targets[("IG307", guard.path, guard.line, failure.name)] = (failure.target, failure.error)
                 for source in project.files:
                     for fact in source.facts.imports if source.module else []:
                         target, _ = project.index.absolute_target(fact, source.module)
                         for name, _alias in fact.names if target else []:
-                            self._targets[("IG305", source.display, fact.line, name)] = target  # type: ignore[assignment]
+                            self._targets[("IG305", source.display, fact.line, name)] = (target, None)  # type: ignore[assignment]
         return self._targets.get((finding.code, finding.path, finding.line, finding.name))
 
     def ranked(self, found: List[Finding], failure: Failure, logged_modules: Set[str]) -> List[Finding]:
@@ -212,7 +217,7 @@ def ruled_out(failure: Failure) -> str:
             f"no function in this project reads `{name}` before binding it on a path the analysis follows, "
             "so the code that raised it may be generated at run time or not be part of this project"
         )
-    if failure.kind in (kinds.PARTIAL_IMPORT, kinds.PARTIAL_ATTRIBUTE):
+    if failure.kind in (kinds.PARTIAL_IMPORT, kinds.PARTIAL_ATTRIBUTE, kinds.MODULE_ATTRIBUTE):
         return (
             f"no import-time cycle of this project fails on `{name}` of `{module}`: the cycle may run through "
             "a third-party package or through imports the analysis cannot see (computed module names, "

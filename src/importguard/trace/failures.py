@@ -4,7 +4,9 @@ The same patterns read the last line of a traceback and bare messages inside any
 (`WebSocket error: name 'time' is not defined`). They cover the wording of Python 3.9 to 3.13:
 "local variable 'x' referenced before assignment" became "cannot access local variable 'x'
 where it is not associated with a value" in 3.11, and 3.10+ appends "Did you mean: ...?" or
-"Did you forget to import ...?" to a NameError.
+"Did you forget to import ...?" to a NameError; 3.13 words a partial module's missing attribute
+as "module 'm' has no attribute 'X' (consider renaming ...)" when `m` is a file of the current
+folder.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ UNBOUND_LOCAL = "unbound-local"  # UnboundLocalError
 FREE_VARIABLE = "free-variable"  # NameError: a closure reads an enclosing local not bound yet
 PARTIAL_IMPORT = "partial-import"  # ImportError from a partially initialised module
 PARTIAL_ATTRIBUTE = "partial-attribute"  # AttributeError on a partially initialised module
+MODULE_ATTRIBUTE = "module-attribute"  # AttributeError: module 'm' has no attribute 'X' (3.13 words some partial ones so)
 MISSING_NAME = "missing-name"  # ImportError: cannot import name 'X' from 'm'
 NO_MODULE = "no-module"  # ModuleNotFoundError
 
@@ -43,6 +46,7 @@ PYTHON_WORDING = {
     FREE_VARIABLE: "cannot access free variable '{name}' where it is not associated with a value in enclosing scope",
     PARTIAL_IMPORT: "cannot import name '{name}' from partially initialized module '{module}' (most likely due to a circular import)",
     PARTIAL_ATTRIBUTE: "partially initialized module '{module}' has no attribute '{name}' (most likely due to a circular import)",
+    MODULE_ATTRIBUTE: "module '{module}' has no attribute '{name}'",
     MISSING_NAME: "cannot import name '{name}' from '{module}'",
     NO_MODULE: "No module named '{module}'",
 }
@@ -56,6 +60,7 @@ PATTERNS: Tuple[Tuple[str, str, "re.Pattern[str]"], ...] = (
         rf"cannot import name '(?P<name>{_IDENT})' from partially initialized module '(?P<module>{_DOTTED})'")),
     (PARTIAL_ATTRIBUTE, "AttributeError", re.compile(
         rf"partially initialized module '(?P<module>{_DOTTED})' has no attribute '(?P<name>{_IDENT})'")),
+    (MODULE_ATTRIBUTE, "AttributeError", re.compile(rf"module '(?P<module>{_DOTTED})' has no attribute '(?P<name>{_IDENT})'")),
     (MISSING_NAME, "ImportError", re.compile(rf"cannot import name '(?P<name>{_IDENT})' from '(?P<module>{_DOTTED})'")),
     (NO_MODULE, "ModuleNotFoundError", re.compile(rf"No module named '(?P<module>{_DOTTED})'")),
     (FREE_VARIABLE, "NameError", re.compile(
