@@ -25,6 +25,7 @@ MESSAGE_KEYS = (
 )
 MAX_DEPTH = 3
 
+FLATTENED = "Traceback (most recent call last):\\n"
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
@@ -40,6 +41,8 @@ def log_lines(data: bytes) -> Iterator[Line]:
     for number, raw in enumerate(text.split("\n"), 1):
         raw = ANSI.sub("", raw[:MAX_LINE_CHARS]).replace("\x00", "")
         messages = json_messages(raw)
+        if messages is None and FLATTENED in raw:  # a traceback escaped onto one line
+            messages = [raw.replace('\\"', '"').replace("\\n", "\n")]
         if messages is None:
             yield Line(number, raw)
             continue

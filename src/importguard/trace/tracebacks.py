@@ -2,8 +2,8 @@
 and bare failure messages inside any log line. Identical errors are grouped and counted.
 
 A traceback is read from its `Traceback (most recent call last):` header. Whatever precedes the
-header on its line (`web_1  | `, a timestamp) is taken as a prefix that every following line of
-the traceback repeats. Exception groups (PEP 654) draw `|` and `+--- 1 ---` borders around
+header on its line (`web_1  | `, a timestamp) is taken as a prefix that the following lines of
+the traceback may repeat. Exception groups (PEP 654) draw `|` and `+--- 1 ---` borders around
 their sub-exceptions; the borders are removed and each sub-exception is an error of its own.
 """
 
@@ -21,6 +21,7 @@ FRAME = re.compile(r'File "(?P<path>[^"]*)", line (?P<line>\d+)(?:, in (?P<funct
 EXCEPTION = re.compile(r"(?P<error>[^\W\d][\w.]*)(?:: (?P<message>.*))?")
 GROUP_BORDER = re.compile(r"\s*\+[-+]+(?: (?:\d+|\.\.\.) -+)?\s*")  # `+-+---- 1 ----`, `+-------`
 GROUP_MARGIN = re.compile(r"\s*[|+] ")
+DIGITS = re.compile(r"\d")
 SUGGESTION = re.compile(r"\. (?:Did you mean: .*\?|Did you forget to import .*\?)$")
 CONTEXT = "During handling of the above exception, another exception occurred:"
 CAUSE = "The above exception was the direct cause of the following exception:"
@@ -106,8 +107,6 @@ def _read_traceback(lines: Sequence[Line], start: int, header: "re.Match[str]") 
     index = start + 1
     while index < len(lines):
         content = _content(lines[index].text, prefix)
-        if content is None:
-            break
         if GROUP_BORDER.fullmatch(content):
             expecting, frames, relation = True, [], "group"
             index += 1
@@ -146,14 +145,14 @@ def _read_traceback(lines: Sequence[Line], start: int, header: "re.Match[str]") 
     return index, found
 
 
-def _content(text: str, prefix: str) -> Optional[str]:
-    """The traceback text of a line, without the prefix its header had; None at the end of it."""
-    if not prefix or text.startswith(prefix):
+def _content(text: str, prefix: str) -> str:
+    """The traceback text of a line, without the prefix its header had. A prefix may change from
+    line to line (a timestamp: same shape, other digits), or stand on the header line only (a log
+    message the traceback was appended to)."""
+    if text.startswith(prefix) or DIGITS.sub("0", text[:len(prefix)]) == DIGITS.sub("0", prefix):
         return text[len(prefix):]
     frame = FRAME.search(text)
-    if frame:  # a prefix that changes from line to line, e.g. a timestamp
-        return "  " + text[frame.start():]
-    return "" if not text.strip() else None
+    return "  " + text[frame.start():] if frame else text
 
 
 def _relation(relation: Optional[str], previous: Optional[LoggedError], group: Optional[str]) -> Optional[str]:
