@@ -301,3 +301,35 @@ def test_unreadable_log_and_missing_project_are_usage_errors(service: Path):
     (service / "empty.log").write_text("", encoding="utf-8")
     project = run_cli("trace", "empty.log", "no-such-dir", cwd=service)
     assert (project.returncode, project.stderr) == (2, "importguard: error: path not found: no-such-dir\n")
+
+
+RANKING = {
+    "pyproject.toml": "",
+    "app/__init__.py": "",
+    "app/api.py": (
+        "from app import jobs\n\n\n"
+        "def handle(request):\n"
+        "    try:\n"
+        "        return request.run()\n"
+        "    except Exception:\n"
+        "        return jobs.retry(request)\n"
+    ),
+    "app/cache.py": "def warm():\n    return time.time()\n",
+    "app/jobs.py": "def retry(request):\n    return time.monotonic()\n",
+    "app/zz.py": "def pause():\n    time.sleep(1)\n",
+}
+
+
+def test_candidates_reached_from_a_handler_or_seen_in_the_log_come_first(tmp_path: Path):
+    root = write_tree(tmp_path / "ranked", RANKING)
+    status, report = trace(root, "ERROR name 'time' is not defined\n")
+    assert status == 1
+    causes = report["errors"][0]["causes"]
+    assert [c["path"] for c in causes] == ["app/jobs.py", "app/cache.py", "app/zz.py"]
+    assert causes[0]["ranked_up_by"] == ["`retry()` is called from an `except` handler"]
+    other = 'Traceback (most recent call last):\n  File "/srv/app/zz.py", line 9, in pause\nKeyError: 3\n'
+    status, report = trace(root, "ERROR name 'time' is not defined\n" + other)
+    causes = by_error(report, "NameError")["causes"]
+    assert [c["path"] for c in causes] == ["app/zz.py", "app/jobs.py", "app/cache.py"]
+    assert causes[0]["ranked_up_by"] == ["`app.zz` is in a traceback of this log"]
+    assert by_error(report, "KeyError")["status"] == "not-traced"

@@ -59,6 +59,7 @@ class Explanation:
     frames: List[PlacedFrame]
     status: str  # CAUSE, CANDIDATES, NO_STATIC_CAUSE or NOT_TRACED
     causes: List[Finding] = field(default_factory=list)  # ranked
+    reasons: List[List[str]] = field(default_factory=list)  # per cause: why it ranks where it does
     handlers: List[Finding] = field(default_factory=list)  # IG201/IG202 at a frame of the error
     note: Optional[str] = None
 
@@ -67,15 +68,13 @@ class Explainer:
     def __init__(self, analysed: Sequence[Analysed]) -> None:
         self.analysed = list(analysed)
         self.index = FileIndex([f for a in analysed for f in a.project.files])
+        self.findings = [f for a in analysed for f in a.findings]
+        self.files = {f.display: f for a in analysed for f in a.project.files}
         self.by_line: Dict[Tuple[str, int], List[Finding]] = {}
         for finding in self.findings:
             self.by_line.setdefault((finding.path, finding.line), []).append(finding)
         self._targets: Optional[Dict[Tuple[str, str, int, Optional[str]], Tuple[str, Optional[str]]]] = None
         self._reached: Optional[Set[Tuple[str, str]]] = None
-
-    @property
-    def findings(self) -> List[Finding]:
-        return [f for a in self.analysed for f in a.findings]
 
     def explain_all(self, errors: Sequence[LoggedError]) -> List[Explanation]:
         placed = [[PlacedFrame(frame, self.index.find(frame.path)) for frame in e.frames] for e in errors]
@@ -88,15 +87,15 @@ class Explainer:
         if failure is None:
             return Explanation(error, frames, NOT_TRACED, handlers=handlers)
         failing = self.failing_frame(failure, frames)
-        anywhere = self.ranked([f for f in self.findings if self.fits(f, failure)], failure, logged_modules)
+        anywhere, reasons = self.ranked([f for f in self.findings if self.fits(f, failure)], failure, logged_modules)
         if failing is None:  # a bare message: every place that raises it is a candidate
             if anywhere:
-                return Explanation(error, frames, CANDIDATES, anywhere, handlers)
+                return Explanation(error, frames, CANDIDATES, anywhere, reasons, handlers)
             return Explanation(error, frames, NO_STATIC_CAUSE, handlers=handlers, note=ruled_out(failure))
         if failing.source is not None:
             found = [f for f in self.by_line.get((failing.source.display, failing.frame.line), []) if self.fits(f, failure)]
             if found:
-                return Explanation(error, frames, CAUSE, self.ranked(found, failure, logged_modules), handlers)
+                return Explanation(error, frames, CAUSE, *self.ranked(found, failure, logged_modules), handlers)
             note = f"importguard has no finding at {failing.source.display}:{failing.frame.line}, the line that raised it"
         else:
             note = outside(failing.frame)
@@ -152,15 +151,20 @@ class Explainer:
                             self._targets[("IG305", source.display, fact.line, name)] = (target, None)  # type: ignore[assignment]
         return self._targets.get((finding.code, finding.path, finding.line, finding.name))
 
-    def ranked(self, found: List[Finding], failure: Failure, logged_modules: Set[str]) -> List[Finding]:
-        order = CAUSES[failure.kind]
+    def ranked(self, found: List[Finding], failure: Failure, logged_modules: Set[str]) -> Tuple[List[Finding], List[List[str]]]:
+        """The findings, most likely cause first, and the reasons each ranks high."""
         reached = self.handler_reached()
-        return sorted(found, key=lambda f: (
-            f.module not in logged_modules,
-            (f.path, self.enclosing_function(f)) not in reached,
-            order.index(f.code),
-            f.path, f.line,
-        ))
+        order = CAUSES[failure.kind]
+        scored = []
+        for finding in found:
+            function = self.enclosing_function(finding)
+            in_log = finding.module in logged_modules
+            from_handler = function is not None and (finding.path, function) in reached
+            reasons = [f"`{finding.module}` is in a traceback of this log"] if in_log else []
+            reasons += [f"`{function}()` is called from an `except` handler"] if from_handler else []
+            scored.append(((not in_log, not from_handler, order.index(finding.code), finding.path, finding.line), finding, reasons))
+        scored.sort(key=lambda item: item[0])
+        return [f for _, f, _ in scored], [r for _, _, r in scored]
 
     def handler_reached(self) -> Set[Tuple[str, str]]:
         """(file, function) of every first-party function an `except` handler calls, up to
@@ -186,12 +190,9 @@ class Explainer:
 
     def enclosing_function(self, finding: Finding) -> Optional[str]:
         """The function a finding's line is in: the last `def` at or above it (close enough to rank)."""
-        for analysed in self.analysed:
-            for source in analysed.project.files:
-                if source.display == finding.path:
-                    above = [(line, name) for name, line in source.facts.functions.items() if line <= finding.line]
-                    return max(above)[1] if above else None
-        return None
+        source = self.files.get(finding.path)
+        above = [(line, name) for name, line in source.facts.functions.items() if line <= finding.line] if source else []
+        return max(above)[1] if above else None
 
 
 def outside(frame: Frame) -> str:

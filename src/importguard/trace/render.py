@@ -59,7 +59,8 @@ def render_json(explanations: List[Explanation], stream: IO[str]) -> None:
             "failure": {"kind": failure.kind, "name": failure.name, "module": failure.module} if failure else None,
             "count": e.error.count, "log_lines": e.error.lines, "sample": e.error.sample, "context": e.error.context,
             "frames": [frame(p) for p in e.frames], "status": e.status, "note": e.note,
-            "causes": [f.to_json() for f in e.causes], "handlers": [f.to_json() for f in e.handlers],
+            "causes": [dict(f.to_json(), ranked_up_by=reasons) for f, reasons in zip(e.causes, e.reasons)],
+            "handlers": [f.to_json() for f in e.handlers],
         })
     report = {"tool": "importguard", "version": __version__, "schema_version": 1, "errors": errors, "summary": summary(explanations)}
     stream.write(json.dumps(report, indent=2) + "\n")
@@ -98,8 +99,9 @@ def _error_text(e: Explanation, sources: SourceLines) -> List[str]:
         count = len(e.causes)
         lines.append(f"  {count} place{'s' if count != 1 else ''} in this project raise{'s' if count == 1 else ''} exactly this error"
                      + (" (most likely first):" if count > 1 else ":"))
-        for number, finding in enumerate(e.causes[:MAX_CANDIDATES], 1):
+        for number, (finding, reasons) in enumerate(zip(e.causes[:MAX_CANDIDATES], e.reasons), 1):
             lines += _finding_text(finding, sources, "  ", f"{number}. ")
+            lines += [f"    ranked up: {reason}" for reason in reasons]
         if count > MAX_CANDIDATES:
             lines.append(f"  ... and {count - MAX_CANDIDATES} more (--format json lists them all)")
     else:
