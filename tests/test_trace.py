@@ -333,3 +333,28 @@ def test_candidates_reached_from_a_handler_or_seen_in_the_log_come_first(tmp_pat
     assert [c["path"] for c in causes] == ["app/zz.py", "app/jobs.py", "app/cache.py"]
     assert causes[0]["ranked_up_by"] == ["`app.zz` is in a traceback of this log"]
     assert by_error(report, "KeyError")["status"] == "not-traced"
+
+
+@pytest.mark.parametrize("message, note", [
+    ("ModuleNotFoundError: No module named 'redis'", "no import of this project names a missing first-party module `redis`"),
+    ("ModuleNotFoundError: No module named 'chat.auth'", "`chat.auth` is a module of this checkout: the deployed copy may lack the file"),
+    ("ImportError: cannot import name 'verify_token' from 'chat.auth' (/app/chat/auth.py)",
+     "every first-party `from chat.auth import verify_token` finds `verify_token` in this checkout"),
+])
+def test_import_failures_without_static_cause_say_what_is_ruled_out(service: Path, message: str, note: str):
+    status, report = trace(service, f"boot failed: {message}\n")
+    [error] = report["errors"]
+    assert (status, error["status"]) == (0, "no-static-cause")
+    assert error["note"].startswith(note)
+
+
+def test_missing_first_party_module_and_name_are_traced(service: Path):
+    write_tree(service, {"chat/billing_hooks.py": "from chat.auth import refresh_token\nimport chat.webhooks\n"})
+    log = (
+        "ImportError: cannot import name 'refresh_token' from 'chat.auth' (/app/chat/auth.py)\n"
+        "ModuleNotFoundError: No module named 'chat.webhooks'\n"
+    )
+    status, report = trace(service, log)
+    assert status == 1
+    assert first_cause(by_error(report, "ImportError")) == ("IG305", "chat/billing_hooks.py", 1)
+    assert first_cause(by_error(report, "ModuleNotFoundError")) == ("IG304", "chat/billing_hooks.py", 2)

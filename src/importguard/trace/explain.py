@@ -91,7 +91,7 @@ class Explainer:
         if failing is None:  # a bare message: every place that raises it is a candidate
             if anywhere:
                 return Explanation(error, frames, CANDIDATES, anywhere, reasons, handlers)
-            return Explanation(error, frames, NO_STATIC_CAUSE, handlers=handlers, note=ruled_out(failure))
+            return Explanation(error, frames, NO_STATIC_CAUSE, handlers=handlers, note=ruled_out(failure, self.first_party(failure)))
         if failing.source is not None:
             found = [f for f in self.by_line.get((failing.source.display, failing.frame.line), []) if self.fits(f, failure)]
             if found:
@@ -106,7 +106,7 @@ class Explainer:
                 f"`{failure.python_message}` (`importguard check` lists them), but the traceback passes through none"
             )
         else:
-            note += "; " + ruled_out(failure)
+            note += "; " + ruled_out(failure, self.first_party(failure))
         return Explanation(error, frames, NO_STATIC_CAUSE, handlers=handlers, note=note)
 
     @staticmethod
@@ -188,6 +188,10 @@ class Explainer:
             for next_callee, *_ in target.facts.calls.get(function, []):
                 self._follow(project, target, next_callee, function, depth + 1)
 
+    def first_party(self, failure: Failure) -> bool:
+        """The failure's module is a module of an analysed project."""
+        return failure.module is not None and any(failure.module in a.project.index.modules for a in self.analysed)
+
     def enclosing_function(self, finding: Finding) -> Optional[str]:
         """The function a finding's line is in: the last `def` at or above it (close enough to rank)."""
         source = self.files.get(finding.path)
@@ -204,7 +208,7 @@ def outside(frame: Frame) -> str:
     return f"it was raised at {frame.path}:{frame.line}, outside this project"
 
 
-def ruled_out(failure: Failure) -> str:
+def ruled_out(failure: Failure, first_party: bool) -> str:
     """What the analysis rules out when no finding explains the failure."""
     name, module = failure.name, failure.module
     if failure.kind == kinds.NAME:
@@ -224,10 +228,20 @@ def ruled_out(failure: Failure) -> str:
             "a third-party package or through imports the analysis cannot see (computed module names, "
             "imports in code run by other means)"
         )
+    if failure.kind == kinds.MISSING_NAME and first_party:
+        return (
+            f"every first-party `from {module} import {name}` finds `{name}` in this checkout: the deployed "
+            f"copy of `{module}` may be older than this checkout"
+        )
     if failure.kind == kinds.MISSING_NAME:
         return (
             f"no first-party `from {module} import {name}` fails statically: `{module}` may be a third-party "
             "package whose deployed version lacks the name, or the deployed file differs from this checkout"
+        )
+    if first_party:
+        return (
+            f"`{module}` is a module of this checkout: the deployed copy may lack the file, or run with another "
+            "`sys.path` (a missing source root, a different working folder)"
         )
     return (
         f"no import of this project names a missing first-party module `{module}`: it is most likely a "
