@@ -358,3 +358,27 @@ def test_missing_first_party_module_and_name_are_traced(service: Path):
     assert status == 1
     assert first_cause(by_error(report, "ImportError")) == ("IG305", "chat/billing_hooks.py", 1)
     assert first_cause(by_error(report, "ModuleNotFoundError")) == ("IG304", "chat/billing_hooks.py", 2)
+
+
+README = EXAMPLE.parent.parent / "README.md"
+INCIDENT_LOG = """\
+2026-12-04 09:12:01,118 ERROR chat.websocket WebSocket error: name 'time' is not defined
+2026-12-04 09:12:02,118 ERROR chat.websocket WebSocket error: name 'time' is not defined
+2026-12-04 09:12:03,118 ERROR chat.websocket WebSocket error: name 'time' is not defined
+2026-12-04 09:12:05,220 ERROR chat.routes message failed
+Traceback (most recent call last):
+  File "<string>", line 3, in <module>
+  File "/app/chat/handlers.py", line 21, in handle_message
+    received_at = time.time()
+                  ^^^^
+UnboundLocalError: cannot access local variable 'time' where it is not associated with a value
+"""
+
+
+def test_readme_trace_output_is_real():
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("## From a production error to its cause: `importguard trace`"):]
+    expected = section[section.index("```text\n") + len("```text\n"):section.index("```\n", section.index("```text\n") + 8)]
+    result = subprocess.run([sys.executable, "-m", "importguard", "trace", "-", "examples/chat_service", "--no-cache"],
+                            input=INCIDENT_LOG, cwd=README.parent, capture_output=True, text=True, timeout=120)
+    assert (result.returncode, result.stdout) == (1, expected)
