@@ -73,8 +73,14 @@ PATTERNS: Tuple[Tuple[str, str, "re.Pattern[str]"], ...] = (
 )
 
 
+# One search that rules out most log lines before the patterns above run.
+ANY_FAILURE = re.compile(r"is not defined|variable '|cannot import name|has no attribute|No module named")
+
+
 def find_failures(text: str) -> Iterator[Tuple[int, Failure]]:
     """Every recognised failure message in `text`, with where it starts (one per position)."""
+    if not ANY_FAILURE.search(text):
+        return
     seen = set()
     for kind, error, pattern in PATTERNS:
         for match in pattern.finditer(text):

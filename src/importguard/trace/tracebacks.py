@@ -71,17 +71,18 @@ def find_errors(lines: Sequence[Line]) -> List[LoggedError]:
     sightings: List[_Sighting] = []
     index = 0
     while index < len(lines):
-        header = HEADER.search(lines[index].text)
+        text = lines[index].text
+        header = HEADER.search(text) if "Traceback (most recent call last):" in text else None
         if header is None:
             sightings.extend(_bare(lines[index], index))
             index += 1
             continue
         end, found = _read_traceback(lines, index, header)
         failures = {s.error.failure for s in found if s.error.failure}
-        sightings = [
-            s for s in sightings
-            if not (s.error.frames == () and s.index >= index - MESSAGE_BEFORE_TRACEBACK and s.error.failure in failures)
-        ]
+        recent = []
+        while sightings and sightings[-1].index >= index - MESSAGE_BEFORE_TRACEBACK:
+            recent.append(sightings.pop())
+        sightings.extend(s for s in reversed(recent) if s.error.frames or s.error.failure not in failures)
         sightings.extend(found)
         index = max(end, index + 1)
     return _grouped(sightings)
