@@ -291,6 +291,9 @@ def test_odd_input_never_crashes(service: Path):
         assert result.returncode == 0, result.stderr[-500:]
         assert b"Traceback" not in result.stderr
         assert b"No NameError, UnboundLocalError or import failure found in the log" in result.stdout
+    surrogate = subprocess.run([sys.executable, "-m", "importguard", "trace", "-"], cwd=service, capture_output=True,
+                               input=b'{"msg": "name \'zz\' is not defined \\ud800"}\n', timeout=120)
+    assert surrogate.returncode == 0 and b"name 'zz' is not defined ?" in surrogate.stdout, surrogate.stderr
 
 
 def test_unreadable_log_and_missing_project_are_usage_errors(service: Path):

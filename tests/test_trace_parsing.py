@@ -102,3 +102,37 @@ def test_frames_map_by_the_longest_suffix_that_agrees_with_the_module(tmp_path: 
     assert found(r"C:\deploy\chat\api\__init__.py") == "chat/api/__init__.py"
     assert found("/app/other/api/__init__.py") is None  # the module name does not agree
     assert found("<string>") is None and found("<frozen importlib._bootstrap>") is None
+
+
+GROUP_WHILE_HANDLING = """\
+Traceback (most recent call last):
+  File "/app/jobs/batch.py", line 4, in run
+    step()
+ValueError: bad step
+
+During handling of the above exception, another exception occurred:
+
+  + Exception Group Traceback (most recent call last):
+  |   File "/app/jobs/batch.py", line 9, in run
+  |     raise ExceptionGroup("batch failed", errors)
+  | ExceptionGroup: batch failed (2 sub-exceptions)
+  +-+---------------- 1 ----------------
+    | Traceback (most recent call last):
+    |   File "/app/chat/auth.py", line 47, in verify_token
+    |     if session.is_expired(time.time()):
+    |                           ^^^^
+    | NameError: name 'time' is not defined
+    +---------------- 2 ----------------
+    | KeyError: 'room'
+    +------------------------------------
+INFO next request
+"""
+
+
+def test_an_exception_group_raised_while_handling_another():
+    found = {e.error: e for e in errors(GROUP_WHILE_HANDLING)}
+    assert list(found) == ["ValueError", "ExceptionGroup", "NameError", "KeyError"]
+    assert found["ExceptionGroup"].context == "raised while handling `ValueError: bad step`"
+    assert [f.line for f in found["NameError"].frames] == [47]
+    assert found["NameError"].context == found["KeyError"].context == "part of `ExceptionGroup: batch failed (2 sub-exceptions)`"
+    assert found["NameError"].lines == [17]

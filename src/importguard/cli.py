@@ -313,7 +313,7 @@ main.add_command(explain, name="rule")  # ruff's spelling
 @main.command()
 @click.argument("log", default="-", metavar="[LOG|-]")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--output-format", "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="Read settings from this TOML file.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPU count).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the facts cache.")

@@ -46,8 +46,8 @@ def log_lines(data: bytes) -> Iterator[Line]:
         if messages is None:
             yield Line(number, raw)
             continue
-        for message in messages:
-            for part in message.split("\n"):
+        for message in messages:  # JSON may hold lone surrogates (`"\\ud800"`), which no output can encode
+            for part in message.encode("utf-8", "replace").decode("utf-8").split("\n"):
                 yield Line(number, part)
 
 

@@ -104,6 +104,7 @@ def _read_traceback(lines: Sequence[Line], start: int, header: "re.Match[str]") 
     found: List[_Sighting] = []
     frames: List[Frame] = []
     expecting, relation, group = True, None, None
+    bordered = bool(header.group("group"))  # inside an exception group's `|` margins
     previous: Optional[LoggedError] = None
     index = start + 1
     while index < len(lines):
@@ -112,9 +113,9 @@ def _read_traceback(lines: Sequence[Line], start: int, header: "re.Match[str]") 
             expecting, frames, relation = True, [], "group"
             index += 1
             continue
-        margin = GROUP_MARGIN.match(content) if group is not None or header.group("group") else None
+        margin = GROUP_MARGIN.match(content) if bordered or "Exception Group Traceback" in content else None
         if margin:
-            content = content[margin.end():]
+            content, bordered = content[margin.end():], True
         stripped = content.strip()
         frame = FRAME.match(stripped)
         if not stripped or stripped.startswith(("[Previous line repeated", "...", "and ")):
