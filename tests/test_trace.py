@@ -385,3 +385,27 @@ def test_readme_trace_output_is_real():
     result = subprocess.run([sys.executable, "-m", "importguard", "trace", "-", "examples/chat_service", "--no-cache"],
                             input=INCIDENT_LOG, cwd=README.parent, capture_output=True, text=True, timeout=120)
     assert (result.returncode, result.stdout) == (1, expected)
+
+
+def test_excluded_files_are_traced_and_suppressed_lines_are_named(tmp_path: Path):
+    root = write_tree(tmp_path / "excluded", {
+        "pyproject.toml": '[tool.importguard]\nextend-exclude = ["scripts/"]\nper-file-ignores = { "app/*.py" = ["IG101"] }\n',
+        "app/__init__.py": "",
+        "app/clock.py": "def now():\n    return time.time()\n",
+        "app/quiet.py": "def later():\n    return time.time()  # noqa: F821\n",
+        "scripts/__init__.py": "",
+        "scripts/nightly.py": "def run():\n    return time.time()\n",
+    })
+    log = "".join(
+        f'Traceback (most recent call last):\n  File "/srv/{path}", line 2, in f\nNameError: name \'time\' is not defined\n'
+        for path in ("app/clock.py", "app/quiet.py", "scripts/nightly.py")
+    )
+    status, report = trace(root, log)
+    assert status == 1
+    clock, quiet, nightly = report["errors"]
+    assert first_cause(clock) == ("IG101", "app/clock.py", 2)
+    assert first_cause(nightly) == ("IG101", "scripts/nightly.py", 2)
+    assert quiet["status"] == "no-static-cause"
+    assert quiet["note"].startswith(
+        "importguard has no finding at app/quiet.py:2, the line that raised it (a suppression comment on that line silences importguard there)"
+    )

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Callable, List, Optional, Sequence
 
-from importguard.config import load_config
+from importguard.config import STRUCTURAL_EXCLUDE, load_config
 from importguard.discovery import find_root
 from importguard.runner import run_check
 from importguard.trace.explain import Analysed, Explainer, Explanation
@@ -22,13 +22,16 @@ from importguard.workspace import Group, group_paths
 
 def analyse(paths: Sequence[Path], config_path: Optional[Path] = None, jobs: Optional[int] = None, use_cache: bool = True,
             progress: Optional[Callable[[int, int], None]] = None) -> List[Analysed]:
-    """The normal analysis of each project under `paths`, with every rule selected: a production
-    error can be the one bug a project's configuration chose not to report."""
+    """The normal analysis of each project under `paths`, with every rule selected and every file
+    reported: a production error can be the one bug a project's configuration chose not to
+    report, and a traceback can run through a file `check` excludes (exclusions decide what is
+    reported, not what runs). Suppression comments still apply; an explanation names them."""
     groups = group_paths(list(paths)) if config_path is None else [Group(find_root(list(paths)), True, list(paths))]
     analysed = []
     for group in groups:
         config = load_config(group.root, config_path, group.marked)
         config.select, config.extend_select, config.ignore = ["ALL"], [], []
+        config.exclude, config.per_file_ignores = list(STRUCTURAL_EXCLUDE), {}
         result = run_check(group.paths, config, jobs=jobs or os.cpu_count() or 1, use_cache=use_cache, progress=progress)
         analysed.append(Analysed(result.project, result.findings))
     return analysed

@@ -97,6 +97,8 @@ class Explainer:
             if found:
                 return Explanation(error, frames, CAUSE, *self.ranked(found, failure, logged_modules), handlers)
             note = f"importguard has no finding at {failing.source.display}:{failing.frame.line}, the line that raised it"
+            if failing.frame.line in failing.source.facts.suppressions:
+                note += " (a suppression comment on that line silences importguard there)"
         else:
             note = outside(failing.frame)
         if anywhere:
