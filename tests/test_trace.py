@@ -409,3 +409,11 @@ def test_excluded_files_are_traced_and_suppressed_lines_are_named(tmp_path: Path
     assert quiet["note"].startswith(
         "importguard has no finding at app/quiet.py:2, the line that raised it (a suppression comment on that line silences importguard there)"
     )
+
+
+def test_one_failure_logged_by_two_deployments_is_one_error(service: Path):
+    raw = traceback_of(sys.executable, PARTIAL_IMPORT, service)
+    log = deployed(raw, service, "/app") + "INFO pod 2\n" + deployed(raw, service, "/srv/chat/releases/42")
+    status, report = trace(service, log)
+    [error] = report["errors"]
+    assert (status, error["count"], first_cause(error)) == (1, 2, ("IG306", "billing/invoices.py", 1))

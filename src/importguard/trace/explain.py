@@ -77,9 +77,23 @@ class Explainer:
         self._reached: Optional[Set[Tuple[str, str]]] = None
 
     def explain_all(self, errors: Sequence[LoggedError]) -> List[Explanation]:
-        placed = [[PlacedFrame(frame, self.index.find(frame.path)) for frame in e.frames] for e in errors]
-        logged_modules = {p.source.module.name for frames in placed for p in frames if p.source and p.source.module}
-        return [self.explain(e, frames, logged_modules) for e, frames in zip(errors, placed)]
+        placed = self.merged(errors)
+        logged_modules = {p.source.module.name for _, frames in placed for p in frames if p.source and p.source.module}
+        return [self.explain(e, frames, logged_modules) for e, frames in placed]
+
+    def merged(self, errors: Sequence[LoggedError]) -> List[Tuple[LoggedError, List[PlacedFrame]]]:
+        """Errors with their frames placed in the project. The same failure on the same project
+        lines is one error, whatever the deployment paths (two pods, `/app` and `/srv`)."""
+        merged: Dict[tuple, Tuple[LoggedError, List[PlacedFrame]]] = {}
+        for error in errors:
+            frames = [PlacedFrame(frame, self.index.find(frame.path)) for frame in error.frames]
+            where = tuple((p.source.display if p.source else p.frame.path, p.frame.line, p.frame.function) for p in frames)
+            key = (error.error, error.failure.python_message if error.failure else error.message, where)
+            if key in merged:
+                merged[key][0].lines = sorted(merged[key][0].lines + error.lines)
+            else:
+                merged[key] = (error, frames)
+        return list(merged.values())
 
     def explain(self, error: LoggedError, frames: List[PlacedFrame], logged_modules: Set[str]) -> Explanation:
         handlers = [f for p in frames if p.source for f in self.by_line.get((p.source.display, p.frame.line), []) if f.code in HANDLER_CODES]
