@@ -118,8 +118,9 @@ def _read_traceback(lines: Sequence[Line], start: int, header: "re.Match[str]") 
             content, bordered = content[margin.end():], True
         stripped = content.strip()
         frame = FRAME.match(stripped)
-        if not stripped or stripped.startswith(("[Previous line repeated", "...", "and ")):
-            pass
+        exception = EXCEPTION.fullmatch(stripped) if expecting and not content[:1].isspace() else None
+        if not stripped or stripped.startswith(("[Previous line repeated", "...")) or (bordered and stripped.startswith("and ")):
+            pass  # blank, a recursion summary, `and 3 more exceptions` of a group
         elif stripped in (CONTEXT, CAUSE):
             relation = "context" if stripped == CONTEXT else "cause"
         elif HEADER.fullmatch(stripped):
@@ -130,9 +131,7 @@ def _read_traceback(lines: Sequence[Line], start: int, header: "re.Match[str]") 
             frames.append(Frame(frame["path"], int(frame["line"]), (frame["function"] or "").strip()))
         elif expecting and content[:1].isspace() and frames:
             pass  # the source line and `^^^^` markers under a frame
-        elif expecting and EXCEPTION.fullmatch(stripped):
-            exception = EXCEPTION.fullmatch(stripped)
-            assert exception is not None
+        elif exception:
             error = exception["error"]
             message = SUGGESTION.sub("", exception["message"] or "")
             logged = LoggedError(error, message, tuple(frames), failure_of(error, message),
