@@ -155,16 +155,7 @@ class Explainer:
         if self._targets is None:
             self._targets = {}
             for analysed in self.analysed:
-                project = analysed.project
-                for failure, _failing, _working in failures_by_site(project):
-                    self._targets[("IG306", failure.site.path, failure.site.line, failure.name)] = (failure.target, failure.error)
-                for failure, guard, _entries in swallowed_by_site(project):
-                    self._targets[("IG307", guard.path, guard.line, failure.name)] = (failure.target, failure.error)
-                for source in project.files:
-                    for fact in source.facts.imports if source.module else []:
-                        target, _ = project.index.absolute_target(fact, source.module)
-                        for name, _alias in fact.names if target else []:
-                            self._targets[("IG305", source.display, fact.line, name)] = (target, None)  # type: ignore[assignment]
+                self._targets.update(import_targets(analysed.project))
         return self._targets.get((finding.code, finding.path, finding.line, finding.name))
 
     def ranked(self, found: List[Finding], failure: Failure, logged_modules: Set[str]) -> Tuple[List[Finding], List[List[str]]]:
@@ -186,23 +177,14 @@ class Explainer:
         """(file, function) of every first-party function an `except` handler calls, up to
         MAX_DEPTH calls deep."""
         if self._reached is None:
-            self._reached = set()
+            reached: Set[Tuple[str, str]] = set()
             for analysed in self.analysed:
                 for source in analysed.project.files:
                     for handler in source.facts.handlers:
                         for callee, *_ in handler.calls:
-                            self._follow(analysed.project, source, callee, handler.function, 1)
+                            follow_calls(analysed.project, source, callee, handler.function, reached)
+            self._reached = reached
         return self._reached
-
-    def _follow(self, project: Project, source: SourceFile, callee: str, caller: Optional[str], depth: int) -> None:
-        found = resolve_call(project, source, callee, caller)
-        if found is None or (found[0].display, found[1]) in self._reached:  # type: ignore[operator]
-            return
-        target, function = found
-        self._reached.add((target.display, function))  # type: ignore[union-attr]
-        if depth < MAX_DEPTH:
-            for next_callee, *_ in target.facts.calls.get(function, []):
-                self._follow(project, target, next_callee, function, depth + 1)
 
     def first_party(self, failure: Failure) -> bool:
         """The failure's module is a module of an analysed project."""
@@ -213,6 +195,37 @@ class Explainer:
         source = self.files.get(finding.path)
         above = [(line, name) for name, line in source.facts.functions.items() if line <= finding.line] if source else []
         return max(above)[1] if above else None
+
+
+def import_targets(project: Project) -> Dict[Tuple[str, str, int, Optional[str]], Tuple[str, Optional[str]]]:
+    """import_target() for every import statement of the project, keyed by (code, path, line, name)."""
+    targets: Dict[Tuple[str, str, int, Optional[str]], Tuple[str, Optional[str]]] = {}
+    for failure, _failing, _working in failures_by_site(project):
+        targets[("IG306", failure.site.path, failure.site.line, failure.name)] = (failure.target, failure.error)
+    for failure, guard, _entries in swallowed_by_site(project):
+        targets[("IG307", guard.path, guard.line, failure.name)] = (failure.target, failure.error)
+    for source in project.files:
+        if source.module is None:
+            continue
+        for fact in source.facts.imports:
+            target, _ = project.index.absolute_target(fact, source.module)
+            if not target:
+                continue
+            for name, _alias in fact.names:
+                targets[("IG305", source.display, fact.line, name)] = (target, None)
+    return targets
+
+
+def follow_calls(project: Project, source: SourceFile, callee: str, caller: Optional[str],
+                 reached: Set[Tuple[str, str]], depth: int = 1) -> None:
+    found = resolve_call(project, source, callee, caller)
+    if found is None or (found[0].display, found[1]) in reached:
+        return
+    target, function = found
+    reached.add((target.display, function))
+    if depth < MAX_DEPTH:
+        for next_callee, *_ in target.facts.calls.get(function, []):
+            follow_calls(project, target, next_callee, function, reached, depth + 1)
 
 
 def outside(frame: Frame) -> str:

@@ -74,8 +74,9 @@ def render_text(explanations: List[Explanation], stream: IO[str], sources: Sourc
     if others:
         stream.write("Other errors in the log (not failures importguard traces to a static cause):\n")
         for e in others:
-            where = f", raised at {_frame_text(e.frames[-1])}" if e.frames else ""
-            stream.write(f"  {_short(e.error.headline)}  ({_seen(e)}{where})\n")
+            where = f"; raised at {_frame_text(e.frames[-1])}" if e.frames else ""
+            context = f"; {e.error.context}" if e.error.context else ""
+            stream.write(f"  {_short(e.error.headline)}\n    seen {_seen(e)}{where}{context}\n")
             for finding in e.handlers:
                 stream.write("\n".join(_finding_text(finding, sources, "    ")) + "\n")
         stream.write("\n")
