@@ -160,7 +160,7 @@ def check(
         try:
             results = [
                 run_check(group.paths, config, jobs=jobs or os.cpu_count() or 1, use_cache=not no_cache, progress=progress,
-                          stdin=stdin if stdin and stdin[0] in group.paths else None)
+                          stdin=stdin if stdin and stdin[0] in group.paths else None, use_memo=True)
                 for group, config in configs
             ]
         finally:
