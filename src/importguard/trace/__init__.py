@@ -32,7 +32,10 @@ def analyse(paths: Sequence[Path], config_path: Optional[Path] = None, jobs: Opt
         config = load_config(group.root, config_path, group.marked)
         config.select, config.extend_select, config.ignore = ["ALL"], [], []
         config.exclude, config.per_file_ignores = list(STRUCTURAL_EXCLUDE), {}
-        result = run_check(group.paths, config, jobs=jobs or os.cpu_count() or 1, use_cache=use_cache, progress=progress)
+        # No whole-project memo: explaining needs the project model, which a memo hit skips.
+        result = run_check(group.paths, config, jobs=jobs or os.cpu_count() or 1, use_cache=use_cache, progress=progress,
+                           use_memo=False)
+        assert result.project is not None
         analysed.append(Analysed(result.project, result.findings))
     return analysed
 
