@@ -308,3 +308,54 @@ def explain(code: str) -> None:
 
 
 main.add_command(explain, name="rule")  # ruff's spelling
+
+
+@main.command()
+@click.argument("log", default="-", metavar="[LOG|-]")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--output-format", "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Read settings from this TOML file.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPU count).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the facts cache.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+def trace(log: str, paths: Tuple[Path, ...], output_format: str, config_path: Optional[Path], jobs: Optional[int],
+          no_cache: bool, quiet: bool, debug: bool) -> None:
+    """Find the Python errors in LOG (a file, or `-` for standard input) and explain each from the
+    static findings of the project at PATHS (default: the current folder).
+
+    Exit 1 when a static cause was found for some error, 0 when none was (or the log holds no
+    error importguard traces), 2 on a usage error or an unreadable log.
+    """
+    from importguard.trace import analyse, explain_log
+    from importguard.trace.render import SourceLines, has_static_cause, render_json, render_text
+
+    with _errors_exit(debug):
+        targets = list(paths) or [Path(".")]
+        missing = [str(p) for p in targets if not p.exists()]
+        if missing:
+            raise ImportguardError(f"path not found: {', '.join(missing)}")
+        data = _read_log(log)
+        progress = ParseProgress(enabled=not quiet)
+        try:
+            analysed = analyse(targets, config_path, jobs, not no_cache, progress)
+        finally:
+            progress.close()
+        explanations = explain_log(data, analysed)
+        if output_format == "json":
+            render_json(explanations, sys.stdout)
+        else:
+            sources = SourceLines({f.display: f.path for a in analysed for f in a.project.files})
+            render_text(explanations, sys.stdout, sources)
+    sys.exit(EXIT_FINDINGS if any(has_static_cause(e) for e in explanations) else EXIT_CLEAN)
+
+
+def _read_log(log: str) -> bytes:
+    if log == "-":
+        if sys.stdin.isatty():
+            click.echo("importguard: reading the log from standard input: paste it, then press Ctrl-D", err=True)
+        return click.get_binary_stream("stdin").read()
+    try:
+        return Path(log).read_bytes()
+    except OSError as error:
+        raise ImportguardError(f"cannot read log {log}: {(error.strerror or str(error)).lower()}") from None
