@@ -282,7 +282,7 @@ def graph(paths: Tuple[Path, ...], output_format: str, output: Optional[Path], k
         config = load_config(groups[0].root, config_path, groups[0].marked)
         config.select, config.extend_select = [], []
         project = run_check(groups[0].paths, config, jobs=jobs or os.cpu_count() or 1).project
-        text = render_graph(project, output_format, selection, depth)
+        text = render_graph(project, output_format, selection, depth, config.root.name)
         if output is None:
             click.echo(text, nl=False)
         else:

@@ -24,15 +24,15 @@ def parse_kinds(value: str) -> FrozenSet[str]:
     return frozenset(kinds)
 
 
-def render(project: Project, output_format: str, selection: Selection, depth: Optional[int]) -> str:
+def render(project: Project, output_format: str, selection: Selection, depth: Optional[int], title: str) -> str:
     """The picture as text. `depth` groups modules into packages (0: never; None: only the HTML
-    page, above `PAGE_MODULE_LIMIT` modules)."""
+    page, above `PAGE_MODULE_LIMIT` modules). `title` names the project on the page."""
     paths = {name: source.display for name, source in project.by_module.items()}
     modules = modules_graph(project.graph, paths, selection)
     if output_format == "html":
         from importguard.graph_export.html import render_html
 
-        return render_html(modules, auto_depth(modules) if depth is None else depth, selection)
+        return render_html(modules, auto_depth(modules) if depth is None else depth, selection, title)
     shown = collapse(modules, depth) if depth else modules
     if output_format == "dot":
         from importguard.graph_export.dot import render_dot
@@ -59,9 +59,16 @@ def write_atomically(path: Path, text: str) -> None:
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
                 stream.write(text)
+            os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private; a new file would not be
             os.replace(temporary, path)
         except BaseException:
             os.unlink(temporary)
             raise
     except OSError as error:
         raise ImportguardError(f"cannot write {path}: {error.strerror or error}") from None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
