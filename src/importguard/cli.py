@@ -21,7 +21,7 @@ from importguard.discovery import find_root
 from importguard.errors import ImportguardError
 from importguard.findings import Hop
 from importguard.graph_export import FORMATS as GRAPH_FORMATS
-from importguard.graph_export import parse_kinds, write_atomically
+from importguard.graph_export import parse_kinds, prepare_output, write_atomically
 from importguard.graph_export import render as render_graph
 from importguard.graph_export.select import PAGE_MODULE_LIMIT, Selection
 from importguard.project.graph import DEFERRED, IMPORT_TIME, KINDS, TYPING_ONLY
@@ -275,6 +275,8 @@ def graph(paths: Tuple[Path, ...], output_format: str, output: Optional[Path], k
     """
     with _errors_exit(debug):
         selection = Selection(parse_kinds(kinds), cycles_only, focus, radius)
+        if output is not None:
+            prepare_output(output)
         groups = _groups(list(paths) or [Path(".")], config_path)
         if len(groups) > 1:
             raise ImportguardError(f"graph draws one project at a time; these paths belong to {len(groups)}: "

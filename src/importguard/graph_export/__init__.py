@@ -51,10 +51,19 @@ def render(project: Project, output_format: str, selection: Selection, depth: Op
     return render_json(shown, settings)
 
 
+def prepare_output(path: Path) -> None:
+    """Make the output's folder before the analysis, so a bad path fails at once."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise ImportguardError(f"cannot write {path}: {path.parent} is not a folder") from None
+    except OSError as error:
+        raise ImportguardError(f"cannot write {path}: {error.strerror or error}") from None
+
+
 def write_atomically(path: Path, text: str) -> None:
     """Readers never see half a file: write beside it, then rename over it."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
