@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -185,3 +186,11 @@ def test_page_groups_large_graphs_into_packages():
     assert auto_depth(small) == 0
     large = nx.DiGraph([(f"top.p{i % 40}.m{i}", "top.p0.m0") for i in range(3000)])
     assert auto_depth(large) == 2  # top.pN: 40 groups; one level deeper would be 3,000
+
+
+def test_readme_mermaid_block_is_what_the_command_prints():
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```mermaid\n(.*?)```", readme, re.S).group(1)
+    result = run_cli("graph", "examples/chat_service", "--format", "mermaid", "--cycles-only", cwd=root)
+    assert (result.returncode, result.stdout) == (0, block)

@@ -22,7 +22,7 @@ def quote(text: str) -> str:
 def render_dot(shown: nx.DiGraph) -> str:
     lines = [
         "digraph imports {",
-        "  rankdir=LR;",
+        '  rankdir=LR; fontname="Helvetica";',
         '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", fontname="Helvetica", fontsize=10];',
         '  edge [fontname="Helvetica", fontsize=9, color="#555555"];',
     ]
@@ -49,11 +49,13 @@ def _node(name: str, data: dict) -> str:
 
 
 def _clusters(shown: nx.DiGraph, lines: List[str]) -> None:
-    """Each node sits in the cluster of its parent package (`a.b.c` in `a.b`, inside `a`)."""
+    """Each node sits in the cluster of its package (`a.b.c` in `a.b`, inside `a`); a package's
+    own `__init__` sits in its package's cluster."""
     children: Dict[str, List[str]] = {}
     members: Dict[str, List[str]] = {}
+    packages = {name.rpartition(".")[0] for name in shown}
     for name in shown:
-        parent = name.rpartition(".")[0]
+        parent = name if name in packages else name.rpartition(".")[0]
         members.setdefault(parent, []).append(name)
         while parent:
             grandparent = parent.rpartition(".")[0]
