@@ -9,6 +9,7 @@ loudly, except under `.ci/run`, which installs both and sets IMPORTGUARD_REQUIRE
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 from pathlib import Path
@@ -25,9 +26,7 @@ MODULES = {"chat", "chat.auth", "chat.config", "chat.connections", "chat.diagnos
 def _chromium() -> str:
     found = os.environ.get("IMPORTGUARD_CHROMIUM") or next(
         (shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome") if shutil.which(name)), None)
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("playwright") is None:
         found = None
     if found is None:
         reason = "NO BROWSER TEST: needs `pip install playwright` and a Chromium (apt-get install chromium)"

@@ -1,23 +1,24 @@
 """Which part of the module graph a picture shows: edges of some kinds, only the cycles, the
 neighbourhood of one module, modules grouped into packages.
 
-Every function returns a plain `networkx.DiGraph` that the formats draw. A node has `path` (its
-file, or "" for a package group), `cycle` (it is, or holds, a member of an import cycle) and
-`modules` (the module names it stands for). An edge has `sites` (the `ImportSite`s behind it),
-`kinds` (theirs, in `KINDS` order), `count` (the module-to-module imports it stands for) and
-`cycle` (it closes an import cycle).
+`modules_graph` and `collapse` return plain `networkx.DiGraph`s that the formats draw. A node has
+`path` (its file, or "" for a package group), `cycle` (it is, or holds, a member of an import
+cycle) and `modules` (the module names it stands for). An edge has `sites` (the `ImportSite`s
+behind it), `kinds` (theirs, in `KINDS` order; an edge is drawn as its first kind, so as
+import-time when any of its imports runs at import time), `count` (the module-to-module imports it
+stands for) and `cycle` (it closes an import cycle).
 """
 
 from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from typing import FrozenSet, Mapping, Optional
+from typing import FrozenSet, List, Mapping, Optional
 
 import networkx as nx
 
 from importguard.errors import ImportguardError
-from importguard.project.graph import IMPORT_TIME, KINDS, ImportGraph
+from importguard.project.graph import IMPORT_TIME, KINDS, ImportGraph, ImportSite
 
 # Above this many modules the HTML page starts from packages (`auto_depth`); --collapse 0 shows all.
 PAGE_MODULE_LIMIT = 300
@@ -58,7 +59,7 @@ def modules_graph(graph: ImportGraph, paths: Mapping[str, str], selection: Selec
     return shown
 
 
-def _kinds(sites: list) -> list:
+def _kinds(sites: List[ImportSite]) -> List[str]:
     present = {s.kind for s in sites}
     return [kind for kind in KINDS if kind in present]
 
@@ -121,8 +122,3 @@ def auto_depth(modules: nx.DiGraph, limit: int = PAGE_MODULE_LIMIT) -> int:
     deepest = max((name.count(".") + 1 for name in modules), default=1)
     fitting = [d for d in range(1, deepest + 1) if len({package_of(m, d) for m in modules}) <= limit]
     return max(fitting, default=1)
-
-
-def strongest_kind(kinds: list) -> str:
-    """The kind an edge is drawn as: import-time if any of its imports runs at import time."""
-    return kinds[0]
