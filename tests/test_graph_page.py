@@ -114,3 +114,19 @@ def test_collapsed_page_lists_a_package_s_modules_and_opens_one(browser, tmp_pat
     assert ["chat.connections", "import-time", "chat/routes.py:7"] in listed(page, "imports")
     assert errors == [] and requests == [url]
     page.close()
+
+
+def test_collapsed_page_draws_every_module_on_demand(browser, tmp_path):
+    page, url, requests, errors = open_page(browser, tmp_path, "--collapse", "1")
+    page.click('.node[data-name="chat"]')
+    page.click("#panel button.expand")
+    assert node_names(page) == MODULES
+    assert node_names(page, ".node.found") == MODULES
+    assert node_names(page, ".node.cycle") == {"chat.connections", "chat.routes"}
+    assert page.locator("#edges path.edge.cycle").count() == 2
+    page.click('.node[data-name="chat.routes"]')
+    assert ["chat.connections", "import-time", "chat/routes.py:7"] in listed(page, "imports")
+    page.click("#view-switch")
+    assert node_names(page) == {"chat"}
+    assert errors == [] and requests == [url]
+    page.close()

@@ -22,11 +22,13 @@ DATA_MARK = "__IMPORTGUARD_GRAPH_DATA__"
 
 def page_data(modules: nx.DiGraph, depth: int, selection: Selection, title: str) -> dict:
     shown = collapse(modules, depth) if depth else modules
-    place = layered(shown, cycle_kinds(selection.kinds))
+    kinds = cycle_kinds(selection.kinds)
+    place = layered(shown, kinds)
     node_names = sorted(shown, key=lambda name: place[name])
     node_index = {name: i for i, name in enumerate(node_names)}
     module_names = sorted(modules)
     module_index = {name: i for i, name in enumerate(module_names)}
+    module_place = layered(modules, kinds) if depth else None
     group_of = {member: name for name in shown for member in shown.nodes[name]["modules"]}
     return {
         "title": title,
@@ -47,9 +49,11 @@ def page_data(modules: nx.DiGraph, depth: int, selection: Selection, title: str)
             for name in module_names
         ],
         "imports": [
-            [module_index[a], module_index[b], [[s.path, s.line, s.kind, s.statement] for s in sites]]
-            for a, b, sites in sorted(modules.edges(data="sites"))
+            [module_index[a], module_index[b], [[s.path, s.line, s.kind, s.statement] for s in data["sites"]], data["cycle"]]
+            for a, b, data in sorted(modules.edges(data=True), key=lambda e: e[:2])
         ],
+        # A grouped page can still draw every module on demand, laid out here as well.
+        "moduleLayout": [module_place[name] for name in module_names] if module_place else None,
     }
 
 
