@@ -75,6 +75,15 @@ def test_a_broken_symlink_is_reported_as_one(tmp_path):
     assert found["pkg/gone.py", "IG002"]["message"].startswith("broken symlink: points to")
 
 
+def test_syntax_libcst_rejects_is_reported_at_the_failing_statement(tmp_path):
+    # CPython accepts a parenthesised annotated target; libcst does not (stdlib test/ann_module.py).
+    write_tree(tmp_path, {**BUG, "pkg/ann.py": "x = 1\n(pars): bool = True\ny = 2\n"})
+    proc = subprocess.run([sys.executable, "-c", "import ast, sys; ast.parse(open(sys.argv[1]).read())", "pkg/ann.py"], cwd=tmp_path)
+    assert proc.returncode == 0  # valid Python
+    problem = check(tmp_path)["pkg/ann.py", "IG002"]
+    assert problem["line"] == 2 and "libcst rejects syntax that Python accepts" in problem["message"]
+
+
 def test_a_parser_failure_on_one_file_is_that_file_s_finding(tmp_path):
     # libcst raises CSTLogicError on two concatenated template strings (Python 3.14 syntax).
     write_tree(tmp_path, {**BUG, "pkg/tstrings.py": 'greeting = t"hello {name}" t"!"\n'})
