@@ -308,10 +308,12 @@ def plan(paths: Sequence[Path], config: Config) -> Tuple[Set[Path], List[Path], 
 def run_check(
     paths: Sequence[Path], config: Config, *, jobs: int = 1, cwd: Optional[Path] = None, use_cache: bool = True,
     executor: Optional[Executor] = None, progress: Optional[Callable[[int, int], None]] = None,
-    stdin: Optional[Tuple[Path, bytes]] = None,
+    stdin: Optional[Tuple[Path, bytes]] = None, overrides: Optional[Dict[Path, bytes]] = None,
 ) -> CheckResult:
     """Check `paths` (one project). `stdin` is (a path, its source): that file is analysed from
-    these bytes, as if it were at the path in its project (what editors and pipelines send)."""
+    these bytes, as if it were at the path in its project (what editors and pipelines send).
+    `overrides` maps absolute paths of project files to sources analysed instead of their bytes
+    on disk (fixes are verified this way before they are written)."""
     cwd = cwd or Path.cwd()
     clock = [time.perf_counter()]
     timings: Dict[str, float] = {}
@@ -338,6 +340,7 @@ def run_check(
     named = set() if config.force_exclude else given_files
     reported = [p for p in found.sources if p in found.reported or p in named]
     piped = {Path(os.path.abspath(stdin[0])): extract_facts(stdin[1], options)} if stdin is not None else {}
+    piped.update({path: extract_facts(data, options) for path, data in (overrides or {}).items()})
     on_disk = [p for p in reported if p not in piped]
     analysed = {**dict(zip(on_disk, compute(on_disk))), **piped}
     excluded = set(found.sources) - found.reported - named
