@@ -335,10 +335,12 @@ def explain(code: str) -> None:
     if rule is None:
         click.echo(f"importguard: error: unknown rule `{code}` (see `importguard rules`)", err=True)
         sys.exit(EXIT_ERROR)
-    click.echo(f"{rule.code} {rule.name} ({'on' if rule.default else 'off'} by default)\n")
+    click.echo(f"{rule.code} {rule.name} ({'on' if rule.default else 'off'} by default)")
+    click.echo(f"fix: {rule.fix}\n")
     click.echo(f"What it does: {rule.summary}\n")
     click.echo("Why: " + textwrap.fill(rule.rationale, 96, subsequent_indent="     ") + "\n")
-    for title, tree in (("Example", rule.bad), ("Use instead", rule.good)):
+    examples = [("Example", rule.bad), ("Use instead", rule.good)] + ([("Fixed by --fix", rule.fixed)] if rule.fixed else [])
+    for title, tree in examples:
         click.echo(f"{title}:")
         for path, source in tree.items():
             text = source.decode("utf-8", "replace") if isinstance(source, bytes) else source

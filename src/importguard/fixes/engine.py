@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 from importguard.findings import Finding
-from importguard.fixes.edits import UNSAFE, Fix, apply_edits
+from importguard.fixes.model import UNSAFE, Fix
 from importguard.fixes.plan import Planner
 from importguard.project.graph import IMPORT_TIME
 from importguard.report.fingerprints import fingerprints, symbol
@@ -119,6 +119,8 @@ def settle(before: CheckResult, candidates: Sequence[Candidate], sources: _Sourc
         by_file.setdefault(paths[candidate.fix.path], []).append(candidate)
     before_prints = prints_of(before, sources)
     notes: Dict[str, str] = {}
+
+    from importguard.fixes.edits import apply_edits  # libcst: only when something is fixed
 
     def attempt(files: Sequence[Path]) -> Tuple[Optional[CheckResult], Dict[Path, str], Dict[Path, bytes]]:
         edited: Dict[Path, bytes] = {}

@@ -8,15 +8,11 @@ module already imports with the same statement is not imported twice.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, List, Optional, Sequence, Set, Tuple
+from typing import Callable, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
-if TYPE_CHECKING:
-    from importguard.fixes.edits import ImportSpec
-
-STDLIB, THIRD_PARTY, FIRST_PARTY, RELATIVE = range(4)
-GROUPS = ("standard library", "third party", "first party", "relative")
+from importguard.fixes.model import ImportSpec
 
 Classify = Callable[[str, int], int]  # (module, level) -> group
 
@@ -58,7 +54,7 @@ def header_end(body: Sequence[cst.BaseStatement]) -> int:
     return index
 
 
-def present(body: Sequence[cst.BaseStatement], spec: "ImportSpec") -> Set[Tuple[str, Optional[str]]]:
+def present(body: Sequence[cst.BaseStatement], spec: ImportSpec) -> Set[Tuple[str, Optional[str]]]:
     """The aliases of `spec` some module-level statement already imports the same way."""
     found: Set[Tuple[str, Optional[str]]] = set()
     for statement in body:
@@ -89,9 +85,7 @@ def with_blank_lines(statement: cst.BaseStatement, wanted: int) -> cst.BaseState
     return statement.with_changes(leading_lines=blank_lines(max(0, wanted - blanks)) + lines)
 
 
-def add_import(module: cst.Module, spec: "ImportSpec", group: int, classify: Classify) -> cst.Module:
-    from importguard.fixes.edits import ImportSpec
-
+def add_import(module: cst.Module, spec: ImportSpec, group: int, classify: Classify) -> cst.Module:
     body = list(module.body)
     missing = tuple(a for a in spec.aliases if a not in present(body, spec))
     if not missing:

@@ -17,8 +17,7 @@ from typing import Dict, List, Optional, Tuple, Union
 
 from importguard.facts.model import ImportFact
 from importguard.findings import Finding
-from importguard.fixes.edits import SAFE, UNSAFE, Fix, ImportSpec, alias_keys, spec_of
-from importguard.fixes.placement import FIRST_PARTY, RELATIVE, STDLIB, THIRD_PARTY
+from importguard.fixes.model import FIRST_PARTY, RELATIVE, SAFE, STDLIB, THIRD_PARTY, UNSAFE, Fix, ImportSpec, alias_keys, spec_of
 from importguard.project.graph import IMPORT_TIME
 from importguard.project.model import Project, SourceFile
 from importguard.project.stdlib import is_stdlib

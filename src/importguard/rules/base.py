@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Iterable, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, Optional, Tuple, Union
 
 from importguard.findings import Finding
 from importguard.project.model import Project
@@ -21,6 +21,8 @@ class Rule:
     good: Dict[str, Union[str, bytes]]  # the fixed tree: no finding
     check: Callable[[Project], Iterable[Finding]]
     severity: str = "error"  # "error" | "warning" | "info" (an inventory, such as IG203)
+    fix: str = "none"  # "safe" | "unsafe" (needs --unsafe-fixes) | "none": the best fix `--fix` can apply
+    fixed: Optional[Dict[str, Union[str, bytes]]] = None  # `bad` after `--fix --unsafe-fixes` (tested)
 
     def finding(self, **fields: Any) -> Finding:
         return Finding(code=self.code, rule=self.name, severity=self.severity, **fields)
