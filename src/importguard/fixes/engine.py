@@ -195,15 +195,15 @@ def judge(before: CheckResult, after: CheckResult, fixes: Sequence[Candidate], b
 
 
 def annotate(result: CheckResult, unsafe: bool, notes: Dict[str, str]) -> List[Finding]:
-    """The findings with their fix (applicability, title) and the notes of refused fixes."""
+    """The findings with their fix (applicability, title) and the notes of the fixes `--fix` refused."""
     planner = Planner(result.project)
-    sources = _Sources()
+    prints = prints_of(result, _Sources()) if notes else [""] * len(result.findings)
     annotated = []
-    for finding, fingerprint in zip(result.findings, prints_of(result, sources)):
+    for finding, fingerprint in zip(result.findings, prints):
         note = notes.get(fingerprint)
         planned = planner.plan(finding) if note is None else None
-        if isinstance(planned, str):
-            note, planned = planned, None
+        if isinstance(planned, str):  # a plain check does not say why it would not fix
+            planned = None
         if note is not None:
             finding = dataclasses.replace(finding, hint=f"{finding.hint}; {note}" if finding.hint else note)
         if planned is not None:

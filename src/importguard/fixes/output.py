@@ -13,7 +13,9 @@ from importguard.fixes.engine import FixRun
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write beside the file, then rename over it: a reader never sees half a file."""
+    """Write beside the file, then rename over it: a reader never sees half a file (a symlink
+    stays a symlink: its target is replaced)."""
+    path = path.resolve()
     mode = path.stat().st_mode
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".importguard")
     try:

@@ -94,9 +94,11 @@ def add_import(module: cst.Module, spec: ImportSpec, group: int, classify: Class
     new: cst.BaseStatement = cst.parse_statement(spec.text + "\n")
     start = header_end(body)
     peers: List[Tuple[int, int, Tuple[bool, str]]] = []  # (index, group, sort key) of the top imports
-    for index in range(start, len(body)):
+    for index in range(start, len(body)):  # the imports above the first compound statement
         node = statement_import(body[index])
         if node is None:
+            if isinstance(body[index], cst.SimpleStatementLine):  # `__all__ = [...]` above the imports
+                continue
             break
         name, level, is_from = module_of(node)
         peers.append((index, classify(name, level), (is_from, name.lower())))

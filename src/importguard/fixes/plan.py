@@ -2,7 +2,7 @@
 
 IG101: a name imported only inside another function of the module is imported at module level
 (safe for the standard library and the project; unsafe for a third-party module, which may be an
-optional dependency); a name no scope binds but other modules import the same way at module level
+optional dependency, a platform-only standard module, or an import under a condition); a name no scope binds but other modules import the same way at module level
 gets that import (unsafe: a guess). IG102: a late local import of what the module already imports
 is removed (safe), otherwise hoisted (unsafe). IG201/IG202/IG205: the import a handler runs is
 hoisted to module level (unsafe: it now runs, and can fail, when the module is imported).
@@ -25,6 +25,14 @@ from importguard.project.stdlib import is_stdlib
 # A refusal: why a finding that has the shape of a fixable one is not fixed.
 Planned = Union[Fix, str, None]
 
+# Standard-library modules that exist on some platforms only: a function importing one may run
+# only there, so importing it at module level could fail elsewhere (unsafe).
+PLATFORM_ONLY = frozenset({
+    "msvcrt", "winreg", "_winreg", "winsound", "_winapi", "_overlapped", "nt", "msilib", "_msi",
+    "posix", "pwd", "grp", "termios", "tty", "pty", "fcntl", "resource", "syslog", "crypt", "spwd", "nis",
+    "readline", "curses", "_curses", "ossaudiodev", "_posixsubprocess", "_posixshmem", "posixpath", "ntpath",
+    "_scproxy", "_osx_support", "_aix_support", "_bootsubprocess",
+})
 RUNS_WHEN_CALLED = re.compile(r"^`.+` runs when `.+\(\)` is called$")
 HANDLER_CODES = ("IG201", "IG202", "IG205")
 
@@ -62,26 +70,35 @@ class Planner:
             return None
         spec = spec_of(fact, name)
         group = self.classify(fact.module, fact.level)
-        applicability = UNSAFE if group == THIRD_PARTY else SAFE
+        portable = group != THIRD_PARTY and fact.module.split(".")[0] not in PLATFORM_ONLY and not fact.conditional
+        applicability = SAFE if portable else UNSAFE
         return self.adding(source, fact, spec, applicability, f"import `{name}` at module level", ())
 
     def import_like_peers(self, finding: Finding, source: SourceFile, name: str) -> Planned:
-        """The one statement other modules bind `name` with at module level, made absolute."""
-        specs = set()
+        """The one statement other modules bind `name` with at module level, made absolute: at
+        least two of them, and no module binding `name` any other way but the one it comes from."""
+        specs, importers, definers = set(), 0, set()
         for other in self.project.files:
-            if other is source or other.module is None:
+            if other is source or other.module is None or name not in other.facts.module_bindings:
                 continue
-            for fact in other.facts.imports:
-                if fact.scope != "module" or fact.conditional or fact.guarded or fact.type_checking or not alias_keys(fact, name):
-                    continue
-                target, _ = self.project.index.absolute_target(fact, other.module)
-                if not target:
-                    continue
-                spec = spec_of(fact, name)
-                specs.add(ImportSpec(spec.kind, target if spec.kind == "from" else "", 0, spec.aliases))
-        if len(specs) != 1:
+            found = [
+                fact for fact in other.facts.imports
+                if fact.scope == "module" and not (fact.conditional or fact.guarded or fact.type_checking) and alias_keys(fact, name)
+            ]
+            if not found:
+                definers.add(other.module.name)
+                continue
+            target = self.project.index.absolute_target(found[0], other.module)[0] if len(found) == 1 else None
+            if not target:
+                return None
+            spec = spec_of(found[0], name)
+            specs.add(ImportSpec(spec.kind, target if spec.kind == "from" else "", 0, spec.aliases))
+            importers += 1
+        if len(specs) != 1 or importers < 2:
             return None
         spec = specs.pop()
+        if definers - {spec.module}:
+            return None
         fact = fact_of(spec, finding.line)
         return self.adding(source, fact, spec, UNSAFE, f"add `{spec.text}` as other modules of the project do", ())
 
