@@ -322,3 +322,21 @@ def test_fix_and_diff_refuse_standard_input(tmp_path):
     result = run_cli("check", "-", "--fix", cwd=tmp_path)
     assert result.returncode == 2
     assert "--fix and --diff work on files" in result.stderr
+
+
+def test_file_libcst_cannot_print_back_unchanged_is_not_edited(tmp_path):
+    """libcst 1.x drops the space in `except (A, B) :`: fixing the file would change that line too."""
+    source = (
+        "def load():\n"
+        "    try:\n"
+        "        return open('x')\n"
+        "    except (OSError, ValueError) :\n"
+        "        import yaml\n"
+        "        return yaml\n"
+    )
+    write_tree(tmp_path, {"pyproject.toml": "[tool.importguard]\n", "mod.py": source})
+    result = run_cli("check", ".", "--fix", "--unsafe-fixes", "--format", "json", "--no-cache", cwd=tmp_path)
+    assert (tmp_path / "mod.py").read_text() == source
+    (finding,) = json.loads(result.stdout)["findings"]
+    assert finding["code"] == "IG201"
+    assert finding["hint"].endswith("not fixed: libcst cannot rewrite this file without changing other lines")

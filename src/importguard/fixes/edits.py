@@ -11,9 +11,16 @@ from importguard.fixes.model import AliasKey, Fix
 from importguard.fixes.placement import add_import
 
 
+class NotRoundTrip(Exception):
+    """libcst does not print this file back byte for byte (it drops the space in `except E :`,
+    for one): editing it would change lines no fix meant to touch."""
+
+
 def apply_edits(data: bytes, fixes: Sequence[Fix], classify: Callable[[str, int], int]) -> bytes:
     """The file's bytes with every fix applied (encoding and line endings kept by libcst)."""
     module = cst.parse_module(data)
+    if module.bytes != data:
+        raise NotRoundTrip()
     removals: Dict[int, Set[AliasKey]] = {}
     for fix in fixes:
         for line, keys in fix.removals:

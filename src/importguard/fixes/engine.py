@@ -120,7 +120,7 @@ def settle(before: CheckResult, candidates: Sequence[Candidate], sources: _Sourc
     before_prints = prints_of(before, sources)
     notes: Dict[str, str] = {}
 
-    from importguard.fixes.edits import apply_edits  # libcst: only when something is fixed
+    from importguard.fixes.edits import NotRoundTrip, apply_edits  # libcst: only when something is fixed
 
     def attempt(files: Sequence[Path]) -> Tuple[Optional[CheckResult], Dict[Path, str], Dict[Path, bytes]]:
         edited: Dict[Path, bytes] = {}
@@ -128,6 +128,8 @@ def settle(before: CheckResult, candidates: Sequence[Candidate], sources: _Sourc
         for path in files:
             try:
                 edited[path] = apply_edits(sources.read(path), [c.fix for c in by_file[path]], planner.classify)
+            except NotRoundTrip:
+                blamed[path] = "not fixed: libcst cannot rewrite this file without changing other lines"
             except Exception as error:  # noqa: BLE001 - a fix that cannot be applied is refused, never a crash
                 blamed[path] = f"not fixed: the edit failed ({type(error).__name__})"
         if blamed:
