@@ -340,3 +340,32 @@ def test_file_libcst_cannot_print_back_unchanged_is_not_edited(tmp_path):
     (finding,) = json.loads(result.stdout)["findings"]
     assert finding["code"] == "IG201"
     assert finding["hint"].endswith("not fixed: libcst cannot rewrite this file without changing other lines")
+
+
+def test_new_import_keeps_a_peer_and_its_continued_comment_together(tmp_path):
+    write_tree(tmp_path, {
+        "pyproject.toml": "[tool.importguard]\n",
+        "util.py": (
+            "import atexit\n"
+            "import threading        # threading first: it installs its\n"
+            "                        # cleanup function before we do\n"
+            "from subprocess import run\n"
+            "\n"
+            "\n"
+            "def first():\n"
+            "    import traceback\n"
+            "    return traceback, atexit, threading, run\n"
+            "\n"
+            "\n"
+            "def second():\n"
+            "    return traceback.format_exc()\n"
+        ),
+    })
+    run_cli("check", ".", "--fix", "--no-cache", cwd=tmp_path)
+    assert (tmp_path / "util.py").read_text().startswith(
+        "import atexit\n"
+        "import threading        # threading first: it installs its\n"
+        "                        # cleanup function before we do\n"
+        "import traceback\n"
+        "from subprocess import run\n"
+    )

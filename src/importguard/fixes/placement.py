@@ -107,7 +107,13 @@ def add_import(module: cst.Module, spec: ImportSpec, group: int, classify: Class
     if same:
         after = [p for p in same if p[2] <= key]
         if after:
-            body.insert(after[-1][0] + 1, new)
+            index = after[-1][0] + 1
+            if index < len(body):  # an indented comment below a peer continues that peer's comment
+                lines = list(body[index].leading_lines)
+                continued = next((i for i, e in enumerate(lines) if not (e.comment and e.whitespace.value)), len(lines))
+                new = new.with_changes(leading_lines=lines[:continued])
+                body[index] = body[index].with_changes(leading_lines=lines[continued:])
+            body.insert(index, new)
         else:
             first = same[0][0]
             new = new.with_changes(leading_lines=body[first].leading_lines)
