@@ -369,3 +369,10 @@ def test_new_import_keeps_a_peer_and_its_continued_comment_together(tmp_path):
         "import traceback\n"
         "from subprocess import run\n"
     )
+
+
+@pytest.mark.parametrize("code, fix", [("IG101", "safe"), ("IG102", "safe"), ("IG201", "unsafe"), ("IG202", "unsafe"), ("IG301", "none")])
+def test_explain_says_which_fix_a_rule_has(code, fix, tmp_path):
+    result = run_cli("explain", code, cwd=tmp_path)
+    assert result.stdout.splitlines()[1] == f"fix: {fix}"
+    assert ("Fixed by --fix:" in result.stdout) == (fix != "none")

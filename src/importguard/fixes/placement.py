@@ -85,6 +85,18 @@ def with_blank_lines(statement: cst.BaseStatement, wanted: int) -> cst.BaseState
     return statement.with_changes(leading_lines=blank_lines(max(0, wanted - blanks)) + lines)
 
 
+def insert_below(body: List[cst.BaseStatement], peer: int, new: cst.BaseStatement, blanks: int) -> None:
+    """Insert `new` below `body[peer]`, after the indented comment lines that continue the
+    peer's own end-of-line comment (`import threading  # it must come first,` / `# because ...`)."""
+    continued: List[cst.EmptyLine] = []
+    if peer + 1 < len(body):
+        lines = list(body[peer + 1].leading_lines)
+        count = next((i for i, e in enumerate(lines) if not (e.comment and e.whitespace.value)), len(lines))
+        continued = lines[:count]
+        body[peer + 1] = body[peer + 1].with_changes(leading_lines=lines[count:])
+    body.insert(peer + 1, new.with_changes(leading_lines=continued + blank_lines(blanks)))
+
+
 def add_import(module: cst.Module, spec: ImportSpec, group: int, classify: Classify) -> cst.Module:
     body = list(module.body)
     missing = tuple(a for a in spec.aliases if a not in present(body, spec))
@@ -107,21 +119,14 @@ def add_import(module: cst.Module, spec: ImportSpec, group: int, classify: Class
     if same:
         after = [p for p in same if p[2] <= key]
         if after:
-            index = after[-1][0] + 1
-            if index < len(body):  # an indented comment below a peer continues that peer's comment
-                lines = list(body[index].leading_lines)
-                continued = next((i for i, e in enumerate(lines) if not (e.comment and e.whitespace.value)), len(lines))
-                new = new.with_changes(leading_lines=lines[:continued])
-                body[index] = body[index].with_changes(leading_lines=lines[continued:])
-            body.insert(index, new)
+            insert_below(body, after[-1][0], new, 0)
         else:
             first = same[0][0]
             new = new.with_changes(leading_lines=body[first].leading_lines)
             body[first] = body[first].with_changes(leading_lines=[])
             body.insert(first, new)
     elif any(p[1] < group for p in peers):
-        last = [p for p in peers if p[1] < group][-1][0]
-        body.insert(last + 1, new.with_changes(leading_lines=blank_lines(1)))
+        insert_below(body, [p for p in peers if p[1] < group][-1][0], new, 1)
     elif peers:
         first = peers[0][0]
         new = new.with_changes(leading_lines=body[first].leading_lines)
