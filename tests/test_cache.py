@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from conftest import run_cli, write_tree
 from importguard.cache import CACHE_FOLDER, FORMAT
+from importguard.memo import FORMAT as MEMO_FORMAT
 
 TREE = {
     "pyproject.toml": "",
@@ -17,7 +19,7 @@ TREE = {
     "chat/state.py": "import chat.routes\n\nconnections = []\n",
     **{f"chat/mod{i}.py": f"import json\n\n\ndef f{i}():\n    return json.dumps({i})\n" for i in range(70)},
 }
-# Over HUGE_FILE_BYTES: parsed in the main process after the workers, in order all the same.
+# Over HUGE_FILE_BYTES: parsed by one worker after the others, in order all the same.
 HUGE = {"chat/huge.py": "VALUE = 1\n" * 22000 + "print(undefined_in_huge)\n"}
 
 
@@ -64,6 +66,7 @@ def test_corrupt_foreign_and_tampered_entries_are_ignored_and_rewritten(tmp_path
     document = json.loads(second.read_text())
     second.write_text(json.dumps({**document, "importguard": "0.0.0"}))
     third.write_bytes(b"\x80\x04\x95pickle?")
+    shutil.rmtree(tmp_path / CACHE_FOLDER / MEMO_FORMAT)  # else the unchanged project is a memo hit
     assert findings(tmp_path) == expected
     for path in (first, second, third):
         assert json.loads(path.read_text())["key"] == path.parent.name + path.stem

@@ -376,3 +376,15 @@ def test_explain_says_which_fix_a_rule_has(code, fix, tmp_path):
     result = run_cli("explain", code, cwd=tmp_path)
     assert result.stdout.splitlines()[1] == f"fix: {fix}"
     assert ("Fixed by --fix:" in result.stdout) == (fix != "none")
+
+
+def test_warm_run_from_the_memo_marks_the_same_fixes_and_fix_still_works(tmp_path):
+    root = example_copy(tmp_path)
+    cold = run_cli("check", ".", cwd=root)
+    warm = run_cli("check", ".", "--format", "json", cwd=root)
+    assert run_cli("check", ".", cwd=root).stdout == cold.stdout
+    assert "[*] 3 fixable with `--fix`" in cold.stdout
+    assert {f["line"]: f["fix"] for f in json.loads(warm.stdout)["findings"]}[47]["applicability"] == "safe"
+    fixed = run_cli("check", ".", "--fix", cwd=root)  # the first analysis comes from the memo
+    assert "Fixed 3 findings" in fixed.stdout
+    assert run_python(VERIFY_AUTH, cwd=root).returncode == 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -183,6 +184,27 @@ def test_a_worker_that_dies_takes_only_its_file_down(tmp_path):
     boom = got[names.index("boom.py")][1]
     assert boom.problem is not None and "process died" in boom.problem.message
     assert all(got[i][1].names and got[i][1].problem is None for i in range(len(paths)) if i != names.index("boom.py"))
+
+
+def test_a_small_run_still_parses_a_huge_file_in_a_worker(tmp_path, monkeypatch):
+    """With --jobs 1 and a handful of files, a huge file is parsed in a worker all the same: a
+    parser that kills its process on it (here, a stand-in that does) leaves the run standing."""
+    import importguard.runner as runner
+    from importguard.config import Config
+
+    parse = runner.extract_facts
+
+    def dies_on_huge(data, options):
+        if len(data) > runner.HUGE_FILE_BYTES:
+            os.kill(os.getpid(), signal.SIGKILL)  # only ever in a worker, or this test dies
+        return parse(data, options)
+
+    monkeypatch.setattr(runner, "extract_facts", dies_on_huge)
+    write_tree(tmp_path, {**BUG, "pkg/huge.py": "VALUE = 1\n" * 30000})
+    result = runner.run_check([tmp_path], Config(root=tmp_path), jobs=1, cwd=tmp_path, use_cache=False)
+    got = [(f.code, f.path, f.message) for f in result.findings]
+    assert ("IG002", "pkg/huge.py", "cannot analyse: the parser's process died on this file (a native crash or out of memory)") in got
+    assert ("IG101", "pkg/bug.py") in [(code, path) for code, path, _ in got]
 
 
 def test_a_folder_symlink_leading_outside_the_project_is_not_followed(tmp_path):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import networkx as nx
 
-from importguard.project.graph import DiGraph, shortest_cycle
+from importguard.project.graph import DEFERRED, IMPORT_TIME, ImportGraph, ImportSite, shortest_cycle
 
 from conftest import check_tree, run_python, summary
 
@@ -100,7 +101,7 @@ def test_one_finding_per_component_with_member_count(tmp_path):
 
 
 def test_shortest_cycle_in_a_large_component():
-    ring = DiGraph()
+    ring = nx.DiGraph()
     names = [f"m{i:04d}" for i in range(2000)]
     for source, target in zip(names, names[1:] + names[:1]):
         ring.add_edge(source, target)
@@ -129,15 +130,26 @@ def test_submodules_below_a_plain_module_are_not_reported_missing(tmp_path):
     assert summary(findings) == []
 
 
-def test_strongly_connected_components_on_deep_and_mixed_graphs():
-    graph = DiGraph()
+def test_components_and_cycles_on_deep_and_mixed_graphs():
+    graph = ImportGraph()
+
+    def add(source, target, kind=IMPORT_TIME):
+        graph.add_import(source, target, ImportSite(f"{source}.py", 1, 1, kind, f"import {target}"))
+
     chain = [f"c{i}" for i in range(5000)]
     for source, target in zip(chain, chain[1:]):
-        graph.add_edge(source, target)  # 5,000 deep: no recursion limit
-    graph.add_edge(chain[-1], chain[2500])  # one big component of 2,500 modules
+        add(source, target)  # 5,000 deep: no recursion limit
+    add(chain[-1], chain[2500])  # one big component of 2,500 modules
     for source, target in [("a", "b"), ("b", "a"), ("b", "x"), ("x", "y"), ("y", "x"), ("z", "z")]:
-        graph.add_edge(source, target)
-    components = sorted((sorted(c) for c in graph.strongly_connected_components() if len(c) > 1), key=lambda c: (len(c), c))
-    assert components[:2] == [["a", "b"], ["x", "y"]]
-    assert components[2] == sorted(chain[2500:])
-    assert sum(len(c) for c in graph.strongly_connected_components()) == len(graph.succ)
+        add(source, target)
+    add("y", "q", DEFERRED)
+    add("q", "x", DEFERRED)
+    found = [(view, sorted(members)) for view, members in graph.components(frozenset({IMPORT_TIME}))]
+    assert [members for _, members in found] == [["a", "b"], sorted(chain[2500:]), ["x", "y"]]
+    view, members = found[1]
+    assert shortest_cycle(view, set(members)) == chain[2500:]
+    with_deferred = [sorted(m) for _, m in graph.components(frozenset({IMPORT_TIME, DEFERRED}))]
+    assert ["q", "x", "y"] in with_deferred
+    assert graph.shortest_chain("a", "y", frozenset({IMPORT_TIME})) == ["a", "b", "x", "y"]
+    assert graph.shortest_chain("y", "a", frozenset({IMPORT_TIME, DEFERRED})) is None
+    assert isinstance(graph.graph, nx.DiGraph) and graph.graph["y"]["q"]["sites"][0].kind == DEFERRED

@@ -81,7 +81,7 @@ class FactsCache:
 
     def save_manifest(self) -> None:
         if self._manifest_changed and self.writable:
-            self._write(self.entries / MANIFEST, self.manifest)
+            self.write_document(self.entries / MANIFEST, self.manifest)
 
     def path_of(self, key: str) -> Path:
         return self.entries / key[:2] / f"{key[2:]}.json"
@@ -102,9 +102,9 @@ class FactsCache:
 
     def store(self, key: str, facts: FileFacts) -> None:
         if self.writable:
-            self._write(self.path_of(key), {"importguard": __version__, "key": key, "facts": facts.to_json()})
+            self.write_document(self.path_of(key), {"importguard": __version__, "key": key, "facts": facts.to_json()})
 
-    def _write(self, target: Path, document: object) -> None:
+    def write_document(self, target: Path, document: object) -> None:
         """Write to a temporary file and rename it into place: readers see old or new, never half."""
         import tempfile  # only runs that write pay for it
 

@@ -165,7 +165,7 @@ def check(
         try:
             results = [
                 run_check(group.paths, config, jobs=jobs or os.cpu_count() or 1, use_cache=not no_cache, progress=progress,
-                          stdin=stdin if stdin and stdin[0] in group.paths else None)
+                          stdin=stdin if stdin and stdin[0] in group.paths else None, use_memo=True)
                 for group, config in configs
             ]
         finally:
@@ -192,35 +192,33 @@ def check(
 
 
 def _fix(configs: list, results: list, jobs: Optional[int], no_cache: bool, fix: bool, diff: bool, unsafe: bool) -> Optional[int]:
-    """Annotate findings with their fixes; with --fix write the fixed files and replace each result by
-    the analysis of the fixed sources (returns how many findings were fixed); with --diff print and exit."""
-    from importguard.fixes.engine import annotate, run_fixes
+    """With --fix, write the fixed files and replace each result by the analysis of the fixed
+    sources (returns how many findings were fixed); with --diff, print the diff and exit."""
+    if not (fix or diff):
+        return None
+    from importguard.fixes.engine import run_fixes, with_notes
     from importguard.fixes.output import plural, unified_diff, write_fixes
 
-    if not (fix or diff):
-        for result in results:
-            result.findings = annotate(result, unsafe, {})
-        return None
     runs = []
     for (group, config), result in zip(configs, results):
         def check(overrides: dict, group: Group = group, config: object = config) -> object:
             return run_check(group.paths, config, jobs=jobs or os.cpu_count() or 1, use_cache=not no_cache, overrides=overrides)
 
-        runs.append(run_fixes(result, check, unsafe))
+        runs.append(run_fixes(result if result.project is not None else check({}), check, unsafe))
     fixed = sum(run.fixed for run, _ in runs)
+    for index, (run, notes) in enumerate(runs):
+        results[index] = run.result
+        run.result.findings = with_notes(run.result, notes)
     if diff:
         patch = unified_diff(run for run, _ in runs)
         sys.stdout.flush()
         sys.stdout.buffer.write(patch)
         sys.stdout.flush()
-        hidden = 0 if unsafe else sum(1 for run, notes in runs for f in annotate(run.result, False, notes) if f.fix and f.fix[0] == "unsafe")
+        hidden = 0 if unsafe else sum(1 for r in results for f in r.findings if f.fix and f.fix[0] == "unsafe")
         more = f" ({hidden} more with --unsafe-fixes)" if hidden else ""
         click.echo(f"Would fix {plural(fixed)}{more}." if patch else f"No fixes available{more}.", err=True)
         sys.exit(EXIT_FINDINGS if patch else EXIT_CLEAN)
     write_fixes(run for run, _ in runs)
-    for index, (run, notes) in enumerate(runs):
-        results[index] = run.result
-        run.result.findings = annotate(run.result, unsafe, notes)
     return fixed
 
 

@@ -28,6 +28,8 @@ from importguard.discovery import Discovered, discover
 from importguard.facts.extract import extract_facts
 from importguard.facts.model import FileFacts, Problem, max_file_bytes
 from importguard.findings import Finding
+from importguard.fixes.plan import with_fixes
+from importguard.memo import Memo, run_key
 from importguard.project.calls import add_import_time_calls
 from importguard.project.model import Project, SourceFile, build_project
 from importguard.project.modules import ModuleIndex, ModuleInfo, module_name
@@ -177,17 +179,18 @@ def compute_facts(
 
     if executor is not None:
         collect(misses, executor.map(extract_file, [paths[i] for i in misses], [type_checking_names] * len(misses)))
-    elif jobs <= 1 or len(misses) < MIN_FILES_PER_WORKER * 2:
-        one_by_one(misses)
     else:
         # The few huge files (a libcst tree takes ~600 bytes per source byte) are parsed by one
-        # worker after the others, so two of them never sit in memory at the same time.
+        # worker after the others, so two of them never sit in memory at the same time and the
+        # main process never holds one, even in a small run.
         huge = [i for i in misses if file_size(paths[i]) > HUGE_FILE_BYTES]
         huge_set = set(huge)
         rest = [i for i in misses if i not in huge_set]
-        chunk = max(1, min(16, len(rest) // (jobs * 8) or 1))
-        for batch, workers, size in ((rest, jobs, chunk), (huge, 1, 1)):
-            in_workers(batch, workers, size, paths, type_checking_names, collect)
+        if jobs <= 1 or len(rest) < MIN_FILES_PER_WORKER * 2:
+            one_by_one(rest)
+        else:
+            in_workers(rest, jobs, max(1, min(16, len(rest) // (jobs * 8) or 1)), paths, type_checking_names, collect)
+        in_workers(huge, 1, 1, paths, type_checking_names, collect)
     if cache is not None:
         cache.save_manifest()
     return results  # type: ignore[return-value]
@@ -239,15 +242,12 @@ def file_size(path: Path) -> int:
 @dataclass
 class CheckResult:
     findings: List[Finding]
-    project: Project
+    project: Optional[Project]  # None when the findings came from the memo
     files: int
+    modules: int
     missing: List[Path] = field(default_factory=list)
     timings: Dict[str, float] = field(default_factory=dict)  # seconds per phase
     warnings: List[str] = field(default_factory=list)  # for stderr: unknown codes in suppressions
-
-    @property
-    def modules(self) -> int:
-        return sum(1 for f in self.project.files if f.module is not None)
 
 
 def extra_source_roots(paths: Sequence[Path]) -> List[Path]:
@@ -308,12 +308,13 @@ def plan(paths: Sequence[Path], config: Config) -> Tuple[Set[Path], List[Path], 
 def run_check(
     paths: Sequence[Path], config: Config, *, jobs: int = 1, cwd: Optional[Path] = None, use_cache: bool = True,
     executor: Optional[Executor] = None, progress: Optional[Callable[[int, int], None]] = None,
-    stdin: Optional[Tuple[Path, bytes]] = None, overrides: Optional[Dict[Path, bytes]] = None,
+    stdin: Optional[Tuple[Path, bytes]] = None, use_memo: bool = False, overrides: Optional[Dict[Path, bytes]] = None,
 ) -> CheckResult:
     """Check `paths` (one project). `stdin` is (a path, its source): that file is analysed from
     these bytes, as if it were at the path in its project (what editors and pipelines send).
-    `overrides` maps absolute paths of project files to sources analysed instead of their bytes
-    on disk (fixes are verified this way before they are written)."""
+    With `use_memo` (and the cache), an unchanged project's findings come from the memo and
+    the result has no project model. `overrides` maps absolute paths of project files to sources
+    analysed instead of their bytes on disk (fixes are verified this way before they are written)."""
     cwd = cwd or Path.cwd()
     clock = [time.perf_counter()]
     timings: Dict[str, float] = {}
@@ -331,6 +332,16 @@ def run_check(
     lap("discover")
     options = config.fact_options()
     cache = FactsCache(cache_folder(config.root, config.cache_dir), options) if use_cache else None
+    memo: Optional[Memo] = None
+    if cache is not None and use_memo and config.marked and stdin is None and not overrides:
+        memo = Memo(cache, config, cwd, paths)
+        key = run_key(config, cwd, paths, discovered_files(found, cache, options))
+        remembered = memo.load(key)
+        lap("memo")
+        if remembered is not None:
+            cache.save_manifest()
+            return CheckResult(remembered["findings"], None, remembered["files"], remembered["modules"], found.missing,
+                               timings, remembered["warnings"])
 
     def compute(chosen: List[Path]) -> List[FileFacts]:
         return compute_facts(chosen, options, jobs, cache, executor, progress)
@@ -368,7 +379,31 @@ def run_check(
         kept += filter_findings(list(unused_suppressions(project, used, report_on, known, peers)), project, config, cwd, only, report_on, set())
     lap("rules")
     warnings = unknown_suppression_codes(project, report_on, known)
-    return CheckResult(sorted(kept, key=Finding.sort_key), project, len(reported), found.missing, timings, warnings)
+    kept = with_fixes(sorted(kept, key=Finding.sort_key), project)
+    modules = sum(1 for f in project.files if f.module is not None)
+    if memo is not None:
+        memo.store(key, kept, len(reported), modules, warnings)
+    return CheckResult(kept, project, len(reported), modules, found.missing, timings, warnings)
+
+
+def discovered_files(found: Discovered, cache: FactsCache, options: FrozenSet[str]) -> List[List[str]]:
+    """[path, facts key, role] of every file found: what the memo's key covers. A file whose
+    size and modification time are those last seen is not read; another is read and hashed."""
+    rows = []
+    for path in found.sources:
+        stat = file_stat(path)
+        key = cache.known_key(str(path), stat)
+        if key is None:
+            data = read_source(path, max_file_bytes(options))
+            if isinstance(data, FileFacts):
+                key = f"problem: {data.problem.message}" if data.problem else "problem"
+            else:
+                key = entry_key(data, options)
+                cache.remember(str(path), stat, key)
+        rows.append([str(path), key, "reported" if path in found.reported else "indexed"])
+    rows += [[str(path), "", "compiled"] for path in found.extensions]
+    rows += [[str(path), "", "missing"] for path in found.missing]
+    return rows
 
 
 def filter_findings(findings: List[Finding], project: Project, config: Config, cwd: Path, only: Optional[Set[str]],

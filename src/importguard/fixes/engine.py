@@ -196,19 +196,14 @@ def judge(before: CheckResult, after: CheckResult, fixes: Sequence[Candidate], b
     return blamed
 
 
-def annotate(result: CheckResult, unsafe: bool, notes: Dict[str, str]) -> List[Finding]:
-    """The findings with their fix (applicability, title) and the notes of the fixes `--fix` refused."""
-    planner = Planner(result.project)
-    prints = prints_of(result, _Sources()) if notes else [""] * len(result.findings)
-    annotated = []
-    for finding, fingerprint in zip(result.findings, prints):
+def with_notes(result: CheckResult, notes: Dict[str, str]) -> List[Finding]:
+    """The findings, those whose fix `--fix` refused with the reason in their hint and no fix."""
+    if not notes:
+        return result.findings
+    noted = []
+    for finding, fingerprint in zip(result.findings, prints_of(result, _Sources())):
         note = notes.get(fingerprint)
-        planned = planner.plan(finding) if note is None else None
-        if isinstance(planned, str):  # a plain check does not say why it would not fix
-            planned = None
         if note is not None:
-            finding = dataclasses.replace(finding, hint=f"{finding.hint}; {note}" if finding.hint else note)
-        if planned is not None:
-            finding = dataclasses.replace(finding, fix=(planned.applicability, planned.title))
-        annotated.append(finding)
-    return annotated
+            finding = dataclasses.replace(finding, fix=None, hint=f"{finding.hint}; {note}" if finding.hint else note)
+        noted.append(finding)
+    return noted

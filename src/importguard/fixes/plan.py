@@ -12,6 +12,7 @@ Nothing that would close an import-time cycle, or that is guarded by `except Imp
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Dict, List, Optional, Tuple, Union
 
@@ -35,6 +36,16 @@ PLATFORM_ONLY = frozenset({
 })
 RUNS_WHEN_CALLED = re.compile(r"^`.+` runs when `.+\(\)` is called$")
 HANDLER_CODES = ("IG201", "IG202", "IG205")
+
+
+def with_fixes(findings: List[Finding], project: Project) -> List[Finding]:
+    """The findings with the fix each has, if any: (applicability, what it does)."""
+    planner = Planner(project)
+    marked = []
+    for finding in findings:
+        planned = planner.plan(finding)
+        marked.append(dataclasses.replace(finding, fix=(planned.applicability, planned.title)) if isinstance(planned, Fix) else finding)
+    return marked
 
 
 class Planner:

@@ -1,23 +1,29 @@
-"""The first-party module graph, its strongly connected components and shortest chains.
+"""The first-party module graph: a networkx `DiGraph` of module names whose edges carry their
+import sites. An edge's kinds are the kinds of its sites: import-time (module level or class
+body), deferred (function-local) and typing-only.
 
-Each edge keeps every import site behind it. An edge's kinds are the kinds of its sites:
-import-time (module level or class body), deferred (function-local) and typing-only.
+Strongly connected components and shortest paths come from networkx. Queries run on views that
+keep only some kinds of edges; a view lists every module's successors in sorted order, so the
+breadth-first searches, and with them every chain and cycle reported, do not depend on the order
+in which files were read.
 
-The graph is a pair of adjacency dicts with an iterative Tarjan and breadth-first searches, not
-networkx: importing networkx takes about 170 ms, a third of a warm run on a 900-file project
-(measured in benchmarks/run.py), and these three algorithms are all importguard needs.
+Warm runs with nothing changed never build this graph (see `importguard.memo`); networkx
+(~75 ms to import) is imported when a graph is first built, so those runs never load it.
 """
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Set, Tuple
+from typing import TYPE_CHECKING, Dict, FrozenSet, Iterable, Iterator, List, Optional, Set, Tuple
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 IMPORT_TIME = "import-time"
 DEFERRED = "deferred"
 TYPING_ONLY = "typing-only"
-# Exact shortest cycles need a breadth-first search from every member; in a huge component
+KINDS = (IMPORT_TIME, DEFERRED, TYPING_ONLY)
+# An exact shortest cycle needs a breadth-first search from every member; in a huge component
 # that is quadratic, so only the best-connected members are tried there.
 EXACT_CYCLE_SEARCH_LIMIT = 400
 SAMPLED_STARTS = 40
@@ -31,128 +37,54 @@ class ImportSite:
     kind: str
     statement: str  # the import as written, e.g. "from .state import Connection"
 
-
-class DiGraph:
-    """A directed graph of module names: successors and predecessors, in insertion order."""
-
-    def __init__(self) -> None:
-        self.succ: Dict[str, Dict[str, None]] = {}
-        self.pred: Dict[str, Dict[str, None]] = {}
-
-    def add_node(self, node: str) -> None:
-        if node not in self.succ:
-            self.succ[node] = {}
-            self.pred[node] = {}
-
-    def add_edge(self, source: str, target: str) -> None:
-        self.add_node(source)
-        self.add_node(target)
-        self.succ[source][target] = None
-        self.pred[target][source] = None
-
-    def __contains__(self, node: object) -> bool:
-        return node in self.succ
-
-    def successors(self, node: str) -> Iterable[str]:
-        return self.succ[node]
-
-    def predecessors(self, node: str) -> Iterable[str]:
-        return self.pred[node]
-
-    def degree(self, node: str) -> int:
-        return len(self.succ[node]) + len(self.pred[node])
-
-    def edges_within(self, members: Set[str]) -> Iterator[Tuple[str, str]]:
-        for source in members:
-            for target in self.succ[source]:
-                if target in members:
-                    yield source, target
-
-    def strongly_connected_components(self) -> List[Set[str]]:
-        """Tarjan's algorithm, iterative (import chains can be thousands of modules deep)."""
-        index: Dict[str, int] = {}
-        low: Dict[str, int] = {}
-        on_stack: Set[str] = set()
-        stack: List[str] = []
-        found: List[Set[str]] = []
-        counter = 0
-        for root in self.succ:
-            if root in index:
-                continue
-            work = [(root, iter(self.succ[root]))]
-            index[root] = low[root] = counter
-            counter += 1
-            stack.append(root)
-            on_stack.add(root)
-            while work:
-                node, children = work[-1]
-                advanced = False
-                for child in children:
-                    if child not in index:
-                        index[child] = low[child] = counter
-                        counter += 1
-                        stack.append(child)
-                        on_stack.add(child)
-                        work.append((child, iter(self.succ[child])))
-                        advanced = True
-                        break
-                    if child in on_stack:
-                        low[node] = min(low[node], index[child])
-                if advanced:
-                    continue
-                work.pop()
-                if work:
-                    parent = work[-1][0]
-                    low[parent] = min(low[parent], low[node])
-                if low[node] == index[node]:
-                    component = set()
-                    while True:
-                        member = stack.pop()
-                        on_stack.discard(member)
-                        component.add(member)
-                        if member == node:
-                            break
-                    found.append(component)
-        return found
+    def to_json(self) -> Dict[str, object]:
+        return {"path": self.path, "line": self.line, "column": self.column, "kind": self.kind, "statement": self.statement}
 
 
 class ImportGraph:
-    """Module-name queries over the import graph."""
+    """The module graph (`graph`: edge attribute `sites`, a list of `ImportSite`) and its queries."""
 
     def __init__(self) -> None:
-        self.graph = DiGraph()
-        self._sites: Dict[Tuple[str, str], List[ImportSite]] = {}
-        self._views: Dict[FrozenSet[str], DiGraph] = {}  # the graph is complete before any query
+        import networkx as nx
+
+        self.graph = nx.DiGraph()
+        self._views: Dict[FrozenSet[str], nx.DiGraph] = {}
 
     def add_module(self, name: str) -> None:
         self.graph.add_node(name)
 
     def add_import(self, importer: str, imported: str, site: ImportSite) -> None:
-        self.graph.add_edge(importer, imported)
-        self._sites.setdefault((importer, imported), []).append(site)
+        if self.graph.has_edge(importer, imported):
+            self.graph[importer][imported]["sites"].append(site)
+        else:
+            self.graph.add_edge(importer, imported, sites=[site])
+        self._views.clear()
 
     def sites(self, importer: str, imported: str) -> List[ImportSite]:
-        return self._sites[importer, imported]
+        return self.graph[importer][imported]["sites"]
 
     def edge_kinds(self, importer: str, imported: str) -> Set[str]:
         return {s.kind for s in self.sites(importer, imported)}
 
-    def subgraph(self, kinds: FrozenSet[str]) -> DiGraph:
-        """The graph keeping only edges with at least one site of the given kinds (built once)."""
+    def subgraph(self, kinds: FrozenSet[str]) -> nx.DiGraph:
+        """The graph keeping only edges with at least one site of the given kinds (built once),
+        nodes and successors in sorted order."""
         view = self._views.get(kinds)
         if view is None:
-            view = self._views[kinds] = DiGraph()
-            for node in self.graph.succ:
-                view.add_node(node)
-            for (source, target), sites in self._sites.items():
-                if any(s.kind in kinds for s in sites):
-                    view.add_edge(source, target)
+            view = self._views[kinds] = type(self.graph)()
+            view.add_nodes_from(sorted(self.graph))
+            view.add_edges_from(sorted(
+                (source, target) for source, target, sites in self.graph.edges(data="sites")
+                if any(s.kind in kinds for s in sites)
+            ))
         return view
 
-    def components(self, kinds: FrozenSet[str]) -> Iterator[Tuple[DiGraph, Set[str]]]:
+    def components(self, kinds: FrozenSet[str]) -> Iterator[Tuple[nx.DiGraph, Set[str]]]:
         """Strongly connected components (more than one module) of the `kinds` subgraph."""
+        import networkx as nx
+
         view = self.subgraph(kinds)
-        for members in sorted(view.strongly_connected_components(), key=min):
+        for members in sorted(nx.strongly_connected_components(view), key=min):
             if len(members) > 1:
                 yield view, members
 
@@ -161,7 +93,7 @@ class ImportGraph:
         view = self.subgraph(kinds)
         if source not in view or target not in view:
             return None
-        return _bfs_path(view, set(view.succ), source, target, len(view.succ))
+        return _path_to(view, source, target)
 
     def best_site(self, importer: str, imported: str, kinds: Iterable[str]) -> ImportSite:
         """The first import site (by line) of an edge among the given kinds."""
@@ -169,26 +101,14 @@ class ImportGraph:
         return min((s for s in self.sites(importer, imported) if s.kind in wanted), key=lambda s: (s.line, s.column))
 
 
-def _bfs_path(view: DiGraph, members: Set[str], source: str, target: str, limit: int) -> Optional[List[str]]:
-    """Shortest path inside `members` from source to target, no longer than `limit` edges."""
-    if source == target:
-        return [source]
-    parents: Dict[str, str] = {source: source}
-    frontier = deque([(source, 0)])
-    while frontier:
-        node, depth = frontier.popleft()
-        if depth >= limit:
-            break
-        for successor in sorted(view.successors(node)):
-            if successor in members and successor not in parents:
-                parents[successor] = node
-                if successor == target:
-                    path = [target]
-                    while path[-1] != source:
-                        path.append(parents[path[-1]])
-                    return path[::-1]
-                frontier.append((successor, depth + 1))
-    return None
+def _path_to(view: nx.DiGraph, source: str, target: str, cutoff: Optional[int] = None) -> Optional[List[str]]:
+    """A shortest path, found breadth-first from `source` (ties go to the smaller module names)."""
+    import networkx as nx
+
+    try:
+        return nx.single_source_shortest_path(view, source, cutoff)[target]
+    except KeyError:
+        return None
 
 
 def rotate(cycle: List[str]) -> List[str]:
@@ -197,21 +117,22 @@ def rotate(cycle: List[str]) -> List[str]:
     return cycle[start:] + cycle[:start]
 
 
-def shortest_cycle(view: DiGraph, members: Set[str]) -> List[str]:
+def shortest_cycle(view: nx.DiGraph, members: Set[str]) -> List[str]:
     """A shortest cycle through the component (exact for components of moderate size)."""
+    import networkx as nx
+
+    component = view.subgraph(members)
     starts = sorted(members)
     if len(members) > EXACT_CYCLE_SEARCH_LIMIT:
         starts = sorted(members, key=lambda m: (-view.degree(m), m))[:SAMPLED_STARTS]
     best: Optional[List[str]] = None
     for start in starts:
-        limit = len(best) - 1 if best else len(members)
-        for predecessor in sorted(view.predecessors(start)):
-            if predecessor not in members:
-                continue
-            path = _bfs_path(view, members, start, predecessor, limit)
+        cutoff = len(best) - 1 if best else None
+        paths = nx.single_source_shortest_path(component, start, cutoff)
+        for predecessor in sorted(component.predecessors(start)):
+            path = paths.get(predecessor)
             if path is not None and (best is None or len(path) < len(best)):
                 best = path
-                limit = len(best) - 1
         if best is not None and len(best) == 2:
             break
     assert best is not None, "a strongly connected component always has a cycle"
@@ -219,13 +140,13 @@ def shortest_cycle(view: DiGraph, members: Set[str]) -> List[str]:
 
 
 def shortest_cycle_through(
-    view: DiGraph, members: Set[str], edges: Iterable[Tuple[str, str]]
+    view: nx.DiGraph, members: Set[str], edges: Iterable[Tuple[str, str]]
 ) -> Optional[List[str]]:
     """The shortest cycle inside `members` that uses at least one of `edges`."""
+    component = view.subgraph(members)
     best: Optional[List[str]] = None
     for importer, imported in sorted(edges)[:EXACT_CYCLE_SEARCH_LIMIT]:
-        limit = len(best) - 1 if best else len(members)
-        back = _bfs_path(view, members, imported, importer, limit)
+        back = _path_to(component, imported, importer, len(best) - 1 if best else None)
         if back is not None and (best is None or len(back) < len(best)):
             best = [importer, *back[:-1]]
     return rotate(best) if best else None

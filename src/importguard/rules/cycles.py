@@ -53,7 +53,7 @@ def _cycles_needing(project: Project, rule: Rule, extra: str) -> Iterator[Findin
         if frozenset(members) in import_time:
             continue
         needed = [
-            (u, v) for u, v in view.edges_within(members)
+            (u, v) for u, v in view.subgraph(members).edges()
             if IMPORT_TIME not in project.graph.edge_kinds(u, v)
         ]
         cycle = shortest_cycle_through(view, members, needed)
