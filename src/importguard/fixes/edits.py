@@ -26,7 +26,7 @@ def apply_edits(data: bytes, fixes: Sequence[Fix], classify: Callable[[str, int]
         for line, keys in fix.removals:
             removals.setdefault(line, set()).update(keys)
     if removals:
-        module = MetadataWrapper(module).visit(_Remover(removals))
+        module = MetadataWrapper(module, unsafe_skip_copy=True).visit(_Remover(removals))  # parsed here: no copy needed
     for fix in fixes:
         for spec, group in fix.adds:
             module = add_import(module, spec, group, classify)

@@ -12,7 +12,7 @@ import dataclasses
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple, Union
 
 from importguard.findings import Finding
 from importguard.fixes.model import UNSAFE, Fix
@@ -122,16 +122,21 @@ def settle(before: CheckResult, candidates: Sequence[Candidate], sources: _Sourc
 
     from importguard.fixes.edits import NotRoundTrip, apply_edits  # libcst: only when something is fixed
 
-    def attempt(files: Sequence[Path]) -> Tuple[Optional[CheckResult], Dict[Path, str], Dict[Path, bytes]]:
-        edited: Dict[Path, bytes] = {}
-        blamed: Dict[Path, str] = {}
-        for path in files:
+    rewritten: Dict[Path, Union[bytes, str]] = {}  # each file is edited once per round: bytes, or why not
+
+    def rewrite(path: Path) -> Union[bytes, str]:
+        if path not in rewritten:
             try:
-                edited[path] = apply_edits(sources.read(path), [c.fix for c in by_file[path]], planner.classify)
+                rewritten[path] = apply_edits(sources.read(path), [c.fix for c in by_file[path]], planner.classify)
             except NotRoundTrip:
-                blamed[path] = "not fixed: libcst cannot rewrite this file without changing other lines"
+                rewritten[path] = "not fixed: libcst cannot rewrite this file without changing other lines"
             except Exception as error:  # noqa: BLE001 - a fix that cannot be applied is refused, never a crash
-                blamed[path] = f"not fixed: the edit failed ({type(error).__name__})"
+                rewritten[path] = f"not fixed: the edit failed ({type(error).__name__})"
+        return rewritten[path]
+
+    def attempt(files: Sequence[Path]) -> Tuple[Optional[CheckResult], Dict[Path, str], Dict[Path, bytes]]:
+        edited = {path: data for path in files if isinstance(data := rewrite(path), bytes)}
+        blamed = {path: reason for path in files if isinstance(reason := rewrite(path), str)}
         if blamed:
             return None, blamed, edited
         trial = _Sources()
