@@ -2,8 +2,9 @@
 
 IG101: a name imported only inside another function of the module is imported at module level
 (safe for the standard library and the project; unsafe for a third-party module, which may be an
-optional dependency, a platform-only standard module, or an import under a condition); a name no scope binds but other modules import the same way at module level
-gets that import (unsafe: a guess). IG102: a late local import of what the module already imports
+optional dependency, for a platform-only standard module, and for an import under a condition); a
+name no scope binds but other modules import the same way at module level gets that import
+(unsafe: a guess). IG102: a late local import of what the module already imports
 is removed (safe), otherwise hoisted (unsafe). IG201/IG202/IG205: the import a handler runs is
 hoisted to module level (unsafe: it now runs, and can fail, when the module is imported).
 Nothing that would close an import-time cycle, or that is guarded by `except ImportError` or
@@ -31,7 +32,7 @@ Planned = Union[Fix, str, None]
 PLATFORM_ONLY = frozenset({
     "msvcrt", "winreg", "_winreg", "winsound", "_winapi", "_overlapped", "nt", "msilib", "_msi",
     "posix", "pwd", "grp", "termios", "tty", "pty", "fcntl", "resource", "syslog", "crypt", "spwd", "nis",
-    "readline", "curses", "_curses", "ossaudiodev", "_posixsubprocess", "_posixshmem", "posixpath", "ntpath",
+    "readline", "curses", "_curses", "ossaudiodev", "_posixsubprocess", "_posixshmem",
     "_scproxy", "_osx_support", "_aix_support", "_bootsubprocess",
 })
 RUNS_WHEN_CALLED = re.compile(r"^`.+` runs when `.+\(\)` is called$")
