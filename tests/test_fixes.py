@@ -388,3 +388,20 @@ def test_warm_run_from_the_memo_marks_the_same_fixes_and_fix_still_works(tmp_pat
     fixed = run_cli("check", ".", "--fix", cwd=root)  # the first analysis comes from the memo
     assert "Fixed 3 findings" in fixed.stdout
     assert run_python(VERIFY_AUTH, cwd=root).returncode == 0
+
+
+def test_many_removals_in_one_file_remove_only_the_import_lines(tmp_path):
+    """Each function's late `import os` goes and nothing else: docstrings and comments stay."""
+    function = (
+        "def f{n}():\n"
+        "    \"\"\"Docstring {n}.\"\"\"\n"
+        "    path = os.getcwd()\n"
+        "    # comment {n}\n"
+        "    import os\n"
+        "    return path, os\n"
+    )
+    source = "import os\n\n\n" + "\n\n".join(function.format(n=n) for n in range(40))
+    write_tree(tmp_path, {"pyproject.toml": "[tool.importguard]\n", "many.py": source})
+    result = run_cli("check", ".", "--fix", "--no-cache", cwd=tmp_path)
+    assert "Fixed 40 findings." in result.stdout
+    assert (tmp_path / "many.py").read_text() == source.replace("    import os\n", "")

@@ -47,7 +47,9 @@ class _Remover(cst.CSTTransformer):
     def __init__(self, removals: Dict[int, Set[AliasKey]]) -> None:
         super().__init__()
         self.removals = removals
-        self.emptied: Set[int] = set()  # ids of the `pass` lines standing in for emptied statements
+        # The `pass` lines standing in for emptied statements, kept alive so that no other node
+        # can be allocated at one's address: they are told apart by identity.
+        self.emptied: List[cst.SimpleStatementLine] = []
 
     def _filter(self, original: cst.CSTNode, updated: Union[cst.Import, cst.ImportFrom], kind: str) -> Any:
         wanted = self.removals.get(self.get_metadata(PositionProvider, original).start.line)
@@ -78,7 +80,7 @@ class _Remover(cst.CSTTransformer):
         if smalls:
             return updated.with_changes(body=smalls)
         stand_in = updated.with_changes(body=[cst.Pass()])
-        self.emptied.add(id(stand_in))
+        self.emptied.append(stand_in)
         return stand_in
 
     def leave_SimpleStatementSuite(self, original: cst.SimpleStatementSuite, updated: cst.SimpleStatementSuite) -> cst.SimpleStatementSuite:
@@ -88,7 +90,7 @@ class _Remover(cst.CSTTransformer):
         kept: List[cst.BaseStatement] = []
         carried: List[cst.EmptyLine] = []
         for statement in updated.body:
-            if id(statement) in self.emptied:
+            if any(statement is e for e in self.emptied):
                 carried += statement.leading_lines
                 continue
             if carried:
