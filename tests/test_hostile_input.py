@@ -109,7 +109,8 @@ def test_analysed_code_is_never_imported_or_executed(tmp_path):
         "pkg/b.py": code + "from pkg.a import thing\n",
     })
     for args in (("check", "."), ("check", ".", "--no-cache"), ("check", "."), ("why", "pkg.a", "pkg.b"),
-                 ("check", "pkg/a.py", "--format", "sarif"), ("check", "--show-files")):
+                 ("check", "pkg/a.py", "--format", "sarif"), ("check", "--show-files"), ("graph", "."),
+                 ("graph", ".", "--format", "html", "-o", "g.html")):
         proc = subprocess.run([sys.executable, "-m", "importguard", *args], cwd=project, capture_output=True, text=True, timeout=120)
         assert proc.returncode in (0, 1), (args, proc.stderr)
         assert not marker.exists(), args

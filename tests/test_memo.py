@@ -4,6 +4,7 @@ model (networkx is not even imported), and any change that could alter them is s
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -115,7 +116,7 @@ def test_a_damaged_memo_is_a_miss_and_is_rewritten(tmp_path, damage):
     elif damage == "foreign key":
         document = json.loads(text)
         document["key"] = "0" * 64
-        document["result"]["findings"] = []
+        document["findings"] = []
         memo.write_text(json.dumps(document))
     else:
         with memo.open("wb") as handle:  # sparse: 100 MB that must not be read whole
@@ -126,3 +127,61 @@ def test_a_damaged_memo_is_a_miss_and_is_rewritten(tmp_path, damage):
     assert memo.stat().st_size < 1024 * 1024
     assert "rules" not in check(tmp_path)[1]  # rewritten: the next run is a hit
 
+
+
+def test_an_edit_inside_a_function_body_reruns_the_file_rules_on_that_file_only(tmp_path):
+    write_tree(tmp_path, TREE)
+    check(tmp_path)
+    util = tmp_path / "chat/util.py"
+    util.write_text(util.read_text().replace("return 1", "return undefined_helper_value"))
+    found, phases = check(tmp_path)
+    assert "file rules on 1 changed" in phases and "project" not in phases
+    assert ("IG101", "chat/util.py", 2) in codes(found)
+    assert found == check(tmp_path, "--no-cache")[0]
+    util.write_text(util.read_text().replace("undefined_helper_value", "1"))
+    found, phases = check(tmp_path)
+    assert "file rules on 1 changed" in phases
+    assert codes(found) == [("IG101", "chat/routes.py", 5), ("IG301", "chat/routes.py", 1)]
+
+
+@pytest.mark.parametrize("edit", ["moves lines", "new import", "new call", "noqa"])
+def test_an_edit_that_changes_project_level_facts_is_a_full_run(tmp_path, edit):
+    write_tree(tmp_path, TREE)
+    check(tmp_path)
+    util = tmp_path / "chat/util.py"
+    new = {
+        "moves lines": "\ndef helper():\n    return 1\n",
+        "new import": "def helper():\n    import chat.state\n",
+        "new call": "def helper():\n    return helper()\n",
+        "noqa": "def helper():  # noqa: IG101\n    return 1\n",
+    }[edit]
+    util.write_text(new)
+    found, phases = check(tmp_path)
+    assert "rules" in phases and "changed" not in phases
+    assert found == check(tmp_path, "--no-cache")[0]
+
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "chat_service"
+EXAMPLE_FILES = sorted(str(p.relative_to(EXAMPLE)) for p in EXAMPLE.rglob("*.py"))
+
+
+@pytest.mark.parametrize("name", EXAMPLE_FILES)
+def test_partial_reruns_agree_with_full_runs_on_the_example(tmp_path, name):
+    """Every `return` inside a function of the example, in turn, made to read an unbound name
+    (no line moves): the partial re-run gives exactly the findings of a run without a cache."""
+    shutil.copytree(EXAMPLE, tmp_path / "ex")
+    root = tmp_path / "ex"
+    check(root)
+    target = root / name
+    original = target.read_text()
+    lines = original.splitlines(keepends=True)
+    returns = [i for i, line in enumerate(lines) if line.startswith("        return ") or line.startswith("    return ")]
+    if not returns:
+        pytest.skip(f"{name} has no function `return` to edit")
+    for index in returns:
+        edited = lines[:index] + [lines[index].replace("return ", "return undefined_in_edit or ", 1)] + lines[index + 1:]
+        target.write_text("".join(edited))
+        found, phases = check(root)
+        assert found == check(root, "--no-cache")[0], (name, index + 1)
+        assert ("IG101", f"chat/{Path(name).name}" if not name.startswith("chat/") else name, index + 1) in codes(found) or "rules" in phases
+    target.write_text(original)

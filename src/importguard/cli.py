@@ -20,7 +20,11 @@ from importguard.config import STRUCTURAL_EXCLUDE, load_config
 from importguard.discovery import find_root
 from importguard.errors import ImportguardError
 from importguard.findings import Hop
-from importguard.project.graph import DEFERRED, IMPORT_TIME, TYPING_ONLY
+from importguard.graph_export import FORMATS as GRAPH_FORMATS
+from importguard.graph_export import parse_kinds, prepare_output, write_atomically
+from importguard.graph_export import render as render_graph
+from importguard.graph_export.select import PAGE_MODULE_LIMIT, Selection
+from importguard.project.graph import DEFERRED, IMPORT_TIME, KINDS, TYPING_ONLY
 from importguard.report.emit import FORMATS, BaselineChoice, emit, outcome_of
 from importguard.report.progress import ParseProgress
 from importguard.report.settings import render_settings
@@ -286,6 +290,47 @@ def why(source: str, target: str, root: Path, all_kinds: bool, output_format: st
 
 
 @main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(GRAPH_FORMATS), default="dot", show_default=True,
+              help="dot (Graphviz), mermaid (renders in GitHub Markdown), json (networkx node-link), graphml, or html (one offline page).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of standard output.")
+@click.option("--kinds", default=",".join(KINDS), show_default=True, help="Comma-separated kinds of imports to draw.")
+@click.option("--cycles-only", is_flag=True, help="Only the modules in import cycles and the imports that close them.")
+@click.option("--collapse", "depth", type=click.IntRange(min=0), default=None,
+              help="Group modules into packages this many names deep, counting the imports between them (0: never; "
+                   f"the html page groups above {PAGE_MODULE_LIMIT} modules unless told).")
+@click.option("--focus", metavar="MODULE", help="Only MODULE and the modules within --depth imports of it, either way.")
+@click.option("--depth", "radius", type=click.IntRange(min=1), default=1, show_default=True, help="How far around --focus.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Read settings from this TOML file.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPU count).")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+def graph(paths: Tuple[Path, ...], output_format: str, output: Optional[Path], kinds: str, cycles_only: bool,
+          depth: Optional[int], focus: Optional[str], radius: int, config_path: Optional[Path], jobs: Optional[int], debug: bool) -> None:
+    """Draw the first-party import graph of the project at PATHS (default: the current folder).
+
+    Edges are solid for import-time, dashed for deferred (function-local) and dotted for
+    typing-only imports; modules in import cycles are red.
+    """
+    with _errors_exit(debug):
+        selection = Selection(parse_kinds(kinds), cycles_only, focus, radius)
+        if output is not None:
+            prepare_output(output)
+        groups = _groups(list(paths) or [Path(".")], config_path)
+        if len(groups) > 1:
+            raise ImportguardError(f"graph draws one project at a time; these paths belong to {len(groups)}: "
+                                   + ", ".join(str(g.root) for g in groups))
+        config = load_config(groups[0].root, config_path, groups[0].marked)
+        config.select, config.extend_select = [], []
+        project = run_check(groups[0].paths, config, jobs=jobs or os.cpu_count() or 1).project
+        text = render_graph(project, output_format, selection, depth, config.root.name)
+        if output is None:
+            click.echo(text, nl=False)
+        else:
+            write_atomically(output, text)
+    sys.exit(EXIT_CLEAN)
+
+
+@main.command()
 @click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("."))
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="Read settings from this TOML file.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
@@ -348,3 +393,54 @@ def explain(code: str) -> None:
 
 
 main.add_command(explain, name="rule")  # ruff's spelling
+
+
+@main.command()
+@click.argument("log", default="-", metavar="[LOG|-]")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--output-format", "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Read settings from this TOML file.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPU count).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the facts cache.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+def trace(log: str, paths: Tuple[Path, ...], output_format: str, config_path: Optional[Path], jobs: Optional[int],
+          no_cache: bool, quiet: bool, debug: bool) -> None:
+    """Find the Python errors in LOG (a file, or `-` for standard input) and explain each from the
+    static findings of the project at PATHS (default: the current folder).
+
+    Exit 1 when a static cause was found for some error, 0 when none was (or the log holds no
+    error importguard traces), 2 on a usage error or an unreadable log.
+    """
+    from importguard.trace import analyse, explain_log
+    from importguard.trace.render import SourceLines, has_static_cause, render_json, render_text
+
+    with _errors_exit(debug):
+        targets = list(paths) or [Path(".")]
+        missing = [str(p) for p in targets if not p.exists()]
+        if missing:
+            raise ImportguardError(f"path not found: {', '.join(missing)}")
+        data = _read_log(log)
+        progress = ParseProgress(enabled=not quiet)
+        try:
+            analysed = analyse(targets, config_path, jobs, not no_cache, progress)
+        finally:
+            progress.close()
+        explanations = explain_log(data, analysed)
+        if output_format == "json":
+            render_json(explanations, sys.stdout)
+        else:
+            sources = SourceLines({f.display: f.path for a in analysed for f in a.project.files})
+            render_text(explanations, sys.stdout, sources)
+    sys.exit(EXIT_FINDINGS if any(has_static_cause(e) for e in explanations) else EXIT_CLEAN)
+
+
+def _read_log(log: str) -> bytes:
+    if log == "-":
+        if sys.stdin.isatty():
+            click.echo("importguard: reading the log from standard input: paste it, then press Ctrl-D", err=True)
+        return click.get_binary_stream("stdin").read()
+    try:
+        return Path(log).read_bytes()
+    except OSError as error:
+        raise ImportguardError(f"cannot read log {log}: {(error.strerror or str(error)).lower()}") from None

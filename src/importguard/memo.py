@@ -7,6 +7,12 @@ facts key (the hash of its bytes, known from the facts cache's manifest without 
 when its size and modification time are unchanged). When the key equals the stored one, the
 findings are read back and the project model is never built — networkx is not even imported.
 
+When only file contents changed and every changed file's project-level facts (all its facts but
+`LOCAL_FACTS`: imports, module bindings, exports, calls, handlers, suppressions, with their lines)
+are those of the last run — an edit inside a function body that moves no line — the findings of
+"project" rules (cycles, replays, module names) are reused and the "file" rules (`Rule.scope`)
+run again on the changed files only, without the graph.
+
 One memo per (project, working directory, paths given): a new run replaces it. Like the facts
 cache it is data-only JSON, written atomically; anything unreadable or foreign is a miss.
 """
@@ -17,21 +23,52 @@ import dataclasses
 import hashlib
 import json
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from importguard import __version__
 from importguard.cache import MAX_ENTRY_BYTES, FactsCache
 from importguard.config import Config
+from importguard.facts.model import FileFacts
 from importguard.findings import Finding, Hop, Related
 
-FORMAT = "memo-v1"
+FORMAT = "memo-v2"
 
 
-def run_key(config: Config, cwd: Path, paths: Sequence[Path], files: Sequence[Sequence[str]]) -> str:
-    """The key of one run: `files` lists every discovered file with its facts key and role."""
+# Facts only "file" rules read, and only for the file they describe.
+LOCAL_FACTS = ("names", "dynamic_calls", "unbound_exports")
+
+
+def _digest(document: object) -> str:
+    return hashlib.sha256(json.dumps(document, separators=(",", ":"), sort_keys=True).encode()).hexdigest()
+
+
+def run_keys(config: Config, cwd: Path, paths: Sequence[Path], files: Sequence[Sequence[str]]) -> Tuple[str, str]:
+    """(structure key, run key) of one run. `files` lists every discovered file as [path, facts
+    key, role]; the structure key leaves out the facts keys."""
     settings = json.dumps(dataclasses.asdict(config), default=str, sort_keys=True)
-    document = [__version__, FORMAT, settings, str(cwd), sorted(map(str, paths)), list(files)]
-    return hashlib.sha256(json.dumps(document, separators=(",", ":")).encode()).hexdigest()
+    structure = _digest([__version__, FORMAT, settings, str(cwd), sorted(map(str, paths)), [[p, r] for p, _, r in files]])
+    return structure, _digest([structure, [key for _, key, _ in files]])
+
+
+def project_signature(facts: FileFacts) -> str:
+    """The hash of a file's project-level facts: what rules read about it when looking at other files."""
+    return _digest({k: v for k, v in facts.to_json().items() if k not in LOCAL_FACTS})
+
+
+@dataclass
+class Remembered:
+    """The last run: its keys, every file's facts key, the files it analysed, where each module's
+    import first fails (path -> [line, code], before filtering) and its result."""
+
+    key: str
+    structure: str
+    files: Dict[str, str]
+    analysed: List[str]
+    stops: Dict[str, Tuple[int, str]]
+    findings: List[Finding]
+    counts: Tuple[int, int]  # files reported, modules
+    warnings: List[str]
 
 
 class Memo:
@@ -42,33 +79,26 @@ class Memo:
         self.cache = cache
         self.path = cache.folder / FORMAT / f"{hashlib.sha256(slot.encode()).hexdigest()[:32]}.json"
 
-    def load(self, key: str) -> Optional[Dict[str, Any]]:
-        """The stored result when it was made under `key`, else None."""
+    def load(self) -> Optional[Remembered]:
         try:
             with self.path.open("rb") as handle:
                 data = handle.read(MAX_ENTRY_BYTES + 1)
             if len(data) > MAX_ENTRY_BYTES:
                 return None
             document = json.loads(data)
-            if document.get("importguard") != __version__ or document.get("key") != key:
+            if document.get("importguard") != __version__:
                 return None
-            result = document["result"]
-            result["findings"] = [finding_from_json(f) for f in result["findings"]]
-            return result
+            return Remembered(
+                document["key"], document["structure"], dict(document["files"]), list(document["analysed"]),
+                {path: (int(line), str(code)) for path, (line, code) in document["stops"].items()},
+                [finding_from_json(f) for f in document["findings"]], tuple(document["counts"]),  # type: ignore[arg-type]
+                list(document["warnings"]),
+            )
         except Exception:  # noqa: BLE001 - missing, damaged or foreign: a miss
             return None
 
-    def store(self, key: str, findings: List[Finding], files: int, modules: int, warnings: List[str]) -> None:
-        result = {"findings": [finding_to_json(f) for f in findings], "files": files, "modules": modules, "warnings": warnings}
-        self.cache.write_document(self.path, {"importguard": __version__, "key": key, "result": result})
-
-
-def finding_to_json(finding: Finding) -> Dict[str, Any]:
-    """Every field, `import_time` and unset ends included (the report format drops these)."""
-    document = dataclasses.asdict(finding)
-    if finding.cycle is not None:
-        document["cycle"] = [dataclasses.asdict(hop) for hop in finding.cycle]
-    return document
+    def store(self, run: Remembered) -> None:
+        self.cache.write_document(self.path, {"importguard": __version__, **dataclasses.asdict(run)})
 
 
 def finding_from_json(document: Dict[str, Any]) -> Finding:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 from concurrent.futures import Executor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import (
     Callable,
@@ -20,7 +20,6 @@ from typing import (
     Union,
 )
 
-import pathspec
 
 from importguard.cache import FactsCache, cache_folder, entry_key
 from importguard.config import STRUCTURAL_EXCLUDE, Config
@@ -29,7 +28,9 @@ from importguard.facts.extract import extract_facts
 from importguard.facts.model import FileFacts, Problem, max_file_bytes
 from importguard.findings import Finding
 from importguard.fixes.plan import with_fixes
-from importguard.memo import Memo, run_key
+from importguard.filtering import display_path, filter_findings
+from importguard.incremental import changed_files, rerun_changed
+from importguard.memo import Memo, Remembered, run_keys
 from importguard.project.calls import add_import_time_calls
 from importguard.project.model import Project, SourceFile, build_project
 from importguard.project.modules import ModuleIndex, ModuleInfo, module_name
@@ -37,11 +38,9 @@ from importguard.rules import (
     ALL_RULES,
     BY_CODE,
     PEER_CODES,
-    code_matches,
     select_rules,
-    suppresses,
 )
-from importguard.rules.masking import mark_masked
+from importguard.rules.masking import first_failures, mark_masked
 from importguard.rules.suppressions import (
     UNUSED_SUPPRESSION,
     Used,
@@ -77,13 +76,6 @@ def read_source(path: Path, max_bytes: Optional[int] = None) -> Union[bytes, Fil
     except OSError as error:
         reason = error.strerror or str(error)
         return FileFacts(problem=Problem("IG002", f"cannot read file: {reason.lower()}"))
-
-
-def display_path(path: Path, cwd: Path) -> str:
-    try:
-        return path.relative_to(cwd).as_posix()
-    except ValueError:
-        return Path(os.path.relpath(path, cwd)).as_posix() if path.anchor == cwd.anchor else path.as_posix()
 
 
 # A libcst tree takes ~600 bytes per byte of source: after a big file, hand the freed memory
@@ -332,17 +324,6 @@ def run_check(
     lap("discover")
     options = config.fact_options()
     cache = FactsCache(cache_folder(config.root, config.cache_dir), options) if use_cache else None
-    memo: Optional[Memo] = None
-    if cache is not None and use_memo and config.marked and stdin is None and not overrides:
-        memo = Memo(cache, config, cwd, paths)
-        key = run_key(config, cwd, paths, discovered_files(found, cache, options))
-        remembered = memo.load(key)
-        lap("memo")
-        if remembered is not None:
-            cache.save_manifest()
-            return CheckResult(remembered["findings"], None, remembered["files"], remembered["modules"], found.missing,
-                               timings, remembered["warnings"])
-
     def compute(chosen: List[Path]) -> List[FileFacts]:
         return compute_facts(chosen, options, jobs, cache, executor, progress)
 
@@ -350,6 +331,31 @@ def run_check(
     # --force-exclude (what pre-commit needs: it passes every changed file).
     named = set() if config.force_exclude else given_files
     reported = [p for p in found.sources if p in found.reported or p in named]
+    only = {display_path(p, cwd) for p in given_files} if given_files and config.marked else None
+    report_on = {display_path(p, cwd) for p in found.reported | named}
+    rules = select_rules(config.select, config.ignore, config.extend_select)
+    selected = {rule.code for rule in rules}
+    memo: Optional[Memo] = None
+    if cache is not None and use_memo and config.marked and stdin is None and not overrides:
+        memo = Memo(cache, config, cwd, paths)
+        rows = discovered_files(found, cache, options)
+        structure, key = run_keys(config, cwd, paths, rows)
+        last = memo.load()
+        lap("memo")
+        if last is not None and last.key == key:
+            cache.save_manifest()
+            return CheckResult(last.findings, None, *last.counts, found.missing, timings, last.warnings)
+        partial = UNUSED_SUPPRESSION.code not in selected and last is not None and last.structure == structure
+        new = changed_files(last, rows, cache, compute) if partial else None  # type: ignore[arg-type]
+        if new is not None:
+            keys = {path: facts_key for path, facts_key, _ in rows}
+            kept = rerun_changed(last, new, found.sources, keys, cache, compute, roots, found.extensions,  # type: ignore[arg-type]
+                                 config, cwd, rules, only, report_on, NOT_ANALYSED)
+            lap(f"file rules on {len(new)} changed")
+            memo.store(replace(last, key=key, files=keys, findings=kept))  # type: ignore[arg-type]
+            cache.save_manifest()
+            return CheckResult(kept, None, *last.counts, found.missing, timings, last.warnings)  # type: ignore[union-attr]
+
     piped = {Path(os.path.abspath(stdin[0])): extract_facts(stdin[1], options)} if stdin is not None else {}
     piped.update({path: extract_facts(data, options) for path, data in (overrides or {}).items()})
     on_disk = [p for p in reported if p not in piped]
@@ -365,13 +371,10 @@ def run_check(
     project = build_project(files, roots, found.extensions, frozenset(config.builtins))
     add_import_time_calls(project)
     lap("project")
-    rules = select_rules(config.select, config.ignore, config.extend_select)
-    selected = {rule.code for rule in rules}
     if UNUSED_SUPPRESSION.code in selected:  # whether a suppression is used needs its rule's findings
         rules = ALL_RULES
-    findings = mark_masked([finding for rule in rules for finding in rule.check(project)])
-    only = {display_path(p, cwd) for p in given_files} if given_files and config.marked else None
-    report_on = {display_path(p, cwd) for p in found.reported | named}
+    raw = [finding for rule in rules for finding in rule.check(project)]
+    findings = mark_masked(raw)
     used: Used = set()
     kept = [f for f in filter_findings(findings, project, config, cwd, only, report_on, used) if f.code in selected]
     known, peers = set(BY_CODE), set(PEER_CODES)
@@ -382,7 +385,9 @@ def run_check(
     kept = with_fixes(sorted(kept, key=Finding.sort_key), project)
     modules = sum(1 for f in project.files if f.module is not None)
     if memo is not None:
-        memo.store(key, kept, len(reported), modules, warnings)
+        stops = {path: (f.line, f.code) for path, f in first_failures(raw).items()}
+        memo.store(Remembered(key, structure, {p: k for p, k, _ in rows}, [str(p) for p in analysed], stops, kept,
+                              (len(reported), modules), warnings))
     return CheckResult(kept, project, len(reported), modules, found.missing, timings, warnings)
 
 
@@ -406,30 +411,3 @@ def discovered_files(found: Discovered, cache: FactsCache, options: FrozenSet[st
     return rows
 
 
-def filter_findings(findings: List[Finding], project: Project, config: Config, cwd: Path, only: Optional[Set[str]],
-                    report_on: Set[str], used: Used) -> List[Finding]:
-    """Drop findings that are suppressed inline, by `skip-file`, by `per-file-ignores` or out of
-    scope: in a file that is excluded (or not among the files given)."""
-    by_display: Dict[str, SourceFile] = {f.display: f for f in project.files}
-    per_file = [
-        (pathspec.GitIgnoreSpec.from_lines([pattern]), codes) for pattern, codes in config.per_file_ignores.items()
-    ]
-    kept = []
-    for finding in findings:
-        if only is not None and not only.intersection(finding.paths):
-            continue
-        if finding.path not in report_on and not (finding.cycle and report_on.intersection(finding.paths)):
-            continue
-        source = by_display.get(finding.path)
-        if source is not None:
-            if source.facts.skip_file:
-                continue
-            codes = source.facts.suppressions.get(finding.line)
-            if codes is not None and (not codes or suppresses(finding.code, codes)):
-                used.update((finding.path, finding.line, code) for code in codes if suppresses(finding.code, [code]))
-                continue
-            relative = display_path(source.path, config.root)
-            if any(spec.match_file(relative) and code_matches(finding.code, c) for spec, c in per_file):
-                continue
-        kept.append(finding)
-    return kept

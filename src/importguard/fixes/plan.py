@@ -159,10 +159,11 @@ class Planner:
     def adding(self, source: SourceFile, fact: ImportFact, spec: ImportSpec, applicability: str, title: str,
                removals: Tuple[Tuple[int, frozenset], ...]) -> Planned:
         """A fix adding `spec` at module level, or why not: the import-time cycle it would close
-        (adding A -> B closes one exactly when B already reaches A at import time)."""
+        (adding A -> B closes one exactly when B already reaches A at import time). A partial
+        re-run has no graph: `--fix` always analyses the whole project, and refuses there."""
         assert source.module is not None
         edges = tuple((source.module.name, d.target) for d in self.project.index.dependencies(fact, source.module))
-        for importer, imported in edges:
+        for importer, imported in edges if self.project.graph is not None else ():
             chain = self.project.graph.shortest_chain(imported, importer, frozenset({IMPORT_TIME}))
             if chain is not None:
                 return (f"not fixed: importing `{imported}` at module level would create the import-time cycle "

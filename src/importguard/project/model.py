@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, FrozenSet, List, Optional, Sequence
+from typing import Callable, Dict, FrozenSet, List, Optional, Sequence
 
 from importguard.facts.model import FileFacts
 from importguard.project.graph import ImportGraph, ImportSite
@@ -19,11 +19,30 @@ class SourceFile:
     module: Optional[ModuleInfo] = None
 
 
+class DeferredSourceFile(SourceFile):
+    """A file whose facts are loaded on first use: a partial re-run (see `importguard.memo`)
+    reads only the files its rules look at."""
+
+    def __init__(self, path: Path, display: str, load: Callable[[], FileFacts]) -> None:
+        self._load: Optional[Callable[[], FileFacts]] = load
+        super().__init__(path, display, None)  # type: ignore[arg-type]
+
+    @property  # type: ignore[override]
+    def facts(self) -> FileFacts:
+        if self._load is not None:
+            self._facts, self._load = self._load(), None
+        return self._facts
+
+    @facts.setter
+    def facts(self, value: FileFacts) -> None:
+        self._facts = value
+
+
 @dataclass
 class Project:
     files: List[SourceFile]
     index: ModuleIndex
-    graph: ImportGraph
+    graph: Optional[ImportGraph]  # None in a partial re-run, which runs no rule that needs it
     by_module: Dict[str, SourceFile]
     builtins: FrozenSet[str] = frozenset()  # extra builtins from the configuration
 
@@ -34,6 +53,7 @@ class Project:
 
 def build_project(
     files: Sequence[SourceFile], roots: Sequence[Path], extensions: Sequence[Path], builtins: FrozenSet[str] = frozenset(),
+    with_graph: bool = True,
 ) -> Project:
     names = {source.path: module_name(source.path, roots) for source in files}
     named = [(found[0], found[1], path) for path, found in names.items() if found is not None]
@@ -43,8 +63,8 @@ def build_project(
         found = names[source.path]
         if found is not None and index.modules[found[0]].path == source.path:
             source.module = index.modules[found[0]]
-    graph = ImportGraph()
-    for source in files:
+    graph = ImportGraph() if with_graph else None
+    for source in files if graph is not None else ():
         if source.module is None:
             continue
         graph.add_module(source.module.name)

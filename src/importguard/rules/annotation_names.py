@@ -43,6 +43,7 @@ def check_undefined_annotation_name(project: Project) -> Iterator[Finding]:
 
 
 UNDEFINED_ANNOTATION_NAME = Rule(
+    scope="file",
     code="IG106", name="undefined-annotation-name", default=True, severity="warning",
     summary="a name used only in an unevaluated annotation is not defined",
     rationale=(

@@ -28,6 +28,7 @@ def check_unreadable_file(project: Project) -> Iterator[Finding]:
     return _problems(project, "IG002")
 
 SYNTAX_ERROR = Rule(
+    scope="file",
     code="IG001", name="syntax-error", default=True,
     summary="the file cannot be parsed",
     rationale=(
@@ -42,6 +43,7 @@ SYNTAX_ERROR = Rule(
 )
 
 UNREADABLE_FILE = Rule(
+    scope="file",
     code="IG002", name="unreadable-file", default=True,
     summary="the file cannot be read or decoded",
     rationale=(

@@ -119,6 +119,7 @@ def check_dynamic_import(project: Project) -> Iterator[Finding]:
 
 
 IMPORT_IN_EXCEPT = Rule(
+    scope="file",
     code="IG201", name="import-in-except", default=True,
     summary="an import runs inside an `except` handler",
     rationale=(
@@ -197,6 +198,7 @@ _ENDPOINT = (
 )
 
 HANDLER_REACHABLE_IMPORT = Rule(
+    scope="file",
     code="IG202", name="handler-reachable-import", default=True,
     summary="an `except` handler calls a first-party function that imports at run time",
     rationale=(
@@ -227,6 +229,7 @@ HANDLER_REACHABLE_IMPORT = Rule(
 )
 
 FUNCTION_LOCAL_IMPORT = Rule(
+    scope="file",
     code="IG203", name="function-local-import", default=False, severity="info",
     summary="inventory of imports deferred into functions and methods",
     rationale=(
@@ -242,6 +245,7 @@ FUNCTION_LOCAL_IMPORT = Rule(
 )
 
 DYNAMIC_IMPORT = Rule(
+    scope="file",
     code="IG204", name="dynamic-import", default=False, severity="info",
     summary="`importlib.import_module`/`__import__` with a non-constant module name",
     rationale=(
@@ -256,6 +260,7 @@ DYNAMIC_IMPORT = Rule(
 )
 
 STDLIB_IMPORT_IN_HANDLER = Rule(
+    scope="file",
     code="IG205", name="stdlib-import-in-handler", default=False, severity="info",
     summary="an `except` handler imports (directly or through a call) only standard-library modules",
     rationale=(

@@ -10,26 +10,35 @@ then) and say so, so that a count of findings is not read as a count of crashes.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Dict, List
+from typing import Dict, List, Optional, Tuple
 
 from importguard.findings import Finding
 
 STOPS_THE_MODULE = ("IG304", "IG305", "IG306")
 
 
-def mark_masked(findings: List[Finding]) -> List[Finding]:
-    first_failure: Dict[str, Finding] = {}
+def first_failures(findings: List[Finding]) -> Dict[str, Finding]:
+    """Per file, the first import-time failure that stops the module (before any filtering)."""
+    first: Dict[str, Finding] = {}
     for finding in findings:
         if finding.code in STOPS_THE_MODULE and finding.import_time:
-            known = first_failure.get(finding.path)
+            known = first.get(finding.path)
             if known is None or finding.line < known.line:
-                first_failure[finding.path] = finding
+                first[finding.path] = finding
+    return first
+
+
+def mark_masked(findings: List[Finding], stops: Optional[Dict[str, Tuple[int, str]]] = None) -> List[Finding]:
+    """The findings, those after their module's first failure marked; `stops` (path -> line, code)
+    instead of the failures among `findings` when only some of a run's findings are computed."""
+    if stops is None:
+        stops = {path: (f.line, f.code) for path, f in first_failures(findings).items()}
     marked = []
     for finding in findings:
-        stop = first_failure.get(finding.path)
-        if stop is not None and finding.import_time and finding.line > stop.line:
+        stop = stops.get(finding.path)
+        if stop is not None and finding.import_time and finding.line > stop[0]:
             note = (
-                f"masked for now: importing this module already fails at line {stop.line} ({stop.code}), "
+                f"masked for now: importing this module already fails at line {stop[0]} ({stop[1]}), "
                 "so this line does not run until that is fixed"
             )
             finding = replace(finding, hint=f"{finding.hint}; {note}" if finding.hint else note)

@@ -182,6 +182,7 @@ def check_undefined_export(project: Project) -> Iterator[Finding]:
 
 
 UNDEFINED_NAME = Rule(
+    scope="file",
     code="IG101", name="undefined-name", default=True,
     summary="a name is used where no enclosing scope, the module or builtins binds it",
     rationale=(
@@ -238,6 +239,7 @@ UNDEFINED_NAME = Rule(
 )
 
 UNBOUND_LOCAL = Rule(
+    scope="file",
     code="IG102", name="unbound-local", default=True,
     summary="a local name is used before the binding that makes it local",
     rationale=(
@@ -286,6 +288,7 @@ UNBOUND_LOCAL = Rule(
 )
 
 UNDEFINED_EXPORT = Rule(
+    scope="file",
     code="IG104", name="undefined-export", default=True,
     summary="`__all__` lists a name the module does not bind",
     rationale=(

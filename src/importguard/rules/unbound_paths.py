@@ -106,6 +106,7 @@ def check_exception_path_unbound(project: Project) -> Iterator[Finding]:
 
 
 POSSIBLY_UNBOUND = Rule(
+    scope="file",
     code="IG103", name="possibly-unbound", default=False, severity="warning",
     summary="a name is bound on some branches or loop paths only (opt-in)",
     rationale=(
@@ -138,6 +139,7 @@ POSSIBLY_UNBOUND = Rule(
 )
 
 EXCEPTION_PATH_UNBOUND = Rule(
+    scope="file",
     code="IG105", name="exception-path-unbound", default=True,
     summary="a name is unbound exactly when an exception or a `del` happened",
     rationale=(

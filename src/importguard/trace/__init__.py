@@ -1,0 +1,44 @@
+"""`importguard trace`: from a production error in a log to its static cause.
+
+logtext (log bytes to text lines, JSON log lines unpacked) -> tracebacks (errors found, grouped,
+counted) -> paths (frames mapped to project files) -> explain (findings that raise each error,
+ranked) -> render (text, json).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Callable, List, Optional, Sequence
+
+from importguard.config import STRUCTURAL_EXCLUDE, load_config
+from importguard.discovery import find_root
+from importguard.runner import run_check
+from importguard.trace.explain import Analysed, Explainer, Explanation
+from importguard.trace.logtext import log_lines
+from importguard.trace.tracebacks import find_errors
+from importguard.workspace import Group, group_paths
+
+
+def analyse(paths: Sequence[Path], config_path: Optional[Path] = None, jobs: Optional[int] = None, use_cache: bool = True,
+            progress: Optional[Callable[[int, int], None]] = None) -> List[Analysed]:
+    """The normal analysis of each project under `paths`, with every rule selected and every file
+    reported: a production error can be the one bug a project's configuration chose not to
+    report, and a traceback can run through a file `check` excludes (exclusions decide what is
+    reported, not what runs). Suppression comments still apply; an explanation names them."""
+    groups = group_paths(list(paths)) if config_path is None else [Group(find_root(list(paths)), True, list(paths))]
+    analysed = []
+    for group in groups:
+        config = load_config(group.root, config_path, group.marked)
+        config.select, config.extend_select, config.ignore = ["ALL"], [], []
+        config.exclude, config.per_file_ignores = list(STRUCTURAL_EXCLUDE), {}
+        # No whole-project memo: explaining needs the project model, which a memo hit skips.
+        result = run_check(group.paths, config, jobs=jobs or os.cpu_count() or 1, use_cache=use_cache, progress=progress,
+                           use_memo=False)
+        assert result.project is not None
+        analysed.append(Analysed(result.project, result.findings))
+    return analysed
+
+
+def explain_log(data: bytes, analysed: Sequence[Analysed]) -> List[Explanation]:
+    return Explainer(analysed).explain_all(find_errors(list(log_lines(data))))
