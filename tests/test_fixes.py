@@ -405,3 +405,14 @@ def test_many_removals_in_one_file_remove_only_the_import_lines(tmp_path):
     result = run_cli("check", ".", "--fix", "--no-cache", cwd=tmp_path)
     assert "Fixed 40 findings." in result.stdout
     assert (tmp_path / "many.py").read_text() == source.replace("    import os\n", "")
+
+
+def test_partial_rerun_after_an_edit_still_marks_fixes(tmp_path):
+    root = example_copy(tmp_path)
+    run_cli("check", ".", cwd=root)
+    auth = root / "chat/auth.py"
+    auth.write_text(auth.read_text().replace('"invalid token signature"', '"bad token signature"'))
+    result = run_cli("check", ".", "-v", cwd=root)
+    assert "file rules on 1 changed" in result.stderr
+    assert "chat/auth.py:47:27: IG101 [*] name `time` is not defined in `verify_token()`" in result.stdout
+    assert result.stdout.splitlines()[-1] == "[*] 3 fixable with `--fix` (2 more with `--unsafe-fixes`)."
