@@ -35,6 +35,19 @@ def check_tree(root: Path, files: Tree, select: Iterable[str] = ("ALL",), paths:
     return run_check(paths or [root], config, cwd=root).findings
 
 
+def fix_tree(root: Path, files: Tree, select: Iterable[str] = ("ALL",), unsafe: bool = False) -> List[Finding]:
+    """Write `files` under `root`, apply the fixes in-process as `check --fix` does and return the
+    findings left."""
+    from importguard.fixes.engine import run_fixes
+    from importguard.fixes.output import write_fixes
+
+    write_tree(root, files)
+    config = Config(root=root, select=list(select))
+    run, _ = run_fixes(run_check([root], config, cwd=root), lambda o: run_check([root], config, cwd=root, overrides=o), unsafe)
+    write_fixes([run])
+    return run.result.findings
+
+
 def summary(findings: Iterable[Finding]) -> List[tuple]:
     return [(f.code, f.path, f.line) for f in findings]
 

@@ -95,3 +95,22 @@ def test_whole_project_hook_catches_a_commit_that_only_deletes_a_module(tmp_path
     )
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "pkg/app.py:1:1: IG304 `from pkg.helpers import helper`: no module `pkg.helpers` in this project" in proc.stdout
+
+
+def test_fix_hook_applies_the_safe_fix_and_fails_the_commit(tmp_path, pre_commit_home):
+    write_tree(tmp_path, {
+        "pyproject.toml": "[project]\nname = 'demo'\n",
+        "pkg/__init__.py": "",
+        "pkg/auth.py": "def issue():\n    import time\n    return time.time()\n\n\ndef expired(at):\n    return at < time.time()\n",
+    })
+    git("init", "-q", cwd=tmp_path)
+    git("add", ".", cwd=tmp_path)
+    git("-c", "user.email=t@example.invalid", "-c", "user.name=t", "commit", "-qm", "init", cwd=tmp_path)
+    env = {**os.environ, "PRE_COMMIT_HOME": str(pre_commit_home), "PRE_COMMIT_COLOR": "never"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(REPO), "importguard-fix", "--files", "pkg/auth.py"],
+        cwd=tmp_path, capture_output=True, text=True, env=env,
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr  # files were modified by this hook
+    assert "Fixed 1 finding." in proc.stdout
+    assert (tmp_path / "pkg" / "auth.py").read_text().startswith("import time\n\n\ndef issue():\n")

@@ -6,7 +6,7 @@ import pytest
 
 from importguard.rules import ALL_RULES
 
-from conftest import check_tree, summary
+from conftest import check_tree, fix_tree, summary
 
 
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: f"{r.code}-{r.name}")
@@ -28,3 +28,23 @@ def test_good_example_is_clean_under_every_rule(rule, tmp_path):
 def test_rule_documents_itself(rule):
     assert rule.rationale.count(".") >= 1 and len(rule.rationale) > 80
     assert rule.summary[0].islower() or rule.summary[0] in "`"
+
+
+FIXABLE = [rule for rule in ALL_RULES if rule.fix != "none"]
+
+
+@pytest.mark.parametrize("rule", FIXABLE, ids=lambda r: f"{r.code}-{r.name}")
+def test_bad_example_fixed_equals_declared_fixed_example(rule, tmp_path):
+    """`--fix --unsafe-fixes` turns the documented bad example into the documented fixed one,
+    which the rule no longer reports."""
+    assert rule.fixed is not None and set(rule.fixed) == set(rule.bad)
+    fix_tree(tmp_path, rule.bad, select=[rule.code], unsafe=True)
+    for path, expected in rule.fixed.items():
+        assert (tmp_path / path).read_text(encoding="utf-8") == expected, path
+    assert check_tree(tmp_path, rule.fixed, select=[rule.code]) == []
+
+
+@pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.code)
+def test_rule_declares_its_fix(rule):
+    assert rule.fix in ("safe", "unsafe", "none")
+    assert (rule.fix == "none") == (rule.fixed is None)

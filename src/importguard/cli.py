@@ -87,6 +87,9 @@ def main() -> None:
 @click.option("--output-format", "--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
               help="text, json, sarif (code scanning), github (annotations), gitlab (Code Quality) or junit.")
 @click.option("--statistics", is_flag=True, help="Show counts per rule instead of the findings.")
+@click.option("--fix", is_flag=True, help="Apply the fixes re-analysis proves, then report what is left.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff and write nothing (exit 1 when there is one).")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that may change behaviour (imports hoisted to module level).")
 @click.option("--baseline", "baseline_path", type=click.Path(path_type=Path), help="Report only findings not recorded in this baseline file.")
 @click.option("--write-baseline", is_flag=False, flag_value="", default=None, metavar="[FILE]",
               help="Record the current findings as the baseline (default: .importguard-baseline.json at the project root).")
@@ -120,7 +123,7 @@ def check(
     output: Optional[Path], no_cache: bool, quiet: bool, show_files: bool, show_settings: bool, debug: bool,
     statistics: bool, baseline_path: Optional[Path], write_baseline: Optional[str], no_baseline: bool, threshold: str,
     cache_dir: Optional[Path], exclude: Optional[str], extend_exclude: Optional[str], respect_gitignore: Optional[bool],
-    force_exclude: bool, color: str, stdin_filename: Optional[Path], verbose: bool,
+    force_exclude: bool, color: str, stdin_filename: Optional[Path], verbose: bool, fix: bool, diff: bool, unsafe_fixes: bool,
 ) -> None:
     """Check PATHS (default: the current folder) and report findings."""
     with _errors_exit(debug):
@@ -134,6 +137,8 @@ def check(
         targets = list(paths) or [Path(".")]
         stdin = None
         if Path("-") in targets:
+            if fix or diff:
+                raise ImportguardError("--fix and --diff work on files, not on standard input")
             name = stdin_filename or Path("stdin.py")
             stdin = (name, click.get_binary_stream("stdin").read())
             targets = [name if p == Path("-") else p for p in targets]
@@ -176,16 +181,49 @@ def check(
                     f"importguard: {config.root} ({'project' if config.marked else 'loose'}; config: "
                     f"{config.source or 'defaults'}): {result.files} files, {result.modules} modules; {phases}", err=True,
                 )
+        fixed = _fix(configs, results, jobs, no_cache, fix, diff, unsafe_fixes)
         choice = BaselineChoice(baseline_path, write_baseline, no_baseline)
         outcome, notes = outcome_of([(c, r) for (_, c), r in zip(configs, results)], choice, threshold, exit_zero)
         for note in notes + [f"importguard: warning: {w}" for r in results for w in r.warnings]:
             click.echo(note, err=True)
+        outcome.unsafe_fixes, outcome.fixed = unsafe_fixes, fixed
         if not outcome.files and write_baseline is None:
             click.echo("importguard: warning: No Python files found under the given paths", err=True)
         stream: IO[str]
         with (output.open("w", encoding="utf-8") if output else _stdout()) as stream:
             emit(outcome, output_format, stream, use_color(color, output is None and sys.stdout.isatty()), [c for _, c in configs], statistics)
     sys.exit(outcome.exit_code)
+
+
+def _fix(configs: list, results: list, jobs: Optional[int], no_cache: bool, fix: bool, diff: bool, unsafe: bool) -> Optional[int]:
+    """With --fix, write the fixed files and replace each result by the analysis of the fixed
+    sources (returns how many findings were fixed); with --diff, print the diff and exit."""
+    if not (fix or diff):
+        return None
+    from importguard.fixes.engine import run_fixes, with_notes
+    from importguard.fixes.output import plural, unified_diff, write_fixes
+
+    runs = []
+    for (group, config), result in zip(configs, results):
+        def check(overrides: dict, group: Group = group, config: object = config) -> object:
+            return run_check(group.paths, config, jobs=jobs or os.cpu_count() or 1, use_cache=not no_cache, overrides=overrides)
+
+        runs.append(run_fixes(result if result.project is not None else check({}), check, unsafe))
+    fixed = sum(run.fixed for run, _ in runs)
+    for index, (run, notes) in enumerate(runs):
+        results[index] = run.result
+        run.result.findings = with_notes(run.result, notes)
+    if diff:
+        patch = unified_diff(run for run, _ in runs)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(patch)
+        sys.stdout.flush()
+        hidden = 0 if unsafe else sum(1 for r in results for f in r.findings if f.fix and f.fix[0] == "unsafe")
+        more = f" ({hidden} more with --unsafe-fixes)" if hidden else ""
+        click.echo(f"Would fix {plural(fixed)}{more}." if patch else f"No fixes available{more}.", err=True)
+        sys.exit(EXIT_FINDINGS if patch else EXIT_CLEAN)
+    write_fixes(run for run, _ in runs)
+    return fixed
 
 
 def _groups(targets: List[Path], config_path: Optional[Path]) -> List[Group]:
@@ -340,10 +378,12 @@ def explain(code: str) -> None:
     if rule is None:
         click.echo(f"importguard: error: unknown rule `{code}` (see `importguard rules`)", err=True)
         sys.exit(EXIT_ERROR)
-    click.echo(f"{rule.code} {rule.name} ({'on' if rule.default else 'off'} by default)\n")
+    click.echo(f"{rule.code} {rule.name} ({'on' if rule.default else 'off'} by default)")
+    click.echo(f"fix: {rule.fix}\n")
     click.echo(f"What it does: {rule.summary}\n")
     click.echo("Why: " + textwrap.fill(rule.rationale, 96, subsequent_indent="     ") + "\n")
-    for title, tree in (("Example", rule.bad), ("Use instead", rule.good)):
+    examples = [("Example", rule.bad), ("Use instead", rule.good)] + ([("Fixed by --fix", rule.fixed)] if rule.fixed else [])
+    for title, tree in examples:
         click.echo(f"{title}:")
         for path, source in tree.items():
             text = source.decode("utf-8", "replace") if isinstance(source, bytes) else source

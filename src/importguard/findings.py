@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,7 @@ class Finding:
     related: List[Related] = field(default_factory=list)
     cycle: Optional[List[Hop]] = None
     import_time: bool = False  # the reported code runs when the module is imported (not serialised)
+    fix: Optional[Tuple[str, str]] = None  # (applicability "safe"/"unsafe", what the fix does), when one exists
 
     @property
     def paths(self) -> List[str]:
@@ -63,4 +64,5 @@ class Finding:
             "module": self.module, "name": self.name, "message": self.message, "hint": self.hint,
             "related": [asdict(r) for r in self.related],
             "cycle": [h.to_json() for h in self.cycle] if self.cycle is not None else None,
+            "fix": {"applicability": self.fix[0], "message": self.fix[1]} if self.fix else None,
         }

@@ -12,6 +12,7 @@ from importguard.config import Config
 from importguard.facts.model import FileFacts, Problem
 from importguard.filtering import display_path, filter_findings
 from importguard.findings import Finding
+from importguard.fixes.plan import with_fixes
 from importguard.memo import Remembered, project_signature
 from importguard.project.model import DeferredSourceFile, SourceFile, build_project
 from importguard.rules.base import Rule
@@ -63,7 +64,7 @@ def rerun_changed(
     view = replace(project, files=[f for f in project.files if f.path in new])
     local = [rule for rule in rules if rule.scope == "file"]
     fresh = mark_masked([finding for rule in local for finding in rule.check(view)], last.stops)
-    fresh = filter_findings(fresh, view, config, cwd, only, report_on, set())
+    fresh = with_fixes(filter_findings(fresh, view, config, cwd, only, report_on, set()), project)
     redone = {rule.code for rule in local}
     touched = {f.display for f in view.files}
     kept = [f for f in last.findings if not (f.code in redone and f.path in touched)]

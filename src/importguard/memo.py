@@ -106,4 +106,5 @@ def finding_from_json(document: Dict[str, Any]) -> Finding:
     fields["related"] = [Related(**r) for r in fields["related"]]
     if fields["cycle"] is not None:
         fields["cycle"] = [Hop(**h) for h in fields["cycle"]]
+    fields["fix"] = tuple(fields["fix"]) if fields.get("fix") else None
     return Finding(**fields)

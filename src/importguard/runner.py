@@ -27,6 +27,7 @@ from importguard.discovery import Discovered, discover
 from importguard.facts.extract import extract_facts
 from importguard.facts.model import FileFacts, Problem, max_file_bytes
 from importguard.findings import Finding
+from importguard.fixes.plan import with_fixes
 from importguard.filtering import display_path, filter_findings
 from importguard.incremental import changed_files, rerun_changed
 from importguard.memo import Memo, Remembered, run_keys
@@ -299,12 +300,13 @@ def plan(paths: Sequence[Path], config: Config) -> Tuple[Set[Path], List[Path], 
 def run_check(
     paths: Sequence[Path], config: Config, *, jobs: int = 1, cwd: Optional[Path] = None, use_cache: bool = True,
     executor: Optional[Executor] = None, progress: Optional[Callable[[int, int], None]] = None,
-    stdin: Optional[Tuple[Path, bytes]] = None, use_memo: bool = False,
+    stdin: Optional[Tuple[Path, bytes]] = None, use_memo: bool = False, overrides: Optional[Dict[Path, bytes]] = None,
 ) -> CheckResult:
     """Check `paths` (one project). `stdin` is (a path, its source): that file is analysed from
     these bytes, as if it were at the path in its project (what editors and pipelines send).
     With `use_memo` (and the cache), an unchanged project's findings come from the memo and
-    the result has no project model."""
+    the result has no project model. `overrides` maps absolute paths of project files to sources
+    analysed instead of their bytes on disk (fixes are verified this way before they are written)."""
     cwd = cwd or Path.cwd()
     clock = [time.perf_counter()]
     timings: Dict[str, float] = {}
@@ -334,7 +336,7 @@ def run_check(
     rules = select_rules(config.select, config.ignore, config.extend_select)
     selected = {rule.code for rule in rules}
     memo: Optional[Memo] = None
-    if cache is not None and use_memo and config.marked and stdin is None:
+    if cache is not None and use_memo and config.marked and stdin is None and not overrides:
         memo = Memo(cache, config, cwd, paths)
         rows = discovered_files(found, cache, options)
         structure, key = run_keys(config, cwd, paths, rows)
@@ -355,6 +357,7 @@ def run_check(
             return CheckResult(kept, None, *last.counts, found.missing, timings, last.warnings)  # type: ignore[union-attr]
 
     piped = {Path(os.path.abspath(stdin[0])): extract_facts(stdin[1], options)} if stdin is not None else {}
+    piped.update({path: extract_facts(data, options) for path, data in (overrides or {}).items()})
     on_disk = [p for p in reported if p not in piped]
     analysed = {**dict(zip(on_disk, compute(on_disk))), **piped}
     excluded = set(found.sources) - found.reported - named
@@ -379,7 +382,7 @@ def run_check(
         kept += filter_findings(list(unused_suppressions(project, used, report_on, known, peers)), project, config, cwd, only, report_on, set())
     lap("rules")
     warnings = unknown_suppression_codes(project, report_on, known)
-    kept.sort(key=Finding.sort_key)
+    kept = with_fixes(sorted(kept, key=Finding.sort_key), project)
     modules = sum(1 for f in project.files if f.module is not None)
     if memo is not None:
         stops = {path: (f.line, f.code) for path, f in first_failures(raw).items()}

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from typing import FrozenSet, List, Mapping, Optional
-
-import networkx as nx
+from typing import TYPE_CHECKING, FrozenSet, List, Mapping, Optional
 
 from importguard.errors import ImportguardError
 from importguard.project.graph import IMPORT_TIME, KINDS, ImportGraph, ImportSite
+
+if TYPE_CHECKING:  # networkx is imported when a graph is drawn: `check` with a memo hit never loads it
+    import networkx as nx
 
 # Above this many modules the HTML page starts from packages (`auto_depth`); --collapse 0 shows all.
 PAGE_MODULE_LIMIT = 300
@@ -40,6 +41,8 @@ def cycle_kinds(kinds: FrozenSet[str]) -> FrozenSet[str]:
 
 def modules_graph(graph: ImportGraph, paths: Mapping[str, str], selection: Selection) -> nx.DiGraph:
     """The module graph narrowed as `selection` asks, with cycle members and cycle edges marked."""
+    import networkx as nx
+
     shown = nx.DiGraph()
     for name in sorted(graph.graph):
         shown.add_node(name, path=paths.get(name, ""), cycle=False, modules=[name])
@@ -65,6 +68,8 @@ def _kinds(sites: List[ImportSite]) -> List[str]:
 
 
 def _mark_cycles(shown: nx.DiGraph, kinds: FrozenSet[str]) -> None:
+    import networkx as nx
+
     cyclic = nx.DiGraph(
         (a, b) for a, b, edge_kinds in shown.edges(data="kinds") if any(k in kinds for k in edge_kinds)
     )
@@ -89,6 +94,8 @@ def package_of(module: str, depth: int) -> str:
 def collapse(modules: nx.DiGraph, depth: int) -> nx.DiGraph:
     """Modules grouped into their packages `depth` names deep (`a.b.c` at depth 2 is `a.b`); the
     imports between two groups become one edge counting them. Imports inside a group vanish."""
+    import networkx as nx
+
     grouped = nx.DiGraph()
     for name, data in modules.nodes(data=True):
         group = package_of(name, depth)

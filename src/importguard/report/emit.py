@@ -112,4 +112,4 @@ def emit(outcome: Outcome, output_format: str, stream: IO[str], color: bool, con
     elif output_format == "junit":
         render_junit(outcome, stream)
     else:
-        render_text(outcome.findings, outcome.files, stream, color=color)
+        render_text(outcome.findings, outcome.files, stream, color=color, unsafe_fixes=outcome.unsafe_fixes, fixed=outcome.fixed)

@@ -22,3 +22,5 @@ class Outcome:
     hidden: int = 0  # findings the baseline hid
     stale: int = 0  # baseline entries that match nothing any more (fixed)
     exit_code: int = 0
+    unsafe_fixes: bool = False  # `--unsafe-fixes`: unsafe fixes count as available
+    fixed: Optional[int] = None  # findings `--fix` fixed (None: not a fix run)

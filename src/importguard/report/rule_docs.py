@@ -7,13 +7,14 @@ from typing import Any, Dict, List, Union
 
 from importguard.rules.base import Rule
 
+FIXES = {"safe": "safe (`--fix`)", "unsafe": "unsafe (`--fix --unsafe-fixes`)", "none": "none"}
 PEERS = {"IG101": "F821", "IG102": "F823", "IG104": "F822", "IG106": "F821"}
 
 
 def rule_json(rule: Rule) -> Dict[str, Any]:
     return {
         "code": rule.code, "name": rule.name, "default": rule.default, "severity": rule.severity,
-        "summary": rule.summary, "rationale": rule.rationale,
+        "summary": rule.summary, "rationale": rule.rationale, "fix": rule.fix,
     }
 
 
@@ -47,7 +48,7 @@ def rules_markdown(rules: List[Rule]) -> str:
             f"## {rule.code} {rule.name}",
             "",
             f"**Default:** {'on' if rule.default else 'off (enable with `--extend-select ' + rule.code + '`)'}. "
-            f"**Severity:** {rule.severity}.",
+            f"**Severity:** {rule.severity}. **Fix:** {FIXES[rule.fix]}.",
             "",
             "### What it does",
             "",
@@ -65,6 +66,7 @@ def rules_markdown(rules: List[Rule]) -> str:
             "",
             *_tree(rule.good),
             "",
+            *(["### Fixed by `--fix`", "", *_tree(rule.fixed), ""] if rule.fixed else []),
             "### Suppress",
             "",
             f"`# importguard: ignore[{rule.code}]` or `# noqa: {rule.code}` on the reported line{peer}; "

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import IO, List
+from typing import IO, List, Optional
 
 from importguard.findings import Finding, Hop
 
 
-def render_text(findings: List[Finding], files: int, stream: IO[str], color: bool) -> None:
+def fixable(finding: Finding, unsafe_fixes: bool) -> bool:
+    return finding.fix is not None and (unsafe_fixes or finding.fix[0] == "safe")
+
+
+def render_text(findings: List[Finding], files: int, stream: IO[str], color: bool, unsafe_fixes: bool = False,
+                fixed: Optional[int] = None) -> None:
+    """`[*]` marks a finding `--fix` would fix, as in ruff."""
     from rich.console import Console  # imported here: JSON output never needs rich
     from rich.text import Text
 
@@ -18,6 +24,8 @@ def render_text(findings: List[Finding], files: int, stream: IO[str], color: boo
         line.append(f"{finding.path}:{finding.line}:{finding.column}:", style="bold")
         line.append(" ")
         line.append(finding.code, style="bold red" if finding.severity == "error" else "bold yellow")
+        if fixable(finding, unsafe_fixes):
+            line.append(" [*]", style="bold cyan")
         line.append(f" {finding.message}")
         console.print(line)
         if finding.hint:
@@ -30,6 +38,22 @@ def render_text(findings: List[Finding], files: int, stream: IO[str], color: boo
             last = finding.cycle[-1]
             console.print(Text(f"    {last.module}  (back to the start)", style="dim"))
     console.print(Text(summary_line(findings, files), style="bold" if findings else "green"))
+    fixes = fix_summary(findings, unsafe_fixes, fixed)
+    if fixes:
+        console.print(Text(fixes, style="bold"))
+
+
+def fix_summary(findings: List[Finding], unsafe_fixes: bool, fixed: Optional[int]) -> str:
+    """`Fixed N findings` after `--fix`, else how many `--fix` would fix; either way how many
+    more `--unsafe-fixes` would."""
+    available = sum(1 for f in findings if fixable(f, unsafe_fixes))
+    hidden = sum(1 for f in findings if f.fix is not None and not fixable(f, unsafe_fixes))
+    more = f" ({hidden} more with `--unsafe-fixes`)" if hidden else ""
+    if fixed is not None:
+        return f"Fixed {fixed} finding{'s' if fixed != 1 else ''}{more}."
+    if available:
+        return f"[*] {available} fixable with `--fix`{more}."
+    return f"No fixes available{more}." if hidden else ""
 
 
 def summary_line(findings: List[Finding], files: int) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Iterable, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, Optional, Tuple, Union
 
 from importguard.findings import Finding
 from importguard.project.model import Project
@@ -21,6 +21,8 @@ class Rule:
     good: Dict[str, Union[str, bytes]]  # the fixed tree: no finding
     check: Callable[[Project], Iterable[Finding]]
     severity: str = "error"  # "error" | "warning" | "info" (an inventory, such as IG203)
+    fix: str = "none"  # "safe" | "unsafe" (needs --unsafe-fixes) | "none": the best fix `--fix` can apply
+    fixed: Optional[Dict[str, Union[str, bytes]]] = None  # `bad` after `--fix --unsafe-fixes` (tested)
     # "file": a finding lies in the file the rule was looking at, and depends only on that file's
     # facts and on other files' project-level facts (see `importguard.memo.LOCAL_FACTS`), so an
     # edit that leaves a file's project-level facts alone re-runs the rule on that file only.

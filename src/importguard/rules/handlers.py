@@ -167,6 +167,23 @@ IMPORT_IN_EXCEPT = Rule(
         )
     },
     check=check_import_in_except,
+    fix="unsafe",
+    fixed={
+        "service.py": (
+            "from sentry_sdk import capture_exception\n"
+            "\n"
+            "\n"
+            "def send(message):\n"
+            "    try:\n"
+            "        deliver(message)\n"
+            "    except Exception:\n"
+            "        capture_exception()\n"
+            "\n"
+            "\n"
+            "def deliver(message):\n"
+            "    raise ConnectionError(message)\n"
+        )
+    },
 )
 
 _ENDPOINT = (
@@ -203,6 +220,12 @@ HANDLER_REACHABLE_IMPORT = Rule(
         "chat/routes.py": _ENDPOINT,
     },
     check=check_handler_reachable_import,
+    fix="unsafe",
+    fixed={
+        "chat/__init__.py": "",
+        "chat/diagnostics.py": "import sentry_sdk\n\n\ndef report(exc):\n    return sentry_sdk.capture_exception(exc)\n",
+        "chat/routes.py": _ENDPOINT,
+    },
 )
 
 FUNCTION_LOCAL_IMPORT = Rule(
@@ -270,6 +293,19 @@ STDLIB_IMPORT_IN_HANDLER = Rule(
         ),
     },
     check=check_stdlib_import_in_handler,
+    fix="unsafe",
+    fixed={
+        "service.py": (
+            "import traceback\n"
+            "\n"
+            "\n"
+            "def send(message):\n"
+            "    try:\n"
+            "        message.deliver()\n"
+            "    except Exception:\n"
+            "        traceback.print_exc()\n"
+        ),
+    },
 )
 
 RULES = [IMPORT_IN_EXCEPT, HANDLER_REACHABLE_IMPORT, FUNCTION_LOCAL_IMPORT, DYNAMIC_IMPORT, STDLIB_IMPORT_IN_HANDLER]

@@ -220,6 +220,22 @@ UNDEFINED_NAME = Rule(
         ),
     },
     check=check_undefined_name,
+    fix="safe",
+    fixed={
+        "chat/__init__.py": "",
+        "chat/auth.py": (
+            "import time\n"
+            "\n"
+            "\n"
+            "def connect():\n"
+            "    import time\n"
+            "    return time.time()\n"
+            "\n"
+            "\n"
+            "def expired(token):\n"
+            "    return token.expires < time.time()\n"
+        ),
+    },
 )
 
 UNBOUND_LOCAL = Rule(
@@ -256,6 +272,19 @@ UNBOUND_LOCAL = Rule(
         ),
     },
     check=check_unbound_local,
+    fix="safe",
+    fixed={
+        "handlers.py": (
+            "import time\n"
+            "\n"
+            "\n"
+            "def handle(message):\n"
+            "    started = time.time()\n"
+            "    if message == 'stats':\n"
+            "        pass\n"
+            "    return started\n"
+        ),
+    },
 )
 
 UNDEFINED_EXPORT = Rule(
