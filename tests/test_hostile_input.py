@@ -116,13 +116,17 @@ def test_analysed_code_is_never_imported_or_executed(tmp_path):
         "pkg/__init__.py": code,
         "pkg/a.py": code + "from pkg import b\n",
         "pkg/b.py": code + "from pkg.a import thing\n",
+        "pkg/c.py": code + "def f():\n    import time\n    return time\n\n\ndef g():\n    return time.time()\n",
+        "prod.log": "ERROR name 'time' is not defined\n",
     })
     for args in (("check", "."), ("check", ".", "--no-cache"), ("check", "."), ("why", "pkg.a", "pkg.b"),
                  ("check", "pkg/a.py", "--format", "sarif"), ("check", "--show-files"), ("graph", "."),
-                 ("graph", ".", "--format", "html", "-o", "g.html")):
+                 ("graph", ".", "--format", "html", "-o", "g.html"), ("trace", "prod.log", "."),
+                 ("check", ".", "--fix", "--diff"), ("check", ".", "--fix", "--unsafe-fixes"), ("check", ".")):
         proc = subprocess.run([sys.executable, "-m", "importguard", *args], cwd=project, capture_output=True, text=True, timeout=120)
         assert proc.returncode in (0, 1), (args, proc.stderr)
         assert not marker.exists(), args
+    assert "import time" in (project / "pkg/c.py").read_text().split("def f")[0]  # --fix did edit it
 
 
 def test_damaged_cache_entries_are_ignored_and_rewritten(tmp_path):
