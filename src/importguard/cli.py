@@ -7,6 +7,7 @@ import os
 import sys
 import textwrap
 import traceback
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterator, List, Optional, Tuple
@@ -101,6 +102,9 @@ def main() -> None:
 @click.option("--ignore", help="Comma-separated rule codes or prefixes to disable.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="Read settings from this TOML file.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPU count).")
+@click.option("--executor", metavar="URL",
+              help="Parse on a dask cluster: dask://HOST:PORT (or tcp://HOST:PORT) of its scheduler. "
+                   "Files are sent as bytes; workers need importguard[dask], not the project. Replaces --jobs.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to a file.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the facts cache.")
@@ -124,6 +128,7 @@ def check(
     statistics: bool, baseline_path: Optional[Path], write_baseline: Optional[str], no_baseline: bool, threshold: str,
     cache_dir: Optional[Path], exclude: Optional[str], extend_exclude: Optional[str], respect_gitignore: Optional[bool],
     force_exclude: bool, color: str, stdin_filename: Optional[Path], verbose: bool, fix: bool, diff: bool, unsafe_fixes: bool,
+    executor: Optional[str],
 ) -> None:
     """Check PATHS (default: the current folder) and report findings."""
     with _errors_exit(debug):
@@ -167,11 +172,12 @@ def check(
             sys.exit(EXIT_CLEAN)
         progress = ParseProgress(enabled=not quiet)
         try:
-            results = [
-                run_check(group.paths, config, jobs=jobs or os.cpu_count() or 1, use_cache=not no_cache, progress=progress,
-                          stdin=stdin if stdin and stdin[0] in group.paths else None, use_memo=True)
-                for group, config in configs
-            ]
+            with _executor(executor) as pool:
+                results = [
+                    run_check(group.paths, config, jobs=jobs or os.cpu_count() or 1, use_cache=not no_cache, progress=progress,
+                              stdin=stdin if stdin and stdin[0] in group.paths else None, use_memo=True, executor=pool)
+                    for group, config in configs
+                ]
         finally:
             progress.close()
         if verbose:
@@ -224,6 +230,18 @@ def _fix(configs: list, results: list, jobs: Optional[int], no_cache: bool, fix:
         sys.exit(EXIT_FINDINGS if patch else EXIT_CLEAN)
     write_fixes(run for run, _ in runs)
     return fixed
+
+
+@contextmanager
+def _executor(url: Optional[str]) -> Iterator[Optional[Executor]]:
+    """The executor `--executor URL` names (connected for the whole run), or None: local workers."""
+    if url is None:
+        yield None
+        return
+    from importguard.executors import dask_executor  # only this option needs it
+
+    with dask_executor(url) as pool:
+        yield pool
 
 
 def _groups(targets: List[Path], config_path: Optional[Path]) -> List[Group]:

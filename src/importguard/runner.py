@@ -12,6 +12,7 @@ from typing import (
     Dict,
     FrozenSet,
     Iterable,
+    Iterator,
     List,
     Optional,
     Sequence,
@@ -129,9 +130,10 @@ def compute_facts(
     """Facts for every path, in the order given, whatever the number of workers.
 
     Cached files cost a read, a hash and a JSON load in this process; the others are read again
-    and parsed by workers (only their paths travel), when there are enough of them.
-    `executor` may be any `concurrent.futures.Executor` (a `dask.distributed` client's
-    `get_executor()`, for instance).
+    and parsed by local workers (only their paths travel), when there are enough of them.
+    With `executor` (any `concurrent.futures.Executor`, such as a `dask.distributed` client's
+    `get_executor()`) this process reads the files and sends their bytes: remote workers need
+    no copy of the project. Either way the cache is written here.
     """
     results: List[Optional[FileFacts]] = [None] * len(paths)
     misses: List[int] = []
@@ -170,7 +172,11 @@ def compute_facts(
         collect(indexes, (extract_file(paths[i], type_checking_names) for i in indexes))
 
     if executor is not None:
-        collect(misses, executor.map(extract_file, [paths[i] for i in misses], [type_checking_names] * len(misses)))
+        from importguard.executors import facts_on
+
+        sources = read_for_executor(paths, misses, type_checking_names)
+        for (index, key, stat), facts in facts_on(executor, sources, type_checking_names):
+            collect([index], [(key, facts, stat)])
     else:
         # The few huge files (a libcst tree takes ~600 bytes per source byte) are parsed by one
         # worker after the others, so two of them never sit in memory at the same time and the
@@ -186,6 +192,18 @@ def compute_facts(
     if cache is not None:
         cache.save_manifest()
     return results  # type: ignore[return-value]
+
+
+def read_for_executor(
+    paths: Sequence[Path], indexes: Sequence[int], options: FrozenSet[str],
+) -> Iterator[Tuple[Tuple[int, Optional[str], Optional[os.stat_result]], Union[bytes, FileFacts]]]:
+    """((index, cache key, stat before the read), bytes or the facts of a read failure) of each
+    file, read one at a time as the executor asks for them."""
+    for index in indexes:
+        stat = file_stat(paths[index])
+        data = read_source(paths[index], max_file_bytes(options))
+        key = entry_key(data, options) if isinstance(data, bytes) else None
+        yield (index, key, stat if key is not None else None), data
 
 
 def in_workers(indexes: Sequence[int], workers: int, chunk: int, paths: Sequence[Path], options: FrozenSet[str],
