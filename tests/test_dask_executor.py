@@ -10,16 +10,16 @@ import shutil
 import sys
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
-from typing import Iterator, List, Sequence
+from typing import Callable, Dict, Iterator, List, Optional, Sequence
 
 import pytest
 from click.testing import CliRunner
 
-from importguard import executors
+from importguard import __version__, executors
 from importguard.cache import FactsCache
 from importguard.cli import main
 from importguard.errors import ImportguardError
-from importguard.executors import extract_batch, facts_on, scheduler_address
+from importguard.executors import check_workers, extract_batch, facts_on, scheduler_address
 from importguard.facts.extract import extract_facts
 from importguard.facts.model import FileFacts, Problem
 from importguard.runner import compute_facts
@@ -59,6 +59,38 @@ def test_bad_url_missing_extra_and_unreachable_scheduler_exit_2_with_one_line(mo
         assert result.exit_code == 2, result.output
         assert expected in result.output and "Traceback" not in result.output
         assert len(result.output.strip().splitlines()) == 1
+
+
+class FakeClient:
+    """What `check_workers` asks of a `distributed.Client`."""
+
+    def __init__(self, workers: int = 1, versions: Sequence[str] = (), fails: Optional[Exception] = None) -> None:
+        self.workers, self.versions, self.fails = workers, versions, fails
+
+    def wait_for_workers(self, n: int, timeout: float) -> None:
+        if self.workers < n:
+            raise TimeoutError(f"only {self.workers} workers after {timeout} s")
+
+    def run(self, function: Callable[[], str]) -> Dict[str, str]:
+        if self.fails is not None:
+            raise self.fails
+        return {f"tcp://10.0.0.{i}:1234": version for i, version in enumerate(self.versions or [function()])}
+
+
+@pytest.mark.parametrize("client, message", [
+    (FakeClient(workers=0), "the dask scheduler at tcp://h:1 has no workers"),
+    (FakeClient(fails=ModuleNotFoundError("No module named 'importguard'")),
+     "cannot run importguard (ModuleNotFoundError: No module named 'importguard'); install importguard"),
+    (FakeClient(versions=[__version__, "0.0.1"]), f"run importguard 0.0.1, this is {__version__}"),
+])
+def test_workers_without_this_importguard_are_refused_before_any_file_is_sent(client: FakeClient, message: str) -> None:
+    with pytest.raises(ImportguardError) as raised:
+        check_workers(client, "tcp://h:1")
+    assert message in str(raised.value)
+
+
+def test_workers_running_this_importguard_are_accepted() -> None:
+    check_workers(FakeClient(versions=[__version__, __version__]), "tcp://h:1")
 
 
 # -- what travels --------------------------------------------------------------------------------
@@ -124,6 +156,18 @@ def test_a_failed_batch_is_retried_file_by_file_and_only_the_failing_file_is_ig0
     assert "dask worker failed on this file (MemoryError: worker lost)" in results[7].problem.message
     assert all(results[i].problem is None and results[i].module_bindings == {f"x{i}": 1} for i in range(120) if i != 7)
     assert results[120].problem is not None and "vanished" in results[120].problem.message
+
+
+def test_cancelled_tasks_end_the_run_with_an_error_not_a_finding_on_every_file() -> None:
+    class Cancelling(ThreadPoolExecutor):
+        def submit(self, fn, /, *args, **kwargs) -> Future:  # type: ignore[override]
+            future: Future = Future()
+            future.cancel()
+            future.set_running_or_notify_cancel()  # as every executor does: `wait` sees it done
+            return future
+
+    with Cancelling() as pool, pytest.raises(ImportguardError, match="the executor cancelled its tasks before every file was analysed"):
+        list(facts_on(pool, iter([(0, b"x = 1\n")]), OPTIONS))
 
 
 def test_only_a_bounded_window_of_batches_is_in_flight(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from contextlib import contextmanager
-from typing import Callable, Dict, FrozenSet, Iterable, Iterator, List, Sequence, Tuple, TypeVar, Union
+from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Sequence, Tuple, TypeVar, Union
 from urllib.parse import urlsplit
 
+from importguard import __version__
 from importguard.errors import ImportguardError
 from importguard.facts.extract import extract_facts
 from importguard.facts.model import FileFacts, Problem
@@ -50,18 +51,50 @@ def dask_executor(url: str) -> Iterator[Executor]:
         raise ImportguardError(
             "--executor needs dask's distributed scheduler: pip install 'importguard[dask]'"
         ) from None
+    quiet_dask_logs()
     try:
         client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
     except (OSError, TimeoutError) as error:
         raise ImportguardError(f"cannot reach the dask scheduler at {address}: {error}") from None
     try:
-        try:
-            client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)
-        except (OSError, TimeoutError):
-            raise ImportguardError(f"the dask scheduler at {address} has no workers") from None
+        check_workers(client, address)
         yield client.get_executor(pure=False)  # identical batches are still separate tasks
     finally:
         client.close()
+
+
+def quiet_dask_logs() -> None:
+    """dask logs a lost scheduler with tracebacks on stderr; importguard says it in one line."""
+    import logging
+
+    for name in ["distributed", *(n for n in list(logging.root.manager.loggerDict) if n.startswith("distributed."))]:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+def check_workers(client: Any, address: str) -> None:
+    """At least one worker, and every worker runs this version of importguard (facts from another
+    version would be cached under this version's keys)."""
+    try:
+        client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)
+    except (OSError, TimeoutError):
+        raise ImportguardError(f"the dask scheduler at {address} has no workers") from None
+    try:
+        versions = set(client.run(importguard_version).values())
+    except Exception as error:  # noqa: BLE001 - whatever the workers raise, the message names it
+        raise ImportguardError(
+            f"the dask workers at {address} cannot run importguard ({type(error).__name__}: {error}); "
+            f"install importguard {__version__} on every worker"
+        ) from None
+    if versions - {__version__}:
+        raise ImportguardError(
+            f"the dask workers at {address} run importguard {', '.join(sorted(versions - {__version__}))}, "
+            f"this is {__version__}; install the same version on every worker"
+        )
+
+
+def importguard_version() -> str:
+    """Run on each worker: the importguard it has installed."""
+    return __version__
 
 
 def extract_batch(sources: Sequence[bytes], options: FrozenSet[str]) -> List[FileFacts]:
@@ -83,7 +116,8 @@ def facts_on(
     """(tag, facts) of every source, in the order they finish. `sources` is read lazily, as the
     window has room; a source that is already facts (a file that could not be read) passes
     through. A batch that fails (a worker exception, a worker lost) is retried one file per task,
-    and a file that fails alone gets IG002 naming the error: the run always goes on."""
+    and a file that fails alone gets IG002 naming the error: no file ends the run. A cancelled
+    task (the scheduler is gone) ends it with an error, not with a finding on every file."""
     pending: Dict[Future, Tuple[List[Tag], List[bytes], bool]] = {}
 
     def submit(tags: List[Tag], batch: List[bytes], retry: bool) -> None:
@@ -92,10 +126,15 @@ def facts_on(
     def collect(finished: Iterable[Future]) -> Iterator[Tuple[Tag, FileFacts]]:
         for future in finished:
             tags, batch, retry = pending.pop(future)
-            error = future.exception() if not future.cancelled() else None
-            if future.cancelled() or error is not None:
+            if future.cancelled():  # no file's fault: nothing will run any more
+                raise ImportguardError(
+                    "the executor cancelled its tasks before every file was analysed "
+                    "(with dask: the connection to the scheduler was lost, or it restarted)"
+                )
+            error = future.exception()
+            if error is not None:
                 if retry:
-                    reason = f"{type(error).__name__}: {error}" if error is not None else "task cancelled"
+                    reason = f"{type(error).__name__}: {error}"
                     yield tags[0], FileFacts(problem=Problem("IG002", f"cannot analyse: the dask worker failed on this file ({reason})"[:300]))
                 else:
                     for tag, data in zip(tags, batch):
