@@ -59,7 +59,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         loads["cluster"] = os.getloadavg()[0]
     same = filecmp.cmp(local_json, cluster_json, shallow=False)
     print(f"{files} files ({args.modules} modules), cold runs, median of {args.runs}:")
-    print(f"  local --jobs {args.workers}:               {local.seconds:7.1f} s, {1000 * local.seconds / files:5.2f} ms/file, peak {local.peak_mb:5.0f} MB")
+    print(f"  local --jobs {args.workers}:               {local.seconds:7.1f} s, {1000 * local.seconds / files:5.2f} ms/file, peak {local.peak_mb:5.0f} MB, "
+          f"load {loads['local']:.1f}")
     print(f"  LocalCluster, {args.workers} worker processes: {remote.seconds:7.1f} s, {1000 * remote.seconds / files:5.2f} ms/file, "
           f"peak {remote.peak_mb:5.0f} MB, load {loads['cluster']:.1f} (importguard process only; cluster start-up {started:.1f} s not included)")
     print(f"  findings identical: {'yes' if same else 'NO'}")
