@@ -5,6 +5,7 @@ one line and exit 2."""
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import shutil
 import sys
@@ -225,13 +226,15 @@ def opened_by_worker() -> List[str]:
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple]:
     """A 2-worker LocalCluster of worker processes (their working and scratch folders hold no
-    project); every worker records the files it opens under the tests' temporary folders."""
+    project); every worker records the files it opens under the tests' temporary folders. A task
+    whose worker dies fails at once (KilledWorker) instead of being tried on three workers."""
     distributed = pytest.importorskip("distributed")
     import cloudpickle
+    import dask
 
     cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the spy runs on the workers
     root = str(tmp_path_factory.getbasetemp())
-    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None,
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None,
                                   scheduler_port=0) as local, \
             distributed.Client(local, set_as_default=False) as client:
         client.run(install_open_spy, root)
@@ -302,3 +305,19 @@ def test_a_local_cluster_finds_what_the_local_run_finds_on_2000_generated_module
     local = assert_same_as_local(project, cluster)
     by_code = {code: sum(f["code"] == code for f in local) for code in {f["code"] for f in local}}
     assert by_code["IG101"] == 286 and by_code["IG201"] == 182 and by_code["IG301"] == 40 and by_code["IG304"] == 21
+
+
+def dies_on_boom(batch: Sequence[bytes], options: frozenset) -> List[FileFacts]:
+    if any(b"boom" in source for source in batch):
+        os._exit(1)  # as a native crash or an out-of-memory kill would end the worker
+    return extract_batch(batch, options)
+
+
+def test_a_worker_that_dies_on_a_real_cluster_costs_only_its_file(cluster: tuple) -> None:
+    """Last in this file: the restarted workers no longer carry the open spy."""
+    _, client = cluster
+    sources = [(i, b"boom = 1\n" if i == 3 else f"x{i} = {i}\n".encode()) for i in range(10)]
+    results = dict(facts_on(client.get_executor(pure=False), iter(sources), OPTIONS, work=dies_on_boom))
+    assert sorted(results) == list(range(10))
+    assert results[3].problem is not None and "dask worker failed on this file (KilledWorker" in results[3].problem.message
+    assert all(results[i].problem is None and results[i].module_bindings == {f"x{i}": 1} for i in range(10) if i != 3)

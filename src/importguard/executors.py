@@ -10,8 +10,9 @@ the cache, written by the main process only, stays JSON.
 from __future__ import annotations
 
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from collections import deque
 from contextlib import contextmanager
-from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Sequence, Tuple, TypeVar, Union
+from typing import Any, Callable, Deque, Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Tuple, TypeVar, Union
 from urllib.parse import urlsplit
 
 from importguard import __version__
@@ -115,32 +116,41 @@ def facts_on(
 ) -> Iterator[Tuple[Tag, FileFacts]]:
     """(tag, facts) of every source, in the order they finish. `sources` is read lazily, as the
     window has room; a source that is already facts (a file that could not be read) passes
-    through. A batch that fails (a worker exception, a worker lost) is retried one file per task,
-    and a file that fails alone gets IG002 naming the error: no file ends the run. A cancelled
+    through. The files of a batch that fails (a worker exception, a worker lost) are retried one
+    at a time, and a file that fails alone gets IG002 naming the error: no file ends the run. A cancelled
     task (the scheduler is gone) ends it with an error, not with a finding on every file."""
-    pending: Dict[Future, Tuple[List[Tag], List[bytes], bool]] = {}
+    pending: Dict[Future, Tuple[List[Tag], List[bytes]]] = {}
+    retries: Deque[Tuple[Tag, bytes]] = deque()  # the files of failed batches, retried one at a time
+    alone: Optional[Future] = None  # the one retry in flight: a file that kills its worker takes no other file with it
 
-    def submit(tags: List[Tag], batch: List[bytes], retry: bool) -> None:
-        pending[executor.submit(work, batch, options)] = (tags, batch, retry)
+    def submit(tags: List[Tag], batch: List[bytes]) -> Future:
+        future = executor.submit(work, batch, options)
+        pending[future] = (tags, batch)
+        return future
 
     def collect(finished: Iterable[Future]) -> Iterator[Tuple[Tag, FileFacts]]:
+        nonlocal alone
         for future in finished:
-            tags, batch, retry = pending.pop(future)
+            tags, batch = pending.pop(future)
             if future.cancelled():  # no file's fault: nothing will run any more
                 raise ImportguardError(
                     "the executor cancelled its tasks before every file was analysed "
                     "(with dask: the connection to the scheduler was lost, or it restarted)"
                 )
             error = future.exception()
-            if error is not None:
-                if retry:
+            if future is alone:
+                alone = None
+                if error is not None:
                     reason = f"{type(error).__name__}: {error}"
                     yield tags[0], FileFacts(problem=Problem("IG002", f"cannot analyse: the dask worker failed on this file ({reason})"[:300]))
-                else:
-                    for tag, data in zip(tags, batch):
-                        submit([tag], [data], True)
+                    continue
+            elif error is not None:
+                retries.extend(zip(tags, batch))
                 continue
             yield from zip(tags, future.result())
+        if retries and alone is None:
+            tag, data = retries.popleft()
+            alone = submit([tag], [data])
 
     tags: List[Tag] = []
     batch: List[bytes] = []
@@ -150,17 +160,17 @@ def facts_on(
             yield tag, source
             continue
         if batch and size + len(source) > BATCH_BYTES:
-            submit(tags, batch, False)
+            submit(tags, batch)
             tags, batch, size = [], [], 0
         tags.append(tag)
         batch.append(source)
         size += len(source)
         if len(batch) >= BATCH_FILES:
-            submit(tags, batch, False)
+            submit(tags, batch)
             tags, batch, size = [], [], 0
         while len(pending) >= IN_FLIGHT:
             yield from collect(wait(pending, return_when=FIRST_COMPLETED).done)
     if batch:
-        submit(tags, batch, False)
+        submit(tags, batch)
     while pending:
         yield from collect(wait(pending, return_when=FIRST_COMPLETED).done)
