@@ -28,6 +28,7 @@ from importguard.discovery import Discovered, discover
 from importguard.facts.extract import extract_facts
 from importguard.facts.model import FileFacts, Problem, max_file_bytes
 from importguard.findings import Finding
+from importguard.gcpause import paused_gc
 from importguard.fixes.plan import with_fixes
 from importguard.filtering import display_path, filter_findings
 from importguard.incremental import changed_files, rerun_changed
@@ -325,6 +326,16 @@ def run_check(
     With `use_memo` (and the cache), an unchanged project's findings come from the memo and
     the result has no project model. `overrides` maps absolute paths of project files to sources
     analysed instead of their bytes on disk (fixes are verified this way before they are written)."""
+    with paused_gc():  # a run allocates far more than it frees: see `importguard.gcpause`
+        return _run_check(paths, config, jobs=jobs, cwd=cwd, use_cache=use_cache, executor=executor, progress=progress,
+                          stdin=stdin, use_memo=use_memo, overrides=overrides)
+
+
+def _run_check(
+    paths: Sequence[Path], config: Config, *, jobs: int = 1, cwd: Optional[Path] = None, use_cache: bool = True,
+    executor: Optional[Executor] = None, progress: Optional[Callable[[int, int], None]] = None,
+    stdin: Optional[Tuple[Path, bytes]] = None, use_memo: bool = False, overrides: Optional[Dict[Path, bytes]] = None,
+) -> CheckResult:
     cwd = cwd or Path.cwd()
     clock = [time.perf_counter()]
     timings: Dict[str, float] = {}

@@ -10,6 +10,7 @@ from typing import Dict, FrozenSet, List, Optional, Set
 
 from importguard.facts.data_module import DATA_MODULE_BYTES, data_module_facts, quiet_parse
 from importguard.facts.model import FileFacts, Problem
+from importguard.gcpause import paused_gc
 
 SKIP_FILE = re.compile(rb"#\s*importguard:\s*skip-file\b")
 SKIP_FILE_LINES = 10
@@ -71,6 +72,11 @@ def python_syntax_error(data: bytes) -> Optional[SyntaxError]:
 
 def extract_facts(data: bytes, type_checking_names: FrozenSet[str]) -> FileFacts:
     """Parse `data` once and walk it once. Never raises for bad input."""
+    with paused_gc():
+        return _extract(data, type_checking_names)
+
+
+def _extract(data: bytes, type_checking_names: FrozenSet[str]) -> FileFacts:
     if b"\0" in data:
         return FileFacts(problem=Problem("IG002", "file contains NUL bytes", 1, 1))
     head = b"\n".join(data.split(b"\n", SKIP_FILE_LINES)[:SKIP_FILE_LINES])  # no full-file split

@@ -20,26 +20,28 @@ import libcst as cst
 NAMESPACE_CALLS = frozenset({"locals", "vars", "dir", "globals"})
 
 
-def names_read(test: cst.CSTNode) -> Set[str]:
-    """Every plain name the test reads."""
-    found: Set[str] = set()
-    stack = [test]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, cst.Name):
-            found.add(node.value)
-        elif isinstance(node, cst.Attribute):
-            stack.append(node.value)  # `attr` is not a read of a variable
-        else:
-            stack.extend(node.children)
-    return found
-
-
 def test_key(test: cst.BaseExpression, module: cst.Module) -> str:
     """A key under which two `if` tests are the same test: their source text without whitespace and
     comments aside. Two equal tests over names not rebound in between take the same branch (as
     pylint assumes, even for calls: `if not datetime.date.today():` twice)."""
-    return "".join(module.code_for_node(test).split())
+    simple = _simple_key(test)
+    return simple if simple is not None else "".join(module.code_for_node(test).split())
+
+
+def _simple_key(node: cst.BaseExpression) -> Optional[str]:
+    """The key of `x`, `x.y` and `not x.y` without generating code (most tests have this shape)."""
+    if getattr(node, "lpar", None):
+        return None
+    cls = node.__class__
+    if cls is cst.Name:
+        return node.value  # type: ignore[attr-defined]
+    if cls is cst.Attribute:
+        base = _simple_key(node.value)  # type: ignore[attr-defined]
+        return None if base is None else f"{base}.{node.attr.value}"  # type: ignore[attr-defined]
+    if cls is cst.UnaryOperation and node.operator.__class__ is cst.Not:  # type: ignore[attr-defined]
+        inner = _simple_key(node.expression)  # type: ignore[attr-defined]
+        return None if inner is None else f"not{inner}"
+    return None
 
 
 def _namespace_probe(test: cst.CSTNode) -> Optional[Tuple[str, bool]]:

@@ -37,7 +37,6 @@ from importguard.facts.bindings import (
     merge,
 )
 from importguard.facts.guards import (
-    names_read,
     namespace_probes,
     runs_at_least_once,
     test_key,
@@ -134,6 +133,24 @@ def child_fields(cls: type) -> Tuple[str, ...]:
         _CHILD_FIELDS[cls] = names
         _STACK_FIELDS[cls] = names[::-1]
     return names
+
+
+def names_read(expression: cst.CSTNode) -> Set[str]:
+    """Every plain name an expression reads (attribute names, keywords and parameters aside)."""
+    found: Set[str] = set()
+    stack = [expression]
+    while stack:
+        node = stack.pop()
+        if node.__class__ is cst.Name:
+            found.add(node.value)  # type: ignore[attr-defined]
+            continue
+        for name in child_fields(node.__class__):
+            value = getattr(node, name)
+            if value.__class__ is tuple or value.__class__ is list:
+                stack.extend(value)
+            elif value is not None and value.__class__ is not MaybeSentinel:
+                stack.append(value)
+    return found
 
 
 # The same fields, last first: pushed on a stack, they pop in source (evaluation) order, which
