@@ -101,10 +101,10 @@ def _extract(data: bytes, type_checking_names: FrozenSet[str]) -> FileFacts:
         if python_error is None:
             message = error.message.rstrip(".").replace("\n", " ")
             message = f"cannot analyse: libcst rejects syntax that Python accepts ({message})"
-            # The message's "error at L:C" is where the statement fails; `raw_line` can be the
-            # token after it, on the next line.
+            # The message's "error at L:C" (column from 0) is where the statement fails;
+            # `raw_line` can be the token after it, on the next line.
             at = re.search(r"error at (\d+):(\d+)", error.message)
-            line, column = (int(at[1]), int(at[2])) if at else (error.raw_line, error.raw_column + 1)
+            line, column = (int(at[1]), int(at[2]) + 1) if at else (error.raw_line, error.raw_column + 1)
             return FileFacts(problem=Problem("IG002", message, line, column))
         return FileFacts(problem=Problem(
             "IG001", f"syntax error: {python_error.msg}", python_error.lineno or 1, python_error.offset or 1,
