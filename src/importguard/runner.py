@@ -182,12 +182,15 @@ def compute_facts(
         # The few huge files (a libcst tree takes ~600 bytes per source byte) are parsed by one
         # worker after the others, so two of them never sit in memory at the same time and the
         # main process never holds one, even in a small run.
-        huge = [i for i in misses if file_size(paths[i]) > HUGE_FILE_BYTES]
-        huge_set = set(huge)
-        rest = [i for i in misses if i not in huge_set]
+        sizes = {i: file_size(paths[i]) for i in misses}
+        huge = [i for i in misses if sizes[i] > HUGE_FILE_BYTES]
+        rest = [i for i in misses if sizes[i] <= HUGE_FILE_BYTES]
         if jobs <= 1 or len(rest) < MIN_FILES_PER_WORKER * 2:
             one_by_one(rest)
         else:
+            # Biggest first: the last chunks are small files, so no worker idles while another
+            # finishes a long one. Results are placed by index, in the order given, whatever this.
+            rest.sort(key=lambda i: -sizes[i])
             in_workers(rest, jobs, max(1, min(16, len(rest) // (jobs * 8) or 1)), paths, type_checking_names, collect)
         in_workers(huge, 1, 1, paths, type_checking_names, collect)
     if cache is not None:
