@@ -144,8 +144,9 @@ def compute_facts(
             key = cache.known_key(str(path), stat)
             if key is not None:
                 results[index] = cache.load(key)  # unchanged since last seen: no read, no hash
-                if results[index] is not None:
-                    continue
+                if results[index] is None:
+                    misses.append(index)  # those bytes have no entry: reading them again finds none
+                continue
             data = read_source(path, max_file_bytes(type_checking_names))
             if isinstance(data, FileFacts):
                 results[index] = data
