@@ -1517,6 +1517,20 @@ CASES: List[Case] = [
         trigger="m.run([1]); m.run([1, 2, 3])",
     ),
     Case(
+        id="different_test_over_the_same_names",
+        source=dedent("""\
+            def run(items):
+                if len(items) > 2:
+                    head = items[0]
+                if len(items) > 0:  # reads the same names, tests something else
+                    return head
+                return None
+        """),
+        expected=(("IG103", 5, "head"),),
+        runtime="UnboundLocalError",
+        trigger="m.run([1])",
+    ),
+    Case(
         id="broad_handler_after_plain_lookup_binding_ok",
         source=dedent("""\
             def restore(obj):

@@ -18,7 +18,7 @@ Class scopes are invisible to the functions, lambdas and comprehensions nested i
 from __future__ import annotations
 
 import builtins
-from typing import Dict, List, Optional, Set, Tuple
+from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
 from importguard.facts.model import NameIssue
 
@@ -123,7 +123,7 @@ class Scope:
         self.probed: Set[str] = set()  # names a `try: name` / `except NameError: return` proved bound
         self.flags: Dict[str, Set[str]] = {}  # name -> the names bound in the same `if`/loop/`try` region
         # `if` test key -> (the names the test reads, the names its body bound); see `guards`
-        self.tests: Dict[str, Tuple[Set[str], Set[str]]] = {}
+        self.tests: Dict[object, Tuple[FrozenSet[str], Set[str]]] = {}
         self.exits = False  # a `return`/`raise` on some path: later uses are not reached by every call
         self.returns = False  # a `return` statement ran somewhere in the body
         # `try` line -> (its last line, the call ending each handler that falls through)

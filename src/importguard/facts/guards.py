@@ -13,19 +13,38 @@ default for that reason). These shapes are recognised:
 
 from __future__ import annotations
 
-from typing import Optional, Set, Tuple
+from typing import FrozenSet, Optional, Set, Tuple
 
 import libcst as cst
 
 NAMESPACE_CALLS = frozenset({"locals", "vars", "dir", "globals"})
 
 
-def test_key(test: cst.BaseExpression, module: cst.Module) -> str:
-    """A key under which two `if` tests are the same test: their source text without whitespace and
-    comments aside. Two equal tests over names not rebound in between take the same branch (as
-    pylint assumes, even for calls: `if not datetime.date.today():` twice)."""
-    simple = _simple_key(test)
-    return simple if simple is not None else "".join(module.code_for_node(test).split())
+class TestKey:
+    """The key under which two `if` tests are the same test: their source text, whitespace aside.
+    Two equal tests over names not rebound in between take the same branch (as pylint assumes,
+    even for calls: `if not datetime.date.today():` twice).
+
+    It hashes by the names the test reads, and the text is generated only to compare two tests
+    that read the same names: most tests are never compared, and code generation is slow."""
+
+    __slots__ = ("node", "module", "read", "_text")
+
+    def __init__(self, test: cst.BaseExpression, module: cst.Module, read: FrozenSet[str]) -> None:
+        self.node, self.module, self.read = test, module, read
+        self._text = _simple_key(test)
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = "".join(self.module.code_for_node(self.node).split())
+        return self._text
+
+    def __hash__(self) -> int:
+        return hash(self.read)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TestKey) and self.read == other.read and self.text == other.text
 
 
 def _simple_key(node: cst.BaseExpression) -> Optional[str]:

@@ -10,7 +10,7 @@ nodes that need them (see `positions`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import (
     Any,
     Callable,
@@ -39,7 +39,7 @@ from importguard.facts.bindings import (
 from importguard.facts.guards import (
     namespace_probes,
     runs_at_least_once,
-    test_key,
+    TestKey,
 )
 from importguard.facts.model import (
     LAZY_ANNOTATIONS,
@@ -198,6 +198,14 @@ class Context:
     certain: bool = True  # every run of the enclosing function or module reaches this point
     handler_calls: Optional[HandlerCalls] = None  # the handler whose body this is (for IG202)
     script_only: bool = False  # under `if __name__ == "__main__":`
+
+    def but(self, **changes: object) -> "Context":
+        """A copy with `changes`, without `dataclasses.replace`'s re-validation (a walk makes one
+        per block)."""
+        copy = object.__new__(Context)
+        copy.__dict__.update(self.__dict__)
+        copy.__dict__.update(changes)
+        return copy
 
 
 class CallSite:
@@ -516,8 +524,8 @@ class FactWalker:
         newlines = self.scan_parameters(node.params, annotations=False)
         newlines += self.scan_rest(node, ("params", "body"))
         saved = self.context
-        self.context = replace(
-            saved, scope="function", function=saved.function or "<lambda>", handlers=(),
+        self.context = saved.but(
+            scope="function", function=saved.function or "<lambda>", handlers=(),
             guarded=False, in_finally=False, conditional=False, catches_name_error=False, handler_calls=None,
             certain=True,
         )
@@ -863,7 +871,7 @@ class FactWalker:
         self.bind(name, "`type` statement")
         self.names.open("function", name, self.names.scope.where)
         newlines += self.scan_type_parameters(statement.type_parameters)  # type: ignore[attr-defined]
-        saved, self.context = self.context, replace(self.context, catches_name_error=False)
+        saved, self.context = self.context, self.context.but(catches_name_error=False)
         try:
             newlines += self.scan(statement.value)  # type: ignore[attr-defined]
         finally:
@@ -917,7 +925,7 @@ class FactWalker:
 
     def in_context(self, body: Callable[[], None], **changes: object) -> None:
         saved = self.context
-        self.context = replace(saved, **changes)  # type: ignore[arg-type]
+        self.context = saved.but(**changes)
         try:
             body()
         finally:
@@ -986,19 +994,19 @@ class FactWalker:
         else:
             self.flow = merge([body_end, else_end])
 
-    def refine_by_test(self, test: cst.BaseExpression, before: Flow) -> Tuple[Flow, Flow, str, Set[str]]:
+    def refine_by_test(self, test: cst.BaseExpression, before: Flow) -> Tuple[Flow, Flow, TestKey, FrozenSet[str]]:
         """The states in which the body and the `else` of `if test:` start (see `guards`)."""
         scope = self.names.scope
         # A class body tests the module's flags (`if HAVE_X:` around `dispatch[X] = ...`).
         outer = self.names.module if scope.kind == "class" else None
         body_names, else_names = namespace_probes(test)
         flagged: Set[str] = set()
-        read = names_read(test)
+        read = frozenset(names_read(test))
         for owner in (scope, outer):
             if owner is not None and owner.flags:
                 for name in read:
                     flagged |= owner.flags.get(name, set())
-        key = test_key(test, self.module)
+        key = TestKey(test, self.module, read)
         same = scope.tests[key][1] if key in scope.tests else set()
         tracker = self.names
         module_flow = outer.flow if outer is not None else None
