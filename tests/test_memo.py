@@ -161,6 +161,47 @@ def test_an_edit_that_changes_project_level_facts_is_a_full_run(tmp_path, edit):
     assert found == check(tmp_path, "--no-cache")[0]
 
 
+LOOSE_TREE = {key: value for key, value in TREE.items() if key != "pyproject.toml"}
+
+
+def test_a_loose_folder_is_memoised_in_the_user_cache(tmp_path):
+    """A folder outside any project (an unpacked sdist) gets warm runs too, with the memo kept in
+    the user cache, never in the folder."""
+    folder, xdg = tmp_path / "unpacked", tmp_path / "xdg"
+    write_tree(folder, LOOSE_TREE)
+
+    def loose() -> tuple:
+        result = run_cli("check", ".", "--format", "json", "--exit-zero", "-v", cwd=folder, env={"XDG_CACHE_HOME": str(xdg)})
+        assert result.returncode == 0 and "(loose;" in result.stderr, result.stderr
+        return json.loads(result.stdout)["findings"], result.stderr.rsplit("; ", 1)[-1]
+
+    cold, phases = loose()
+    assert "rules" in phases
+    warm, phases = loose()
+    assert warm == cold and "rules" not in phases and "memo" in phases
+    assert list(xdg.rglob(f"{FORMAT}/*.json")) and not list(folder.rglob(".importguard*"))
+    routes = folder / "chat/routes.py"
+    routes.write_text("import time\n" + routes.read_text())
+    fixed, phases = loose()
+    assert codes(fixed) == [("IG301", "chat/routes.py", 2)] and "rules" in phases
+
+
+def test_a_loose_script_is_never_answered_from_a_memo(tmp_path):
+    """A script given outside any project is also checked against the modules it imports from
+    beside it, which no memo key covers: an edit there must show."""
+    write_tree(tmp_path, {"app.py": "from helper import thing\n\nprint(thing)\n", "helper.py": "thing = 1\n"})
+    env = {"XDG_CACHE_HOME": str(tmp_path / "xdg")}
+
+    def script() -> list:
+        result = run_cli("check", "app.py", "--format", "json", "--exit-zero", cwd=tmp_path, env=env)
+        return codes(json.loads(result.stdout)["findings"])
+
+    assert script() == []
+    assert script() == []
+    (tmp_path / "helper.py").write_text("other = 1\n")
+    assert script() == [("IG305", "app.py", 1)]
+
+
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "chat_service"
 EXAMPLE_FILES = sorted(str(p.relative_to(EXAMPLE)) for p in EXAMPLE.rglob("*.py"))
 

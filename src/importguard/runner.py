@@ -369,7 +369,10 @@ def _run_check(
     rules = select_rules(config.select, config.ignore, config.extend_select)
     selected = {rule.code for rule in rules}
     memo: Optional[Memo] = None
-    if cache is not None and use_memo and config.marked and stdin is None and not overrides:
+    # A loose script (a file given outside any project) also analyses what it imports from beside
+    # it, which the memo's key does not cover: such runs are not memoised.
+    memoisable = config.marked or not given_files
+    if cache is not None and use_memo and memoisable and stdin is None and not overrides:
         memo = Memo(cache, config, cwd, paths)
         rows = discovered_files(found, cache, options)
         structure, key = run_keys(config, cwd, paths, rows)
