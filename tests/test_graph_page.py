@@ -1,6 +1,7 @@
 """The HTML page in a real headless Chromium, opened from `file://`: the modules render, a click on
 a cycle member lists its imports and importers with file:line and kind, search and the kind
-toggles work, and the page requests nothing but itself.
+toggles work, the page requests nothing but itself, and at 3,000 modules it opens grouped into
+packages and still finds and draws every module.
 
 Needs the `playwright` package (test extra; it drives the system browser, no download) and a
 Chromium (`apt-get install chromium`; or IMPORTGUARD_CHROMIUM=/path). Without them the test skips
@@ -129,4 +130,44 @@ def test_collapsed_page_draws_every_module_on_demand(browser, tmp_path):
     page.click("#view-switch")
     assert node_names(page) == {"chat"}
     assert errors == [] and requests == [url]
+    page.close()
+
+
+def test_a_3000_module_page_opens_grouped_and_still_finds_and_draws_every_module(browser, tmp_path):
+    """At 3,000 modules the page opens grouped into packages; search still reaches any module,
+    and every module can still be drawn on demand."""
+    project = tmp_path / "big"
+    files = {"pyproject.toml": "", "big/__init__.py": ""}
+    for p in range(30):
+        files[f"big/p{p:02}/__init__.py"] = ""
+        for m in range(100):
+            n = p * 100 + m
+            target = f"big.p{(p + 1) % 30:02}.m{m:03}"  # the packages import each other in a ring
+            files[f"big/p{p:02}/m{m:03}.py"] = f"import {target}\n\nVALUE_{n} = {n}\n"
+    for name, text in files.items():
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text(text)
+    result = run_cli("graph", "--format", "html", "-o", "graph.html", cwd=project)
+    assert result.returncode == 0, result.stderr
+    url = (project / "graph.html").as_uri()
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    requests: List[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(url)
+    page.wait_for_selector("body[data-ready=true]", timeout=60_000)
+    assert node_names(page) == {"big", *(f"big.p{p:02}" for p in range(30))}
+    assert node_names(page, ".node.cycle") == {f"big.p{p:02}" for p in range(30)}
+
+    page.fill("#search", "big.p17.m042")
+    page.press("#search", "Enter")
+    assert page.text_content("#panel h2") == "big.p17.m042"
+    assert listed(page, "imports") == [  # `import big.p18.m042` runs the package's `__init__` first
+        ["big.p18", "import-time", "big/p17/m042.py:1"], ["big.p18.m042", "import-time", "big/p17/m042.py:1"],
+    ]
+    assert listed(page, "importers") == [["big.p16.m042", "import-time", "big/p16/m042.py:1"]]
+
+    page.click('.node[data-name="big.p03"]')
+    page.click("#panel button.expand")
+    assert len(node_names(page)) == 3031  # every module and package `__init__`
+    assert requests == [url]
     page.close()
