@@ -202,6 +202,7 @@ class Context:
     def but(self, **changes: object) -> "Context":
         """A copy with `changes`, without `dataclasses.replace`'s re-validation (a walk makes one
         per block)."""
+        assert changes.keys() <= self.__dict__.keys(), f"not fields of Context: {set(changes) - set(self.__dict__)}"
         copy = object.__new__(Context)
         copy.__dict__.update(self.__dict__)
         copy.__dict__.update(changes)
