@@ -135,7 +135,7 @@ def child_fields(cls: type) -> Tuple[str, ...]:
     return names
 
 
-def names_read(expression: cst.CSTNode) -> Set[str]:
+def names_read(expression: cst.CSTNode) -> FrozenSet[str]:
     """Every plain name an expression reads (attribute names, keywords and parameters aside)."""
     found: Set[str] = set()
     stack = [expression]
@@ -150,7 +150,7 @@ def names_read(expression: cst.CSTNode) -> Set[str]:
                 stack.extend(value)
             elif value is not None and value.__class__ is not MaybeSentinel:
                 stack.append(value)
-    return found
+    return frozenset(found)
 
 
 # The same fields, last first: pushed on a stack, they pop in source (evaluation) order, which
@@ -1002,7 +1002,7 @@ class FactWalker:
         outer = self.names.module if scope.kind == "class" else None
         body_names, else_names = namespace_probes(test)
         flagged: Set[str] = set()
-        read = frozenset(names_read(test))
+        read = names_read(test)
         for owner in (scope, outer):
             if owner is not None and owner.flags:
                 for name in read:
