@@ -28,6 +28,7 @@ class Case:
     expected: Tuple[Tuple[str, int, str], ...]  # (code, line, name) importguard must report; () = nothing
     runtime: str  # "NameError" | "UnboundLocalError" | "ok"
     trigger: str = ""  # statements run after `import m`; "" = importing alone
+    caught: bool = False  # `runtime` is raised in m.py and then caught by a handler there (still a bug)
     min_version: Tuple[int, int] = (3, 9)
 
 
@@ -1344,12 +1345,197 @@ CASES: List[Case] = [
             def shell():
                 try:
                     return get_ipython()
-                except Exception:
+                except (NameError, AttributeError):
                     return None
         """),
         expected=(),
         runtime="ok",
         trigger="assert m.in_ipython() is False and m.shell() is None",
+    ),
+    # ------------------------------------------------------------------ existence tests in every spelling
+    Case(
+        id="existence_test_and_use_in_one_expression_ok",
+        source=dedent("""\
+            def describe(flag):
+                if flag:
+                    label = "on"
+                return "label" in locals() and label
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="assert m.describe(False) is False and m.describe(True) == 'on'",
+    ),
+    Case(
+        id="existence_test_in_a_conditional_expression_ok",
+        source=dedent("""\
+            def describe(flag):
+                if flag:
+                    label = "on"
+                return label if "label" in locals() else "off"
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="assert m.describe(False) == 'off' and m.describe(True) == 'on'",
+    ),
+    Case(
+        id="negated_existence_test_before_or_ok",
+        source=dedent("""\
+            def describe(flag):
+                if flag:
+                    label = "on"
+                return "label" not in vars() or label
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="assert m.describe(False) is True and m.describe(True) == 'on'",
+    ),
+    Case(
+        id="globals_test_of_a_name_no_code_binds_ok",
+        source=dedent("""\
+            if "__compiled__" in globals():
+                MODE = __compiled__
+            else:
+                MODE = "source"
+
+            def mode():
+                return __compiled__ if "__compiled__" in globals() else MODE
+
+            SHOWN = "__compiled__" in dir() and __compiled__
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="assert m.MODE == 'source' and m.mode() == 'source' and m.SHOWN is False",
+    ),
+    Case(
+        id="existence_test_in_a_finally_ok",
+        source=dedent("""\
+            def copy(open_file, path):
+                try:
+                    handle = open_file(path)
+                    return handle.read()
+                finally:
+                    if "handle" in locals():
+                        handle.close()
+                    "handle" in locals() and handle.close()
+        """),
+        expected=(),
+        runtime="ok",
+        trigger=dedent("""\
+            def fail(path):
+                raise OSError(path)
+            try:
+                m.copy(fail, "p")
+            except OSError:
+                pass
+        """),
+    ),
+    Case(
+        id="globals_test_does_not_prove_a_local_of_the_same_name",
+        source=dedent("""\
+            limit = 10
+
+            def clamp(value):
+                small = "limit" in globals() and value < limit
+                limit = 5
+                return small
+        """),
+        expected=(("IG102", 4, "limit"),),
+        runtime="UnboundLocalError",
+        trigger="m.clamp(1)",
+    ),
+    Case(
+        id="existence_test_of_another_name_proves_nothing",
+        source=dedent("""\
+            def describe(flag):
+                return "flag" in locals() and label
+        """),
+        expected=(("IG101", 2, "label"),),
+        runtime="NameError",
+        trigger="m.describe(True)",
+    ),
+    # ------------------------------------------------------------------ broad handlers catch the bug, not a probe
+    Case(
+        id="production_incident_name_error_caught_and_logged_by_except_exception",
+        source=dedent("""\
+            import asyncio
+            import logging
+
+            log = logging.getLogger(__name__)
+
+
+            async def handle(ws):
+                try:
+                    started = time.time()
+                    await ws.send(started)
+                except Exception as e:
+                    log.error(f"WebSocket error: {e}")
+
+
+            def run(ws):
+                asyncio.run(handle(ws))
+        """),
+        expected=(("IG101", 9, "time"),),
+        runtime="NameError",
+        caught=True,
+        trigger="m.run(None)",
+    ),
+    Case(
+        id="name_error_swallowed_by_except_base_exception",
+        source=dedent("""\
+            def shell():
+                try:
+                    return get_ipython()
+                except BaseException:
+                    return None
+        """),
+        expected=(("IG101", 3, "get_ipython"),),
+        runtime="NameError",
+        caught=True,
+        trigger="assert m.shell() is None",
+    ),
+    Case(
+        id="name_error_swallowed_by_bare_except",
+        source=dedent("""\
+            def stamp(record):
+                try:
+                    record["at"] = time.time()
+                except:
+                    record["at"] = None
+                return record
+        """),
+        expected=(("IG101", 3, "time"),),
+        runtime="NameError",
+        caught=True,
+        trigger="assert m.stamp({}) == {'at': None}",
+    ),
+    Case(
+        id="name_error_under_broad_handler_that_reraises",
+        source=dedent("""\
+            import logging
+
+            def save(row):
+                try:
+                    json.dumps(row)
+                except Exception:
+                    logging.exception("save failed")
+                    raise
+        """),
+        expected=(("IG101", 5, "json"),),
+        runtime="NameError",
+        trigger="m.save({})",
+    ),
+    Case(
+        id="probe_with_name_error_in_a_tuple_beside_exception_ok",
+        source=dedent("""\
+            def version():
+                try:
+                    return __compiled_version__
+                except (NameError, Exception):
+                    return "dev"
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="assert m.version() == 'dev'",
     ),
     Case(
         id="del_of_a_name_nothing_binds",

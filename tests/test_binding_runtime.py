@@ -62,12 +62,24 @@ def interpreter_for(min_version: Tuple[int, int]) -> Optional[str]:
     return None
 
 
+# Prints every NameError raised in a frame of m.py, caught there or not: sys.settrace sees the
+# 'exception' event when the exception is raised, before any handler runs.
+WATCH_CAUGHT = """\
+import os, sys
+def _watch(frame, event, arg):
+    if event == "exception" and os.path.basename(frame.f_code.co_filename) == "m.py" and issubclass(arg[0], NameError):
+        print("raised %s: %s" % (arg[0].__name__, arg[1]), file=sys.stderr)
+    return _watch
+sys.settrace(_watch)
+"""
+
+
 def run_case(case: Case, tmp_path: Path) -> subprocess.CompletedProcess:
     python = interpreter_for(case.min_version)
     if python is None:
         pytest.skip(f"no Python >= {case.min_version[0]}.{case.min_version[1]} available")
     (tmp_path / "m.py").write_text(case.source, encoding="utf-8")
-    code = "import m\n" + case.trigger
+    code = (WATCH_CAUGHT if case.caught else "") + "import m\n" + case.trigger
     return subprocess.run(
         [python, "-B", "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60,
     )
@@ -76,6 +88,13 @@ def run_case(case: Case, tmp_path: Path) -> subprocess.CompletedProcess:
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
 def test_case_runtime_behaviour(case: Case, tmp_path: Path):
     proc = run_case(case, tmp_path)
+    if case.caught:
+        # The handler swallows the error, so the run succeeds, yet the name lookup really failed.
+        assert proc.returncode == 0, proc.stderr
+        raised = [line for line in proc.stderr.splitlines() if line.startswith("raised ")]
+        assert raised and raised[0].startswith(f"raised {case.runtime}:"), proc.stderr
+        assert any(f"'{name}'" in raised[0] for _, _, name in case.expected), raised[0]
+        return
     if case.runtime == "ok":
         assert proc.returncode == 0, proc.stderr
         return

@@ -70,7 +70,7 @@ class Use:
 
     __slots__ = (
         "name", "kind", "state", "anchor", "node", "where", "runtime", "line", "via_class", "call", "origin",
-        "certain", "global_first",
+        "certain", "global_first", "global_proven",
     )
 
     def __init__(self, name: str, kind: str, state: Optional[int], anchor: object, node: object,
@@ -88,6 +88,7 @@ class Use:
         self.origin: Optional[int] = None  # id() of the function scope whose own body makes the use
         self.certain = True  # every path through the function that contains it reaches this use
         self.global_first = False  # `global x` read before the function's own binding of `x`
+        self.global_proven = False  # under `'x' in globals()`: fine unless `x` is local
         # (an id, not the scope: a reference would make a cycle scope -> closures -> use -> scope,
         # which only the cyclic garbage collector frees, with every CST node the uses hold)
 
@@ -184,8 +185,8 @@ class BindingTracker:
                 if use.runtime:
                     self._local_issue(scope, use)
                 return False
-            if use.call is not None:
-                return False  # the callee's own free use is settled outside
+            if use.call is not None or use.global_proven:
+                return False  # the callee's own free use is settled outside; a global the test proved
             use.kind = "free"
         elif scope.kind == "class":
             if name in scope.bindings or name in scope.typing:
@@ -346,7 +347,8 @@ class BindingTracker:
         if self.scope.kind == "function":
             self.scope.declared.add(name)
 
-    def use(self, name: str, anchor: object, node: object, line: int, runtime: bool, certain: bool = True) -> None:
+    def use(self, name: str, anchor: object, node: object, line: int, runtime: bool, certain: bool = True,
+            global_proven: bool = False) -> None:
         scope = self.scope
         if name in scope.probed:
             return
@@ -364,6 +366,7 @@ class BindingTracker:
                     use = Use(name, "local", state, anchor, node, scope.where, True, line)
                     use.origin = id(scope)
                     use.certain = certain and not scope.exits
+                    use.global_proven = global_proven
                     scope.pending.append(use)
                 return
             if kind == "module":

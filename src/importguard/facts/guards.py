@@ -4,7 +4,8 @@ Branch-correlated code is what makes possibly-unbound checks noisy (mypy keeps i
 default for that reason). These shapes are recognised:
 
 - `if 'x' in locals():` (also `vars()`, `dir()`, `globals()`): `x` is bound in the body
-  (`not in`: in the `else`);
+  (`not in`: in the `else`), and so in `'x' in locals() and x`, `x if 'x' in globals() else y`
+  and `'x' not in locals() or x`;
 - a test that reads a flag bound together with other names (`try: import x; HAS_X = True`
   / `except ImportError: HAS_X = False` ... `if HAS_X: x.f()`);
 - the same simple test twice (`if verbose: t = now()` ... `if verbose: print(now() - t)`);
@@ -63,42 +64,69 @@ def _simple_key(node: cst.BaseExpression) -> Optional[str]:
     return None
 
 
-def _namespace_probe(test: cst.CSTNode) -> Optional[Tuple[str, bool]]:
-    """`'x' in locals()` -> ("x", True); `'x' not in locals()` -> ("x", False)."""
-    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+class Proven:
+    """Names an existence test proved bound where its answer holds: `local` ones in the scope of
+    the test (`'x' in locals()`, `vars()`, `dir()`; `globals()` at module level), `global` ones in
+    the module namespace (`'x' in globals()` in a function: a local `x` is still unproven)."""
+
+    __slots__ = ("local", "global_")
+
+    def __init__(self, local: FrozenSet[str] = frozenset(), global_: FrozenSet[str] = frozenset()) -> None:
+        self.local, self.global_ = local, global_
+
+    def __or__(self, other: "Proven") -> "Proven":
+        return Proven(self.local | other.local, self.global_ | other.global_)
+
+    def __bool__(self) -> bool:
+        return bool(self.local or self.global_)
+
+
+NOTHING = Proven()
+MAX_TEST_DEPTH = 32  # `and`/`or`/`not` nesting looked into; deeper tests prove nothing
+
+
+def _namespace_probe(test: cst.CSTNode, at_module: bool) -> Optional[Tuple[Proven, bool]]:
+    """`'x' in locals()` -> (x proven, True); `'x' not in globals()` -> (x proven, False)."""
+    if test.__class__ is not cst.Comparison or len(test.comparisons) != 1:  # type: ignore[attr-defined]
         return None
-    target = test.comparisons[0]
-    if not isinstance(test.left, cst.SimpleString) or not isinstance(target.comparator, cst.Call):
+    target = test.comparisons[0]  # type: ignore[attr-defined]
+    left = test.left  # type: ignore[attr-defined]
+    if left.__class__ is not cst.SimpleString or target.comparator.__class__ is not cst.Call:
         return None
     call = target.comparator
     if call.args or not isinstance(call.func, cst.Name) or call.func.value not in NAMESPACE_CALLS:
         return None
-    name = test.left.evaluated_value
+    name = left.evaluated_value
     if not isinstance(name, str) or not name.isidentifier():
         return None
+    names = frozenset([name])
+    proven = Proven(global_=names) if call.func.value == "globals" and not at_module else Proven(local=names)
     if isinstance(target.operator, cst.In):
-        return name, True
+        return proven, True
     if isinstance(target.operator, cst.NotIn):
-        return name, False
+        return proven, False
     return None
 
 
-def namespace_probes(test: cst.CSTNode) -> Tuple[Set[str], Set[str]]:
-    """Names proved bound in the body and in the `else` of `if test:`."""
-    body: Set[str] = set()
-    orelse: Set[str] = set()
-    conjuncts = [test]
-    while conjuncts:
-        node = conjuncts.pop()
-        if isinstance(node, cst.BooleanOperation) and isinstance(node.operator, cst.And):
-            conjuncts += [node.left, node.right]
-            continue
-        probe = _namespace_probe(node)
-        if probe is not None:
-            (body if probe[1] else orelse).add(probe[0])
-    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
-        orelse.clear()  # `not (a and b)` proves nothing about either
-    return body, orelse
+def existence_tests(test: cst.CSTNode, at_module: bool = False, depth: int = 0) -> Tuple[Proven, Proven]:
+    """What a test proves bound where it is true and where it is false: `a and b` true proves
+    both sides' names, `a or b` false proves both sides' `else` names, `not` swaps."""
+    if depth > MAX_TEST_DEPTH:
+        return NOTHING, NOTHING
+    cls = test.__class__
+    if cls is cst.BooleanOperation:
+        left = existence_tests(test.left, at_module, depth + 1)  # type: ignore[attr-defined]
+        right = existence_tests(test.right, at_module, depth + 1)  # type: ignore[attr-defined]
+        if test.operator.__class__ is cst.And:  # type: ignore[attr-defined]
+            return left[0] | right[0], NOTHING
+        return NOTHING, left[1] | right[1]
+    if cls is cst.UnaryOperation and test.operator.__class__ is cst.Not:  # type: ignore[attr-defined]
+        body, orelse = existence_tests(test.expression, at_module, depth + 1)  # type: ignore[attr-defined]
+        return orelse, body
+    probe = _namespace_probe(test, at_module)
+    if probe is None:
+        return NOTHING, NOTHING
+    return (probe[0], NOTHING) if probe[1] else (NOTHING, probe[0])
 
 
 def runs_at_least_once(iterable: cst.BaseExpression) -> bool:

@@ -37,7 +37,9 @@ from importguard.facts.bindings import (
     merge,
 )
 from importguard.facts.guards import (
-    namespace_probes,
+    NOTHING,
+    Proven,
+    existence_tests,
     runs_at_least_once,
     TestKey,
 )
@@ -82,7 +84,10 @@ from importguard.facts.shapes import (
 
 IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
 # A handler naming any of these catches the NameError/UnboundLocalError of a use in its `try`.
-NAME_ERRORS = frozenset({"NameError", "UnboundLocalError", "Exception", "BaseException"})
+# Only a handler that names these marks an intended existence probe (`try: get_ipython()` /
+# `except NameError:`). A broad handler (`except Exception`, bare `except:`) that catches a
+# NameError is still the bug: the production incident was one, caught and logged.
+NAME_ERRORS = frozenset({"NameError", "UnboundLocalError"})
 GLOBALS_WRITERS = frozenset({"update", "setdefault", "__setitem__"})
 CATCHES_IMPORT_ERROR = IMPORT_ERRORS | {"Exception", "BaseException"}
 DYNAMIC_IMPORTERS = frozenset({"import_module", "__import__"})
@@ -198,6 +203,7 @@ class Context:
     certain: bool = True  # every run of the enclosing function or module reaches this point
     handler_calls: Optional[HandlerCalls] = None  # the handler whose body this is (for IG202)
     script_only: bool = False  # under `if __name__ == "__main__":`
+    proven: Proven = NOTHING  # names an existence test (`'x' in locals()`) proved bound here
 
     def but(self, **changes: object) -> "Context":
         """A copy with `changes`, without `dataclasses.replace`'s re-validation (a walk makes one
@@ -370,8 +376,12 @@ class FactWalker:
             if self.probing is not None:
                 self.probing.add(name)
             return
+        proven = ctx.proven
+        if proven is not NOTHING and name in proven.local:
+            return
         runtime = not (self.deferred or ctx.type_checking)
-        self.names.use(name, self.anchor, self.position_node or node, self.line, runtime, ctx.certain)
+        self.names.use(name, self.anchor, self.position_node or node, self.line, runtime, ctx.certain,
+                       proven is not NOTHING and name in proven.global_)
 
     def bind(self, name: str, how: str) -> None:
         name = identifier(name)
@@ -501,6 +511,30 @@ class FactWalker:
                     scope = scope.parent  # binds in the enclosing function or module
             self.names.bind(name, "`:=`", self.line, self.context.type_checking, scope)
         return newlines
+
+    def scan_conditional(self, node: cst.CSTNode) -> int:
+        """`a and b`, `a or b`, `b if a else c`: what `a` proves bound holds where `b` (and `c`) runs."""
+        is_if = node.__class__ is cst.IfExp
+        test = node.test if is_if else node.left  # type: ignore[attr-defined]
+        when_true, when_false = existence_tests(test, self.names.scope.kind != "function")
+        if not (when_true or when_false):
+            return self.scan_rest(node, ())
+        ctx = self.context
+        newlines = self.scan(test)
+        if is_if:
+            newlines += self.scan_proven(node.body, ctx, when_true) + self.scan_proven(node.orelse, ctx, when_false)  # type: ignore[attr-defined]
+            return newlines + self.scan_rest(node, ("test", "body", "orelse"))
+        right = when_true if node.operator.__class__ is cst.And else when_false  # type: ignore[attr-defined]
+        return newlines + self.scan_proven(node.right, ctx, right) + self.scan_rest(node, ("left", "right"))  # type: ignore[attr-defined]
+
+    def scan_proven(self, node: cst.CSTNode, ctx: Context, proven: Proven) -> int:
+        if not proven:
+            return self.scan(node)
+        self.context = ctx.but(proven=ctx.proven | proven)
+        try:
+            return self.scan(node)
+        finally:
+            self.context = ctx
 
     def scan_comprehension(self, node: cst.CSTNode) -> int:
         """The first iterable runs in the enclosing scope; the rest in the comprehension's own."""
@@ -966,13 +1000,15 @@ class FactWalker:
         typing = self.type_checking_test(node.test)
         ctx = self.context
         before = self.flow
-        body_start, else_start, key, read = self.refine_by_test(node.test, before)
+        when_true, when_false = existence_tests(node.test, self.names.scope.kind != "function")
+        body_start, else_start, key, read = self.refine_by_test(node.test, before, when_true.local, when_false.local)
         self.names.start_region()
         body_end = self.branch(body_start, lambda: self.in_context(
             lambda: self.walk_block(node.body),
             conditional=ctx.conditional or typing is None, certain=False,
             type_checking=ctx.type_checking or typing is True,
             script_only=ctx.script_only or is_main_test(node.test),
+            proven=ctx.proven | when_true if when_true else ctx.proven,
         ))
         bound, _ = self.names.end_region()
         if typing is None:
@@ -981,6 +1017,7 @@ class FactWalker:
         changes = dict(
             conditional=True if typing is None else ctx.conditional, certain=False,
             type_checking=ctx.type_checking or typing is False,
+            proven=ctx.proven | when_false if when_false else ctx.proven,
         )
         if orelse is None:
             else_end = else_start
@@ -995,12 +1032,12 @@ class FactWalker:
         else:
             self.flow = merge([body_end, else_end])
 
-    def refine_by_test(self, test: cst.BaseExpression, before: Flow) -> Tuple[Flow, Flow, TestKey, FrozenSet[str]]:
+    def refine_by_test(self, test: cst.BaseExpression, before: Flow, body_names: FrozenSet[str],
+                       else_names: FrozenSet[str]) -> Tuple[Flow, Flow, TestKey, FrozenSet[str]]:
         """The states in which the body and the `else` of `if test:` start (see `guards`)."""
         scope = self.names.scope
         # A class body tests the module's flags (`if HAVE_X:` around `dispatch[X] = ...`).
         outer = self.names.module if scope.kind == "class" else None
-        body_names, else_names = namespace_probes(test)
         flagged: Set[str] = set()
         read = names_read(test)
         for owner in (scope, outer):
@@ -1068,7 +1105,7 @@ class FactWalker:
         handlers = node.handlers  # type: ignore[attr-defined]
         caught = [last_part(n) for h in handlers for n in caught_names(h.type)]
         guarded = any(h.type is None for h in handlers) or bool(CATCHES_IMPORT_ERROR & set(caught))
-        probe = any(h.type is None for h in handlers) or bool(NAME_ERRORS & set(caught))
+        probe = bool(NAME_ERRORS & set(caught))
         ctx = self.context
         scope = self.names.scope
         before = self.flow
@@ -1096,7 +1133,7 @@ class FactWalker:
         handler_bound, _ = self.names.end_region()
         if probe and probed and all(
             end is None for handler, end in zip(handlers, ends)
-            if handler.type is None or NAME_ERRORS & {last_part(n) for n in caught_names(handler.type)}
+            if NAME_ERRORS & {last_part(n) for n in caught_names(handler.type)}
         ):
             scope.probed |= probed  # `try: get_ipython` / `except NameError: return`: bound from here on
         together = bound | handler_bound
@@ -1214,7 +1251,7 @@ class FactWalker:
             lambda: self.walk_block(node.body),
             scope="function", function=qualname, qualname=f"{qualname}.<locals>.",
             guarded=False, handlers=(), in_finally=False, conditional=False, catches_name_error=False,
-            handler_calls=None, certain=True,
+            handler_calls=None, certain=True, proven=NOTHING,
         )
         self.loops = saved_loops
         self.tries = saved_tries
@@ -1350,4 +1387,6 @@ _SPECIAL_EXPRESSIONS: Dict[type, Callable[[FactWalker, cst.CSTNode], int]] = {
     cst.SetComp: FactWalker.scan_comprehension,
     cst.DictComp: FactWalker.scan_comprehension,
     cst.GeneratorExp: FactWalker.scan_comprehension,
+    cst.BooleanOperation: FactWalker.scan_conditional,
+    cst.IfExp: FactWalker.scan_conditional,
 }
