@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from importguard.cache import FORMAT
+
 from conftest import write_tree
 
 BUG = {"pyproject.toml": "", "pkg/__init__.py": "", "pkg/bug.py": "def f():\n    return time.time()\n"}
@@ -140,7 +142,7 @@ def test_damaged_cache_entries_are_ignored_and_rewritten(tmp_path):
     entries[0].write_bytes(pickle.dumps({"x": 1}))  # a pickle payload: never unpickled
     with entries[-1].open("wb") as handle:  # 20 MB of junk: never read whole
         handle.truncate(20 * 1024 * 1024)
-    (tmp_path / ".importguard_cache" / "facts-v4" / "manifest.json").write_text("{broken")
+    (tmp_path / ".importguard_cache" / FORMAT / "manifest.json").write_text("{broken")
     assert check_cached(tmp_path) == first
     assert check_cached(tmp_path) == first
 
