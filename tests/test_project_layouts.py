@@ -160,3 +160,77 @@ def test_a_nested_project_without_a_table_is_rooted_at_its_own_pyproject_and_inh
     assert findings_of(run_cli("check", "vendor/lib", "--format", "json", "--no-cache", cwd=tmp_path)) == []
     settings = run_cli("check", "vendor/lib", "--show-settings", cwd=tmp_path).stdout
     assert f"config file: {tmp_path / 'pyproject.toml'}" in settings and "# vendor/lib: project" in settings
+
+
+BACKEND = {
+    "pyproject.toml": "[project]\nname = 'netra'\n",
+    "netra_backend/__init__.py": "",
+    "netra_backend/app.py": (
+        "from shared.config import SETTINGS, TIMEOUT\n"
+        "from shared.secret_mappings import get_secret\n"
+        "from test_framework import fixtures\n"
+    ),
+    "shared/__init__.py": "",
+    "shared/config.py": "SETTINGS = {}\n\n\ndef unused():\n    return undefined_in_shared\n",
+    "test_framework/__init__.py": "",
+    "test_framework/fixtures.py": "",
+}
+
+
+def test_a_folder_given_is_checked_against_every_module_of_its_project(tmp_path):
+    """`check netra_backend` knows the sibling packages: the paths given choose what is reported,
+    the project's files decide what exists."""
+    write_tree(tmp_path, BACKEND)
+    proc = run_cli("check", "netra_backend", "--format", "json", "--no-cache", cwd=tmp_path)
+    assert findings_of(proc) == [("IG304", "netra_backend/app.py", 2), ("IG305", "netra_backend/app.py", 1)]
+    messages = [f["message"] for f in json.loads(proc.stdout)["findings"]]
+    assert "`from shared.config import SETTINGS, TIMEOUT`: `shared.config` does not define `TIMEOUT`" in messages
+    assert "`from shared.secret_mappings import get_secret`: no module `shared.secret_mappings` in this project" in messages
+    # The bug inside `shared/` is not reported: only the folder given is.
+    assert json.loads(proc.stdout)["summary"]["files"] == 2
+    # The same findings as a run over the whole project reports for that folder.
+    whole = findings_of(run_cli("check", ".", "--format", "json", "--no-cache", cwd=tmp_path))
+    assert [f for f in whole if f[1].startswith("netra_backend/")] == findings_of(proc)
+    assert "ImportError: cannot import name 'TIMEOUT'" in run_python("import netra_backend.app", cwd=tmp_path).stderr
+    fixed = (tmp_path / "netra_backend" / "app.py")
+    fixed.write_text("from shared.secret_mappings import get_secret\n")
+    assert "No module named 'shared.secret_mappings'" in run_python("import netra_backend.app", cwd=tmp_path).stderr
+
+
+MONOREPO = {
+    "pyproject.toml": "[tool.importguard]\nselect = ['IG101', 'IG304', 'IG305']\n",
+    "tools/release.py": "print(undefined_in_root)\n",
+    "svc/pyproject.toml": "[tool.importguard]\nignore = ['IG101']\n",
+    "svc/pkg/__init__.py": "",
+    "svc/pkg/models.py": "class User:\n    pass\n",
+    "svc/pkg/views.py": "from pkg.models import User, Group\n\n\ndef render():\n    return undefined_but_ignored\n",
+    "docs/example/pyproject.toml": "[tool.importguard]\n",
+    "docs/example/demo.py": "print(undefined_in_an_excluded_project)\n",
+}
+
+
+def test_a_monorepo_checked_from_its_root_applies_each_services_own_project(tmp_path):
+    """Each file belongs to its nearest project, reached through a folder or named directly:
+    the service's config (IG101 ignored) and module root (`pkg.views`, not `svc.pkg.views`)."""
+    write_tree(tmp_path, {**MONOREPO, ".gitignore": "docs/\n"})
+    (tmp_path / ".git").mkdir()
+    proc = run_cli("check", ".", "--format", "json", "--no-cache", cwd=tmp_path)
+    assert findings_of(proc) == [("IG101", "tools/release.py", 1), ("IG305", "svc/pkg/views.py", 1)]
+    by_path = {f["path"]: f for f in json.loads(proc.stdout)["findings"]}
+    assert by_path["svc/pkg/views.py"]["module"] == "pkg.views"
+    assert "`pkg.models` does not define `Group`" in by_path["svc/pkg/views.py"]["message"]
+    # The service alone, and its file as pre-commit passes it, give the same finding.
+    assert findings_of(run_cli("check", "svc", "--format", "json", "--no-cache", cwd=tmp_path)) == [("IG305", "svc/pkg/views.py", 1)]
+    assert findings_of(run_cli("check", "svc/pkg/views.py", "--format", "json", "--no-cache", cwd=tmp_path)) == [
+        ("IG305", "svc/pkg/views.py", 1)
+    ]
+    settings = run_cli("check", ".", "--show-settings", cwd=tmp_path).stdout
+    assert "# .: project" in settings and "# svc: project" in settings and "docs/example" not in settings
+    assert "cannot import name 'Group'" in run_python("import pkg.views", cwd=tmp_path / "svc").stderr
+
+
+def test_an_explicit_config_keeps_a_monorepo_one_project(tmp_path):
+    write_tree(tmp_path, {**MONOREPO, "all.toml": "select = ['IG101']\n"})
+    (tmp_path / ".git").mkdir()
+    proc = run_cli("check", ".", "--config", "all.toml", "--format", "json", "--no-cache", cwd=tmp_path)
+    assert ("IG101", "svc/pkg/views.py", 5) in findings_of(proc)

@@ -10,14 +10,14 @@ import traceback
 from concurrent.futures import Executor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Iterator, List, Optional, Tuple
+from typing import IO, Callable, Iterator, List, Optional, Tuple
 
 import click
 
 from importguard import __version__
 from importguard.cache import cache_folder
 from importguard.cache import clean as remove_cache
-from importguard.config import STRUCTURAL_EXCLUDE, load_config
+from importguard.config import STRUCTURAL_EXCLUDE, Config, load_config
 from importguard.discovery import find_root
 from importguard.errors import ImportguardError
 from importguard.findings import Hop
@@ -31,7 +31,7 @@ from importguard.report.progress import ParseProgress
 from importguard.report.settings import render_settings
 from importguard.report.text import render_chain
 from importguard.rules import ALL_RULES, BY_CODE
-from importguard.runner import run_check
+from importguard.runner import plan, run_check
 from importguard.workspace import Group, group_paths, package_root, project_root
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -150,8 +150,7 @@ def check(
         missing = [str(p) for p in targets if not p.exists() and not p.is_symlink() and not (stdin and p == stdin[0])]
         if missing:
             raise ImportguardError(f"path not found: {', '.join(missing)}")
-        configs = []
-        for group in _groups(targets, config_path):
+        def configure(group: Group) -> Config:
             config = load_config(group.root, config_path, group.marked)
             if select is not None:
                 config.select = _codes(select) or []
@@ -165,19 +164,25 @@ def check(
             config.force_exclude = force_exclude
             if cache_dir is not None:
                 config.cache_dir = cache_dir.resolve()
-            configs.append((group, config))
+            return config
+
+        configs = [(group, configure(group)) for group in _groups(targets, config_path)]
         if show_files or show_settings:
-            for group, config in configs:
+            for group, config in with_nested(configs, configure, lambda _, config: render_nested(config)):
                 click.echo(render_settings(group, config, show_files, show_settings), nl=False)
             sys.exit(EXIT_CLEAN)
         progress = ParseProgress(enabled=not quiet)
+        results = []
         try:
             with _executor(executor) as pool:
-                results = [
-                    run_check(group.paths, config, jobs=jobs or os.cpu_count() or 1, use_cache=not no_cache, progress=progress,
-                              stdin=stdin if stdin and stdin[0] in group.paths else None, use_memo=True, executor=pool)
-                    for group, config in configs
-                ]
+                def run(group: Group, config: Config) -> List[Path]:
+                    results.append(run_check(
+                        group.paths, config, jobs=jobs or os.cpu_count() or 1, use_cache=not no_cache, progress=progress,
+                        stdin=stdin if stdin and stdin[0] in group.paths else None, use_memo=True, executor=pool,
+                    ))
+                    return results[-1].nested
+
+                configs = list(with_nested(configs, configure, run))
         finally:
             progress.close()
         if verbose:
@@ -242,6 +247,29 @@ def _executor(url: Optional[str]) -> Iterator[Optional[Executor]]:
 
     with dask_executor(url) as pool:
         yield pool
+
+
+def with_nested(configs: List[Tuple[Group, Config]], configure: Callable[[Group], Config],
+                visit: Callable[[Group, Config], List[Path]]) -> Iterator[Tuple[Group, Config]]:
+    """Each project in turn, then the projects found below them (a monorepo checked from its
+    root: each service has its own configuration and module root, as ruff uses the nearest
+    config). `visit` runs each project and returns the roots of the projects below it."""
+    pending = list(configs)
+    seen = {group.root for group, _ in pending}
+    while pending:
+        group, config = pending.pop(0)
+        nested = visit(group, config)
+        yield group, config
+        for root in nested:
+            if root not in seen:
+                seen.add(root)
+                inner = Group(root, True, [root])
+                pending.append((inner, configure(inner)))
+
+
+def render_nested(config: Config) -> List[Path]:
+    """The projects below one project, for `--show-settings`/`--show-files`."""
+    return plan([config.root], config)[2].nested if config.marked else []
 
 
 def _groups(targets: List[Path], config_path: Optional[Path]) -> List[Group]:

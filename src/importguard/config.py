@@ -67,6 +67,7 @@ class Config:
     respect_gitignore: bool = True
     max_file_mb: float = DEFAULT_MAX_FILE_MB  # larger files are reported (IG002), not parsed
     force_exclude: bool = False  # exclusions apply to files named on the command line too
+    split_nested: bool = True  # a folder with its own pyproject.toml is another project (not with --config)
 
     def fact_options(self) -> FrozenSet[str]:
         """What changes a file's facts besides its bytes (part of every cache key)."""
@@ -207,7 +208,9 @@ def load_config(root: Path, explicit: Optional[Path], marked: bool = True) -> Co
         table = load_table(explicit)
         if table is None:
             raise ConfigError(f"{explicit}: no [tool.importguard] table (a pyproject.toml needs one; another TOML file may hold the keys at its top level)")
-        return build_config(root, table, explicit.resolve())
+        config = build_config(root, table, explicit.resolve())
+        config.split_nested = False  # one configuration for every path given: one project
+        return config
     own = root / "pyproject.toml"
     floor = requires_python_floor(load_toml(own).get("project", {}).get("requires-python")) if own.is_file() else None
     configured = config_file(root)  # the project's own table, else the nearest one above

@@ -32,6 +32,7 @@ class Discovered:
     reported: Set[Path] = field(default_factory=set)  # those neither excluded nor gitignored
     extensions: List[Path] = field(default_factory=list)  # compiled modules: not parsed
     missing: List[Path] = field(default_factory=list)  # given on the command line, not found
+    nested: List[Path] = field(default_factory=list)  # roots of other projects below, not walked
 
 
 Matcher = Callable[[str], bool]
@@ -118,12 +119,17 @@ class _Ignorer:
 
 
 def discover(paths: Sequence[Path], root: Path, exclude: Iterable[str], structural: Iterable[str] = (),
-             gitignore: bool = True) -> Discovered:
+             gitignore: bool = True, nested: bool = False, index_only: Sequence[Path] = (),
+             source_roots: Sequence[Path] = ()) -> Discovered:
     """Files below `paths` in a deterministic order; symlinked folders are followed once.
 
     Every importable file is found (below `structural` exclusions only: VCS folders, virtualenvs,
     caches, `/build/`): exclusion and `.gitignore` decide what is *reported* (`Discovered.reported`),
-    never which modules exist at run time.
+    never which modules exist at run time. With `nested`, a folder below `root` that has its own
+    `pyproject.toml` is another project (a service of a monorepo): it is not walked, and its root
+    is listed in `Discovered.nested` unless it is excluded. Below the folders of `index_only`
+    (walked only to know which modules exist), a folder whose name is no identifier is skipped
+    unless it leads to one of `source_roots` (or a file given): nothing in it can be imported.
     """
     exclude, structural = list(exclude), list(structural)
     structural_ignorer = _Ignorer(root, structural, gitignore=False)
@@ -132,6 +138,7 @@ def discover(paths: Sequence[Path], root: Path, exclude: Iterable[str], structur
     sources: Set[Path] = set()
     extensions: Set[Path] = set()
     visited: Set[str] = set()
+    leads_to_root = {str(a) for r in source_roots for a in (Path(os.path.abspath(r)), *Path(os.path.abspath(r)).parents)}
     for given in paths:
         path = Path(os.path.abspath(given))
         if path.is_dir():
@@ -141,7 +148,8 @@ def discover(paths: Sequence[Path], root: Path, exclude: Iterable[str], structur
             walker_structural = (
                 _Ignorer(path, structural, gitignore=False) if structural_ignorer.ignored(path, is_dir=True) else structural_ignorer
             )
-            _walk(path, walker_structural, walker_ignorer, sources, found.reported, extensions, visited)
+            _walk(path, walker_structural, walker_ignorer, sources, found.reported, extensions, visited,
+                  found.nested if nested else None, str(root), leads_to_root if given in index_only else None)
         elif path.is_file() or path.suffix in SOURCE_SUFFIXES and path.is_symlink() and not path.exists():
             # A file named explicitly is Python whatever its name (`manage`, a shebang script:
             # pre-commit tags those `python`).
@@ -165,9 +173,12 @@ def is_source_file(entry: "os.DirEntry[str]") -> bool:
 
 
 def _walk(top: Path, structural: _Ignorer, ignorer: _Ignorer, sources: Set[Path], reported: Set[Path],
-          extensions: Set[Path], visited: Set[str]) -> None:
+          extensions: Set[Path], visited: Set[str], nested: Optional[List[Path]] = None, root: str = "",
+          importable: Optional[Set[str]] = None) -> None:
     """Depth-first over folders as strings; only symlinked folders need `realpath` (loop check).
-    A folder's exclusion is carried down: everything below an excluded folder is unreported."""
+    A folder's exclusion is carried down: everything below an excluded folder is unreported.
+    With `nested` (a list to fill), folders below `root` with a `pyproject.toml` are skipped.
+    With `importable` (the folders that lead to a source root), only importable folders are walked."""
     inside = os.path.realpath(top)
     stack = [(str(top), inside, False)]
     while stack:
@@ -179,6 +190,10 @@ def _walk(top: Path, structural: _Ignorer, ignorer: _Ignorer, sources: Set[Path]
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError:
             continue  # unreadable folder: nothing in it can be checked
+        if nested is not None and folder != root and any(e.name == "pyproject.toml" for e in entries):
+            if not excluded:
+                nested.append(Path(folder))
+            continue  # another project: its files have their own module root and configuration
         for entry in entries:
             name = entry.name
             try:
@@ -186,6 +201,8 @@ def _walk(top: Path, structural: _Ignorer, ignorer: _Ignorer, sources: Set[Path]
             except OSError:
                 is_dir = False
             if is_dir:
+                if importable is not None and not name.isidentifier() and entry.path not in importable:
+                    continue
                 path = Path(entry.path)
                 if not structural.ignored(path, is_dir=True):
                     child_real = os.path.realpath(entry.path) if entry.is_symlink() else os.path.join(real, name)

@@ -263,6 +263,7 @@ class CheckResult:
     missing: List[Path] = field(default_factory=list)
     timings: Dict[str, float] = field(default_factory=dict)  # seconds per phase
     warnings: List[str] = field(default_factory=list)  # for stderr: unknown codes in suppressions
+    nested: List[Path] = field(default_factory=list)  # roots of projects found below this one
 
 
 def extra_source_roots(paths: Sequence[Path]) -> List[Path]:
@@ -306,17 +307,25 @@ def add_imported(analysed: Dict[Path, FileFacts], roots: Sequence[Path], allowed
 def plan(paths: Sequence[Path], config: Config) -> Tuple[Set[Path], List[Path], Discovered, List[Path]]:
     """(files given, folders given, the files found, the source roots) of one project.
 
-    Files inside a project (as pre-commit passes them): the whole project is analysed, findings
-    are reported on them. A loose file is analysed alone, with what it imports from beside it.
+    The paths given choose what is reported; the project's importable files decide what exists:
+    in a project, the whole root is indexed whatever paths are given (`check pkg` still knows the
+    sibling packages `pkg` imports). Files inside a project (as pre-commit passes them) are
+    reported alone. A loose file is analysed alone, with what it imports from beside it.
     """
     absolute = [Path(os.path.abspath(p)) for p in paths]
     given_files = {p for p in absolute if not p.is_dir()}
     folders = [p for p in absolute if p.is_dir()]
-    scan = folders + (([config.root] if config.marked else sorted(given_files)) if given_files else [])
-    found = discover(scan, config.root, config.exclude, STRUCTURAL_EXCLUDE, config.respect_gitignore)
+    roots = config.source_roots() + extra_source_roots(folders + sorted(given_files))
+    # Given folders are walked first: a folder named explicitly is reported even when excluded.
+    scan = folders + ([config.root] if config.marked else sorted(given_files))
+    index_only = [config.root] if config.marked and config.root not in folders else []
+    found = discover(scan, config.root, config.exclude, STRUCTURAL_EXCLUDE, config.respect_gitignore,
+                     nested=config.marked and config.split_nested, index_only=index_only,
+                     source_roots=roots + sorted(given_files))
+    if index_only and folders:
+        found.reported = {p for p in found.reported if p in given_files or any(f in p.parents for f in folders)}
     # A file named explicitly is Python whatever its name (`manage`): the walk only finds `.py`.
     found.sources = sorted(set(found.sources) | {p for p in given_files if p.is_file()})
-    roots = config.source_roots() + extra_source_roots(folders + sorted(given_files))
     return given_files, folders, found, roots
 
 
@@ -380,7 +389,7 @@ def _run_check(
         lap("memo")
         if last is not None and last.key == key:
             cache.save_manifest()
-            return CheckResult(last.findings, None, *last.counts, found.missing, timings, last.warnings)
+            return CheckResult(last.findings, None, *last.counts, found.missing, timings, last.warnings, found.nested)
         partial = UNUSED_SUPPRESSION.code not in selected and last is not None and last.structure == structure
         new = changed_files(last, rows, cache, compute) if partial else None  # type: ignore[arg-type]
         if new is not None:
@@ -390,7 +399,7 @@ def _run_check(
             lap(f"file rules on {len(new)} changed")
             memo.store(replace(last, key=key, files=keys, findings=kept))  # type: ignore[arg-type]
             cache.save_manifest()
-            return CheckResult(kept, None, *last.counts, found.missing, timings, last.warnings)  # type: ignore[union-attr]
+            return CheckResult(kept, None, *last.counts, found.missing, timings, last.warnings, found.nested)  # type: ignore[union-attr]
 
     piped = {Path(os.path.abspath(stdin[0])): extract_facts(stdin[1], options)} if stdin is not None else {}
     piped.update({path: extract_facts(data, options) for path, data in (overrides or {}).items()})
@@ -424,7 +433,7 @@ def _run_check(
         stops = {path: (f.line, f.code) for path, f in first_failures(raw).items()}
         memo.store(Remembered(key, structure, {p: k for p, k, _ in rows}, [str(p) for p in analysed], stops, kept,
                               (len(reported), modules), warnings))
-    return CheckResult(kept, project, len(reported), modules, found.missing, timings, warnings)
+    return CheckResult(kept, project, len(reported), modules, found.missing, timings, warnings, found.nested)
 
 
 def discovered_files(found: Discovered, cache: FactsCache, options: FrozenSet[str]) -> List[List[str]]:
