@@ -262,6 +262,91 @@ def test_undefined_name_imported_by_a_single_module_gets_no_fix(tmp_path):
     assert (finding["code"], finding["fix"]) == ("IG101", None)
 
 
+TOKENS = (
+    "\"\"\"Tokens.\"\"\"\n"
+    "\n"
+    "import hmac\n"
+    "\n"
+    "\n"
+    "def issue(user):\n"
+    "    started = time.time()\n"
+    "    return f\"{user}:{int(time.time())}\", started\n"
+    "\n"
+    "\n"
+    "def fresh(stamp, now=None):\n"
+    "    now = time.time() if now is None else now\n"
+    "    return hmac.compare_digest(b'', b'') and time.time() - stamp < 60\n"
+)
+IMPORTS_TIME_TWICE = {  # the production shape: one module of many imports `time` two ways
+    "pyproject.toml": "[tool.importguard]\n",
+    "app/__init__.py": "",
+    "app/jobs.py": "import time\n\nSTARTED = time.time()\n",
+    "app/cache.py": "import time\n\n\ndef expired(stamp):\n    return time.time() > stamp\n",
+    "app/metrics.py": "import time\n\n\ndef now():\n    return time.monotonic()\n",
+    "app/legacy.py": (
+        "import time\n"
+        "import time as _t\n"
+        "from time import time\n"
+        "\n"
+        "\n"
+        "def elapsed(since):\n"
+        "    _t.sleep(0)\n"
+        "    return time() - since\n"
+    ),
+    "app/tokens.py": TOKENS,
+}
+ISSUE_TOKEN = "from app import tokens\nprint(tokens.issue('alice')[0].split(':')[0], tokens.fresh(0.0))"
+
+
+def test_module_importing_a_name_two_ways_does_not_stop_the_fix_most_modules_agree_on(tmp_path):
+    write_tree(tmp_path, IMPORTS_TIME_TWICE)
+    assert run_python(ISSUE_TOKEN, cwd=tmp_path).stderr.strip().endswith("NameError: name 'time' is not defined")
+    findings = json.loads(run_cli("check", ".", "--format", "json", "--no-cache", "--unsafe-fixes", cwd=tmp_path).stdout)["findings"]
+    assert [(f["code"], f["path"], f["line"], f["fix"]) for f in findings] == [
+        ("IG101", "app/tokens.py", line, {"applicability": "unsafe", "message": "add `import time` as other modules of the project do"})
+        for line in (7, 8, 12, 13)
+    ]
+    result = run_cli("check", ".", "--fix", "--unsafe-fixes", "--no-cache", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Fixed 4 findings." in result.stdout
+    assert (tmp_path / "app/tokens.py").read_text() == TOKENS.replace("import hmac\n", "import hmac\nimport time\n")
+    assert codes_left(tmp_path) == []
+    ran = run_python(ISSUE_TOKEN, cwd=tmp_path)
+    assert (ran.returncode, ran.stdout) == (0, "alice False\n"), ran.stderr
+
+
+@pytest.mark.parametrize("peers, use, added", [
+    ({"a.py": "from time import time\n\nT = time()\n", "b.py": "import time\n\nT = time.time()\n"}, "time.time()", "import time"),
+    ({"a.py": "from time import time\n\nT = time()\n", "b.py": "import time\n\nT = time.time()\n",
+      "c.py": "from time import time\n\nT = time()\n"}, "time()", "from time import time"),
+    ({"a.py": "from time import time\n\nT = time()\n", "b.py": "import time\n\nT = time.time()\n",
+      "c.py": "import time\n\nT = time.time()\n"}, "time.time()", "import time"),
+], ids=["tie-goes-to-plain-import", "majority-from-import", "majority-import"])
+def test_undefined_name_gets_the_import_most_modules_use(tmp_path, peers, use, added):
+    write_tree(tmp_path, {"pyproject.toml": "[tool.importguard]\n", **peers, "use.py": f"def stamp():\n    return {use}\n"})
+    call = "import use\nprint(type(use.stamp()).__name__)"
+    assert run_python(call, cwd=tmp_path).stderr.strip().endswith("NameError: name 'time' is not defined")
+    result = run_cli("check", ".", "--fix", "--unsafe-fixes", "--no-cache", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "use.py").read_text() == f"{added}\n\n\ndef stamp():\n    return {use}\n"
+    assert run_python(call, cwd=tmp_path).stdout == "float\n"
+
+
+def test_stdlib_name_no_module_imports_gets_no_fix(tmp_path):
+    """Being a standard-library module name is no evidence of how the project imports it."""
+    write_tree(tmp_path, {
+        "pyproject.toml": "[tool.importguard]\n",
+        "paths.py": "import os\n\nHOME = os.sep\n",
+        "clock.py": "def stamp():\n    return time.time()\n",
+    })
+    before = snapshot(tmp_path)
+    result = run_cli("check", ".", "--fix", "--unsafe-fixes", "--format", "json", "--no-cache", cwd=tmp_path)
+    (finding,) = json.loads(result.stdout)["findings"]
+    assert (finding["code"], finding["path"], finding["line"], finding["fix"]) == ("IG101", "clock.py", 2, None)
+    assert snapshot(tmp_path) == before
+    assert run_python("import clock\nclock.stamp()", cwd=tmp_path).stderr.strip().endswith("NameError: name 'time' is not defined")
+
+
 def test_new_import_joins_the_imports_below_dunder_all(tmp_path):
     write_tree(tmp_path, {
         "pyproject.toml": "[tool.importguard]\n",

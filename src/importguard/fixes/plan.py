@@ -3,7 +3,7 @@
 IG101: a name imported only inside another function of the module is imported at module level
 (safe for the standard library and the project; unsafe for a third-party module, which may be an
 optional dependency, for a platform-only standard module, and for an import under a condition); a
-name no scope binds but other modules import the same way at module level gets that import
+name no scope binds but other modules import at module level gets the import most of them use
 (unsafe: a guess). IG102: a late local import of what the module already imports
 is removed (safe), otherwise hoisted (unsafe). IG201/IG202/IG205: the import a handler runs is
 hoisted to module level (unsafe: it now runs, and can fail, when the module is imported).
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections import Counter
 from typing import Dict, List, Optional, Tuple, Union
 
 from importguard.facts.model import ImportFact
@@ -87,9 +88,14 @@ class Planner:
         return self.adding(source, fact, spec, applicability, f"import `{name}` at module level", ())
 
     def import_like_peers(self, finding: Finding, source: SourceFile, name: str) -> Planned:
-        """The one statement other modules bind `name` with at module level, made absolute: at
-        least two of them, and no module binding `name` any other way but the one it comes from."""
-        specs, importers, definers = set(), 0, set()
+        """The statement most modules of the project bind `name` with at module level, made
+        absolute: at least two modules import `name`, and no module binds it any other way but the
+        one it comes from. Each module votes once for each form it uses, so one module importing
+        `time` twice (`import time`, then `from time import time`) does not leave every other
+        module without a fix; a tie goes to plain `import name`, then to the first statement in
+        sorted order, so every run picks the same one."""
+        votes: Counter[ImportSpec] = Counter()
+        importers, definers = 0, set()
         for other in self.project.files:
             if other is source or other.module is None or name not in other.facts.module_bindings:
                 continue
@@ -100,15 +106,18 @@ class Planner:
             if not found:
                 definers.add(other.module.name)
                 continue
-            target = self.project.index.absolute_target(found[0], other.module)[0] if len(found) == 1 else None
-            if not target:
-                return None
-            spec = spec_of(found[0], name)
-            specs.add(ImportSpec(spec.kind, target if spec.kind == "from" else "", 0, spec.aliases))
-            importers += 1
-        if len(specs) != 1 or importers < 2:
+            forms = set()
+            for fact in found:
+                target = self.project.index.absolute_target(fact, other.module)[0]
+                spec = spec_of(fact, name)
+                if target:  # a relative import above the top-level package names no module to add
+                    forms.add(ImportSpec(spec.kind, target if spec.kind == "from" else "", 0, spec.aliases))
+            votes.update(forms)
+            importers += 1 if forms else 0
+        if importers < 2:
             return None
-        spec = specs.pop()
+        plain = ImportSpec("import", "", 0, ((name, None),))
+        spec = min(votes, key=lambda s: (-votes[s], s != plain, s.text))
         if definers - {spec.module}:
             return None
         fact = fact_of(spec, finding.line)
