@@ -58,3 +58,42 @@ def test_data_folders_and_exec_generated_names_are_not_missing(tmp_path):
     }, select=["IG305"])
     assert findings == []
     assert run_python("import kit.use", cwd=tmp_path).returncode == 0
+
+
+BELOW = {
+    "pkg/__init__.py": "",
+    "pkg/plainmod.py": "VALUE = 1\n",
+    "pkg/ns/present.py": "X = 1\n",  # `pkg/ns/` has no `__init__.py`: a namespace package inside `pkg`
+    "pkg/ospath_like.py": "import sys\nfrom pkg import plainmod as flavour\nsys.modules[__name__ + '.flavour'] = flavour\n",
+    "pkg/ext/__init__.py": "from pkgutil import extend_path\n__path__ = extend_path(__path__, __name__)\n",
+    "toplevel_ns/present.py": "",  # a top-level namespace package: portions may live elsewhere
+    "app.py": (
+        "import pkg.plainmod.sub\n"                      # 1: below a plain module -> IG304
+        "from pkg.ns.missing import x\n"                  # 2: below a namespace package inside `pkg` -> IG304
+        "from pkg.ns import nothere\n"                    # 3: not in the namespace package -> IG305
+        "from pkg.ns import present\n"                    # 4: fine
+        "import pkg.ospath_like.flavour\n"                # 5: registered in sys.modules -> fine
+        "import pkg.ext.elsewhere\n"                      # 6: `__path__` extended -> unknown
+        "import toplevel_ns.elsewhere\n"                  # 7: another portion may provide it -> unknown
+    ),
+}
+
+
+def test_imports_below_a_plain_module_or_a_nested_namespace_package_fail(tmp_path):
+    findings = check_tree(tmp_path, BELOW, select=["IG304", "IG305"])
+    assert sorted((f.code, f.line, f.name) for f in findings) == [
+        ("IG304", 1, "pkg.plainmod.sub"), ("IG304", 2, "pkg.ns.missing"), ("IG305", 3, "nothere"),
+    ]
+    by_line = {f.line: f for f in findings}
+    assert "(`pkg.plainmod` is a module, not a package)" in by_line[1].hint
+    assert "`pkg.ns` is a folder without `__init__.py` and has no submodule `nothere`" in by_line[3].hint
+    lines = BELOW["app.py"].splitlines()
+    expected = {
+        1: "No module named 'pkg.plainmod.sub'; 'pkg.plainmod' is not a package",
+        2: "No module named 'pkg.ns.missing'",
+        3: "cannot import name 'nothere' from 'pkg.ns'",
+    }
+    for line, error in expected.items():
+        assert error in run_python(lines[line - 1], cwd=tmp_path).stderr, line
+    for line in (4, 5):
+        assert run_python(lines[line - 1], cwd=tmp_path).returncode == 0, line

@@ -7,6 +7,7 @@ from typing import List, Optional, Sequence, Set
 
 from importguard.facts.bindings import MODULE_DUNDERS
 from importguard.project.model import Project, SourceFile
+from importguard.project.stdlib import is_stdlib
 
 
 @dataclass
@@ -124,3 +125,20 @@ def replacement_source(project: Project, source: SourceFile, dotted: str) -> Opt
         if provider is not None:
             return provider
     return None
+
+
+def namespace_is_open(project: Project, name: str) -> bool:
+    """Whether first-party module `name` may gain submodules beyond the files below it: its
+    `__init__` rebinds `__path__` (`pkgutil.extend_path`), or it writes `sys.modules` at import
+    time (`os` registers `os.path`), or its facts are unknown (a stub, an extension, a broken file),
+    or it shadows a standard-library module (Python may run the real one, already loaded)."""
+    source = project.by_module.get(name)
+    if source is None or source.facts.problem is not None or source.path.suffix != ".py" or is_stdlib(name):
+        return True
+    facts = source.facts
+    if "__path__" in facts.module_bindings or facts.dynamic_globals is not None:
+        return True
+    sys_names = {f.alias or f.module for f in facts.imports if f.kind == "import" and f.module == "sys"}
+    if any(base in sys_names and attr == "modules" for base, attr, _ in facts.attribute_uses):
+        return True
+    return any(f.kind == "from" and f.module == "sys" and any(n == "modules" for n, _ in f.names) for f in facts.imports)

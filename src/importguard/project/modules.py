@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from importguard.facts.model import ImportFact
 
@@ -128,24 +128,54 @@ class ModuleIndex:
         return [d for d in found if d.target != importer.name]
 
     def may_be_namespace_package(self, package: str, name: str) -> bool:
-        """A folder `name` inside regular package `package`: `from package import name` finds it
-        as a namespace package even without Python files (data folders, for instance)."""
+        """A folder `name` inside package `package`: `from package import name` finds it as a
+        namespace package even without Python files (data folders, for instance)."""
+        folder = self.folder_of(package)
+        return folder is not None and (folder / name).is_dir()
+
+    def folder_of(self, package: str) -> Optional[Path]:
+        """The folder of a package: its `__init__`'s, or for a namespace package the folder of
+        that name in its parent's (when the parent's is known)."""
         info = self.modules.get(package)
-        return info is not None and info.is_package and info.path is not None and (info.path.parent / name).is_dir()
+        if info is None or not info.is_package:
+            return None
+        if info.path is not None:
+            return info.path.parent
+        parent, _, last = package.rpartition(".")
+        above = self.folder_of(parent) if parent else None
+        return above / last if above is not None else None
 
-    def missing_target(self, target: str) -> bool:
-        """True when a first-party `target` cannot exist: its nearest existing ancestor is a
-        regular package, which owns that namespace.
+    def missing_target(self, target: str, extensible: Callable[[str], bool]) -> bool:
+        """True when a first-party `target` cannot exist: its nearest existing ancestor owns
+        that namespace.
 
-        Below a plain module nothing is certain: `os` registers `os.path` in `sys.modules`
-        itself. `pkg.__init__` names the package's own file.
+        A regular package owns it (its `__path__` is its one folder) unless `extensible` says its
+        `__init__` extends `__path__`. A plain module has no submodules (`import pkg.mod.sub`
+        raises "'pkg.mod' is not a package") unless `extensible` says it registers some in
+        `sys.modules` itself, as `os` does with `os.path`. A namespace package is owned when it
+        sits inside a regular package: only a top-level one may have portions elsewhere.
+        `pkg.__init__` names the package's own file.
         """
         if target in self.modules or not self.is_first_party(target):
             return False
         parts = target.split(".")
         for depth in range(len(parts) - 1, 0, -1):
-            ancestor = self.modules.get(".".join(parts[:depth]))
+            name = ".".join(parts[:depth])
+            ancestor = self.modules.get(name)
             if ancestor is not None:
-                is_init = depth == len(parts) - 1 and parts[-1] == "__init__"
-                return ancestor.is_regular_package and not is_init
+                if depth == len(parts) - 1 and parts[-1] == "__init__":
+                    return False
+                if ancestor.path is None:
+                    return self.owned_namespace(name, extensible)
+                return not extensible(name)
+        return False
+
+    def owned_namespace(self, name: str, extensible: Callable[[str], bool]) -> bool:
+        """A namespace package (a folder without `__init__`) whose contents are known: below a
+        regular package that does not extend its `__path__`, no other portion can exist."""
+        parts = name.split(".")
+        for depth in range(len(parts) - 1, 0, -1):
+            parent = self.modules.get(".".join(parts[:depth]))
+            if parent is not None and parent.path is not None:
+                return parent.is_regular_package and not extensible(parent.name)
         return False

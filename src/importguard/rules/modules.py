@@ -6,7 +6,7 @@ import difflib
 from typing import Iterator, List
 
 from importguard.findings import Finding, Related
-from importguard.project.exports import absent_names
+from importguard.project.exports import absent_names, namespace_is_open
 from importguard.project.model import Project
 from importguard.rules.base import Rule
 
@@ -19,10 +19,10 @@ def check_unresolved_import(project: Project) -> Iterator[Finding]:
         for fact in source.facts.imports:
             target, problem = project.index.absolute_target(fact, importer)
             if problem is None:
-                if fact.guarded or not target or not project.index.missing_target(target):
+                if fact.guarded or not target or not project.index.missing_target(target, lambda m: namespace_is_open(project, m)):
                     continue
                 problem = f"no module `{target}` in this project"
-                hint = "the import raises `ModuleNotFoundError`; fix the module path or add the module"
+                hint = f"the import raises `ModuleNotFoundError`{below_module(project, target)}; fix the module path or add the module"
             else:
                 hint = "relative imports resolve against the importing module's package; use an absolute import"
             yield UNRESOLVED_IMPORT.finding(
@@ -32,11 +32,28 @@ def check_unresolved_import(project: Project) -> Iterator[Finding]:
             )
 
 
+def below_module(project: Project, target: str) -> str:
+    """Why a target below a plain module fails: Python says the module is not a package."""
+    parts = target.split(".")
+    for depth in range(len(parts) - 1, 0, -1):
+        info = project.index.modules.get(".".join(parts[:depth]))
+        if info is not None:
+            return "" if info.is_package else f" (`{info.name}` is a module, not a package)"
+    return ""
+
+
 def missing_names(project: Project, target: str, names: List[str]) -> List[str]:
     """The names `from target import ...` cannot find in first-party module `target`."""
+    info = project.index.modules.get(target)
+    if info is not None and info.path is None:
+        # A namespace package has only its submodules, known when no other portion can exist.
+        if not project.index.owned_namespace(target, lambda m: namespace_is_open(project, m)):
+            return []
+        return [n for n in names if n != "*" and f"{target}.{n}" not in project.index.modules
+                and not project.index.may_be_namespace_package(target, n)]
     provider = project.by_module.get(target)
     if provider is None or provider.facts.problem is not None or provider.path.suffix != ".py":
-        return []  # namespace packages, stubs, extension modules and broken files: not known
+        return []  # stubs, extension modules and broken files: not known
     return absent_names(project, provider, names)
 
 
@@ -52,19 +69,23 @@ def check_missing_module_name(project: Project) -> Iterator[Finding]:
             if problem is not None or not target:
                 continue
             for name in missing_names(project, target, [n for n, _ in fact.names]):  # type: ignore[misc]
-                provider = project.by_module[target]
-                close = difflib.get_close_matches(name, list(provider.facts.module_bindings), n=1)
-                typing_only = any(name == n for f in provider.facts.imports if f.type_checking for n, _ in f.names)
-                why = (
-                    f"`{target}` imports `{name}` only under `if TYPE_CHECKING:`" if typing_only
-                    else f"did you mean `{close[0]}`?" if close else f"`{target}` has no module-level `{name}`"
-                )
+                provider = project.by_module.get(target)
+                if provider is None:  # a namespace package: a folder without `__init__`
+                    why = f"`{target}` is a folder without `__init__.py` and has no submodule `{name}`"
+                    related = []
+                else:
+                    close = difflib.get_close_matches(name, list(provider.facts.module_bindings), n=1)
+                    typing_only = any(name == n for f in provider.facts.imports if f.type_checking for n, _ in f.names)
+                    why = (
+                        f"`{target}` imports `{name}` only under `if TYPE_CHECKING:`" if typing_only
+                        else f"did you mean `{close[0]}`?" if close else f"`{target}` has no module-level `{name}`"
+                    )
+                    related = [Related(provider.display, 1, f"`{target}` is defined here")]
                 yield MISSING_MODULE_NAME.finding(
                     path=source.display, line=fact.line, column=fact.column, module=importer.name, name=name,
                     message=f"`{fact.display}`: `{target}` does not define `{name}`",
                     hint=f"Python raises `ImportError: cannot import name '{name}' from '{target}'`; {why}",
-                    related=[Related(provider.display, 1, f"`{target}` is defined here")],
-                    import_time=fact.edge_kind == "import-time",
+                    related=related, import_time=fact.edge_kind == "import-time",
                 )
 
 
