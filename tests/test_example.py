@@ -29,8 +29,7 @@ def test_example_findings_and_hints():
     chain = by_line[("chat/routes.py", 33)]
     assert chain["message"] == (
         "an `except Exception` handler (line 30) in `websocket_endpoint()` calls `report_failure()` -> "
-        "`is_websocket_connected()`, which runs `from chat.connections import ConnectionState, registry` "
-        "(chat/diagnostics.py:13)"
+        "`count_failure()`, which runs `import statsd` (chat/diagnostics.py:29)"
     )
     shadow = by_line[("chat/handlers.py", 21)]
     assert shadow["message"] == "local variable `time` is used before it is bound in `handle_message()`"

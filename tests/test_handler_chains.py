@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import check_tree
+from conftest import check_tree, run_python
 
 TREE = {
     "svc/__init__.py": "",
@@ -98,3 +98,88 @@ def test_standard_library_targets_have_their_own_opt_in_code(tmp_path):
     assert sorted((f.code, f.line) for f in default) == [("IG202", 10)]  # `import app.alerts` only
     opt_in = check_tree(tmp_path, tree, select=["IG205"])
     assert sorted((f.code, f.line) for f in opt_in) == [("IG205", 8), ("IG205", 9)]
+
+
+# Handler imports that cannot fail (issue 20, item 6). Each fixture records, as the handler
+# starts, whether the module its import names is already in `sys.modules`; real Python prints it.
+LOADED = {
+    "tracker.py": "def capture(exc):\n    return exc\n",
+    "metrics.py": "def count(exc):\n    return exc\n",
+    "app/__init__.py": "import sys\nDEBUG = False\nseen = {}\n",
+    "app/util.py": "import metrics\n\n\ndef fmt(exc):\n    return str(exc)\n",
+    "app/helpers.py": (
+        "import sys\n"
+        "\n"
+        "\n"
+        "def note(exc):\n"
+        "    import app\n"
+        "    app.seen['metrics'] = 'metrics' in sys.modules\n"
+        "    import metrics\n"                          # loaded by app.util, which app.main imports
+        "    from app import DEBUG\n"                   # the package of a called module: loaded
+        "    return metrics.count(exc), DEBUG\n"
+        "\n"
+        "\n"
+        "def page(exc):\n"
+        "    import app\n"
+        "    app.seen['pager'] = 'pager' in sys.modules\n"
+        "    import pager\n"                            # nothing loaded it: IG202
+        "    return pager\n"
+    ),
+    "pager.py": "",
+    "app/main.py": (
+        "import sys\n"
+        "\n"
+        "import tracker\n"
+        "from app import util\n"
+        "from app.helpers import note, page\n"
+        "\n"
+        "\n"
+        "def run(job):\n"
+        "    try:\n"
+        "        job()\n"
+        "    except Exception as exc:\n"
+        "        sys.modules['app'].seen['tracker'] = 'tracker' in sys.modules\n"
+        "        from tracker import capture\n"         # 13: imported at line 3: a lookup
+        "        try:\n"
+        "            import ujson as json\n"            # 15: an optional import with its own fallback
+        "        except ImportError:\n"
+        "            import json\n"
+        "        note(exc)\n"                           # 18: `metrics` is loaded: not IG202
+        "        page(exc)\n"                           # 19: IG202
+        "        return capture(exc), json\n"
+    ),
+    "app/boot.py": (
+        "import sys\n"
+        "\n"
+        "import app\n"
+        "\n"
+        "try:\n"
+        "    raise OSError('no config')\n"
+        "except OSError:\n"
+        "    app.seen['late'] = 'late' in sys.modules\n"
+        "    import late\n"                             # 9: imported only below: IG201
+        "\n"
+        "import late\n"
+    ),
+    "late.py": "",
+}
+
+
+def test_imports_of_modules_already_loaded_are_lookups_not_findings(tmp_path):
+    findings = check_tree(tmp_path, LOADED, select=["IG201", "IG202"])
+    assert sorted((f.code, f.path, f.line) for f in findings) == [
+        ("IG201", "app/boot.py", 9), ("IG202", "app/main.py", 19),
+    ]
+    page = next(f for f in findings if f.code == "IG202")
+    assert "calls `page()`, which runs `import pager` (app/helpers.py:15)" in page.message
+    proof = run_python(
+        "import app, app.main, app.boot\n"
+        "def fail():\n    raise ValueError('boom')\n"
+        "app.main.run(fail)\n"
+        "print(sorted(app.seen.items()))\n",
+        cwd=tmp_path,
+    )
+    assert proof.returncode == 0, proof.stderr
+    # Reported: `late` and `pager` are imported for the first time in the handler. Not reported:
+    # `tracker` and `metrics` are already in sys.modules when the handler starts.
+    assert proof.stdout.strip() == "[('late', False), ('metrics', True), ('pager', False), ('tracker', True)]"

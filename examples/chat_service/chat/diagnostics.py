@@ -24,8 +24,16 @@ def describe_peer(ws):
     return f"{user}@{getattr(ws, 'remote_address', 'unknown')}"
 
 
+def count_failure(exc):
+    """Count the failure by exception type on the dashboards."""
+    import statsd
+
+    statsd.StatsClient().incr(f"websocket.error.{type(exc).__name__}")
+
+
 def report_failure(ws, exc):
     """Log an unexpected endpoint failure, with what is known about the peer."""
     logger.error("WebSocket error: %s", exc)
+    count_failure(exc)
     if is_websocket_connected(ws):
         logger.info("closing connection of %s after the error", describe_peer(ws))

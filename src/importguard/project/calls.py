@@ -9,7 +9,7 @@ a name bound by `from first_party import f`, `module.f` after `import first_part
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import List, Optional, Set, Tuple
+from typing import Callable, List, Optional, Set, Tuple
 
 from importguard.facts.model import ImportFact
 from importguard.project.graph import IMPORT_TIME, ImportSite
@@ -169,8 +169,11 @@ def runtime_imports(source: SourceFile, function: str) -> List[ImportFact]:
 
 
 def chain_from(project: Project, source: SourceFile, callee: str, line: int, caller: Optional[str],
-               depth: int = 1, seen: Optional[Set[Tuple[str, str]]] = None) -> Optional[Chain]:
-    """A chain of at most MAX_DEPTH calls from this call to a function that imports at run time."""
+               depth: int = 1, seen: Optional[Set[Tuple[str, str]]] = None,
+               needed: Optional[Callable[[Tuple[Call, ...], ImportFact], bool]] = None,
+               before: Tuple[Call, ...] = ()) -> Optional[Chain]:
+    """A chain of at most MAX_DEPTH calls from this call to a function that imports at run time
+    (an import `needed` says runs for the first time, given the calls that lead to it)."""
     seen = seen if seen is not None else set()
     found = resolve_call(project, source, callee, caller)
     if found is None:
@@ -180,13 +183,14 @@ def chain_from(project: Project, source: SourceFile, callee: str, line: int, cal
         return None
     seen.add((target.display, function))
     call = Call(source, line, target, function)
-    imports = runtime_imports(target, function)
+    calls = before + (call,)
+    imports = [f for f in runtime_imports(target, function) if needed is None or needed(calls, f)]
     if imports:
         return Chain((call,), tuple(imports))
     if depth >= MAX_DEPTH:
         return None
     for next_callee, next_line in target.facts.calls.get(function, []):
-        deeper = chain_from(project, target, next_callee, next_line, function, depth + 1, seen)
+        deeper = chain_from(project, target, next_callee, next_line, function, depth + 1, seen, needed, calls)
         if deeper is not None:
             return Chain((call,) + deeper.calls, deeper.imports)
     return None

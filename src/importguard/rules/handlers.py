@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Iterator, List, Set, Tuple
 
-from importguard.facts.model import ImportFact
+from importguard.facts.model import HandlerCalls, ImportFact
 from importguard.findings import Finding, Related
-from importguard.project.calls import chain_from
+from importguard.project.calls import Call, chain_from
+from importguard.project.loaded import LoadedModules, loaded_in_file, targets_of
 from importguard.project.model import Project, SourceFile
 from importguard.project.stdlib import is_stdlib
 from importguard.rules.base import Rule
@@ -23,11 +24,25 @@ def stdlib_target(project: Project, source: SourceFile, fact: ImportFact) -> boo
     return is_stdlib(fact.module) and not project.index.is_first_party(fact.module)
 
 
+def runs_for_the_first_time(project: Project, source: SourceFile, fact: ImportFact) -> bool:
+    """An import in a handler that can fail: not an optional import guarded by its own
+    `try`/`except ImportError` inside the handler, and not a `sys.modules` lookup of a module
+    this file already imported (above the handler, when the handler runs at import time)."""
+    assert fact.handler is not None
+    if fact.guarded and fact.guard_line is not None and fact.guard_line > fact.handler.line:
+        return False
+    targets = targets_of(project, source, fact)
+    loaded = loaded_in_file(project, source, fact.handler.line if fact.function is None else None)
+    return not targets or not all(target in loaded for target in targets)
+
+
 def check_import_in_except(project: Project, stdlib: bool = False) -> Iterator[Finding]:
     rule = STDLIB_IMPORT_IN_HANDLER if stdlib else IMPORT_IN_EXCEPT
     for source in project.files:
         for fact in source.facts.imports:
             if fact.handler is None or stdlib_target(project, source, fact) != stdlib:
+                continue
+            if not runs_for_the_first_time(project, source, fact):
                 continue
             handler = handler_phrase(fact.handler.caught)
             yield rule.finding(
@@ -53,11 +68,22 @@ def handler_phrase(caught: List[str]) -> str:
 
 def check_handler_reachable_import(project: Project, stdlib: bool = False) -> Iterator[Finding]:
     rule = STDLIB_IMPORT_IN_HANDLER if stdlib else HANDLER_REACHABLE_IMPORT
+    loaded = LoadedModules(project)
     for source in project.files:
         for handler in source.facts.handlers:
             reported: Set[Tuple[str, str]] = set()
+
+            def needed(calls: Tuple[Call, ...], fact: ImportFact, source: SourceFile = source, handler: HandlerCalls = handler) -> bool:
+                """The import runs for the first time: its module is not loaded by the handler's
+                module (or the imports above the handler, at import time), by the modules of the
+                functions called on the way, or by what those import at module level."""
+                ran = [c.target.module.name for c in calls if c.target.module is not None]
+                now = loaded.when_running(source, handler.line if handler.function is None else None, ran)
+                targets = targets_of(project, calls[-1].target, fact)
+                return not targets or not all(target in now for target in targets)
+
             for callee, line, *column in handler.calls:
-                chain = chain_from(project, source, callee, line, handler.function)
+                chain = chain_from(project, source, callee, line, handler.function, needed=needed)
                 if chain is None:
                     continue
                 if all(stdlib_target(project, chain.calls[-1].target, f) for f in chain.imports) != stdlib:
@@ -82,7 +108,8 @@ def check_handler_reachable_import(project: Project, stdlib: bool = False) -> It
                         f"({last.target.display}:{first_import.line})"
                     ),
                     hint=(
-                        "the import runs for the first time while the program is already failing and can fail "
+                        "the import runs for the first time while the program is already failing (nothing imported at "
+                        "module level on the way has loaded it) and can fail "
                         f"itself; import it at module level in {last.target.display}, or make sure it has run before"
                     ),
                     related=related,
