@@ -304,7 +304,8 @@ def test_a_local_cluster_finds_what_the_local_run_finds_on_2000_generated_module
     project = generated_project(tmp_path / "generated", 2000)
     local = assert_same_as_local(project, cluster)
     by_code = {code: sum(f["code"] == code for f in local) for code in {f["code"] for f in local}}
-    assert by_code["IG101"] == 286 and by_code["IG201"] == 182 and by_code["IG301"] == 40 and by_code["IG304"] == 21
+    # IG201: 182 handlers import `gen.p00.m0000`; in `m0000` itself that is a lookup of the running module.
+    assert by_code["IG101"] == 286 and by_code["IG201"] == 181 and by_code["IG301"] == 40 and by_code["IG304"] == 21
 
 
 def dies_on_boom(batch: Sequence[bytes], options: frozenset) -> List[FileFacts]:
