@@ -11,6 +11,7 @@ from typing import Any, Dict, FrozenSet, List, Optional, Tuple
 
 from importguard.errors import ConfigError
 from importguard.facts.model import DEFAULT_MAX_FILE_MB, LAZY_ANNOTATIONS, MAX_FILE_MB
+from importguard.packaging_roots import declared_roots
 from importguard.workspace import config_file, user_cache_folder
 
 if sys.version_info >= (3, 11):
@@ -68,6 +69,13 @@ class Config:
     max_file_mb: float = DEFAULT_MAX_FILE_MB  # larger files are reported (IG002), not parsed
     force_exclude: bool = False  # exclusions apply to files named on the command line too
     split_nested: bool = True  # a folder with its own pyproject.toml is another project (not with --config)
+    # Folders the packaging configuration installs from; None: read them from `root`. A field, so
+    # that the run memo (keyed by the settings) is stale when the packaging configuration changes.
+    packaging_roots: Optional[List[Path]] = None
+
+    def __post_init__(self) -> None:
+        if self.packaging_roots is None:
+            self.packaging_roots = declared_roots(self.root)
 
     def fact_options(self) -> FrozenSet[str]:
         """What changes a file's facts besides its bytes (part of every cache key)."""
@@ -76,12 +84,14 @@ class Config:
         return frozenset(self.type_checking_names) | ({LAZY_ANNOTATIONS} if lazy else set()) | size
 
     def source_roots(self) -> List[Path]:
+        """`src` when set; else the project root (top-level tests and scripts), `src/`, and the
+        folders the packaging configuration installs from (see `importguard.packaging_roots`)."""
         if self.src:
             return list(self.src)
         roots = [self.root]
         if (self.root / "src").is_dir():
             roots.append(self.root / "src")
-        return roots
+        return list(dict.fromkeys(roots + (self.packaging_roots or [])))
 
 
 def _string_list(value: Any) -> bool:
