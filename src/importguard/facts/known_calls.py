@@ -88,23 +88,28 @@ def never_returns(call: cst.Call, origin: Origin, imports: Sequence[ImportFact])
     return resolved(callee, origin) in NO_RETURN
 
 
-def expects_import_error(item: cst.BaseExpression, origin: Origin) -> bool:
-    """Is `item` (a `with` item) a context manager that catches an `ImportError` raised in its
-    body: `pytest.raises(ImportError)`, `self.assertRaises((ImportError, OSError))`,
-    `suppress(ModuleNotFoundError)`, or one of these for `Exception`/`BaseException`?"""
+def import_error_caught(item: cst.BaseExpression, origin: Origin) -> Optional[str]:
+    """What a `with` item catches of a failing import in its body: "ImportError" for
+    `pytest.raises(ImportError)`, `self.assertRaises((ImportError, OSError))`, `suppress(Exception)`;
+    "ModuleNotFoundError" when it catches only that (a missing name, a plain `ImportError`,
+    escapes it); None for anything else."""
     if not isinstance(item, cst.Call):
-        return False
+        return None
     callee = dotted_name(item.func)
     if callee is None:
-        return False
+        return None
     head, _, method = callee.partition(".")
     if head == "self" and method in ASSERT_RAISES:
         types = expected_types(item, every=False)
     elif resolved(callee, origin) in CATCHING_CONTEXTS:
         types = expected_types(item, every=last_part(callee) == "suppress")
     else:
-        return False
-    return any(catches(caught_names(expression), "ModuleNotFoundError") for expression in types)
+        return None
+    caught = [name for expression in types for name in caught_names(expression)]
+    for raised in ("ImportError", "ModuleNotFoundError"):
+        if catches(caught, raised):
+            return raised
+    return None
 
 
 def expected_types(call: cst.Call, every: bool) -> List[cst.BaseExpression]:

@@ -43,7 +43,7 @@ from importguard.facts.guards import (
     runs_at_least_once,
     TestKey,
 )
-from importguard.facts.known_calls import expects_import_error, imported_target, never_returns
+from importguard.facts.known_calls import import_error_caught, imported_target, never_returns
 from importguard.facts.model import (
     LAZY_ANNOTATIONS,
     DynamicCall,
@@ -1105,13 +1105,18 @@ class FactWalker:
         self.enter_clause(node)
         line = self.line
         self.header(node, ("items",))
-        # `with pytest.raises(ImportError):` expects its imports to fail, as `except ImportError:` allows
-        guard = {"guarded": True, "guard_line": line} if any(expects_import_error(i.item, self.origin) for i in node.items) else {}
+        # `with pytest.raises(ImportError):` expects its imports to fail, as `except ImportError:` does
+        caught = {import_error_caught(item.item, self.origin) for item in node.items} - {None}
+        guard = {"guarded": True, "guard_line": line} if caught and not self.context.guarded else {}
         for item in node.items:
             self.line += self.scan(item.item) + self.scan_rest(item, ("item", "asname"))
             if item.asname is not None:
                 self.line += self.scan_store(item.asname.name, "`with … as`") + self.scan_rest(item.asname, ())
+        start = len(self.facts.imports)
         self.in_context(lambda: self.walk_block(node.body), conditional=True, **guard)
+        if guard and caught == {"ModuleNotFoundError"}:
+            for fact in self.facts.imports[start:]:
+                fact.guard_module_only = fact.guard_line == line
 
     def walk_try(self, node: cst.CSTNode) -> None:
         self.enter_clause(node)

@@ -46,7 +46,7 @@ def check_missing_module_name(project: Project) -> Iterator[Finding]:
         if importer is None:
             continue
         for fact in source.facts.imports:
-            if fact.kind != "from" or fact.guarded or fact.type_checking:
+            if fact.kind != "from" or (fact.guarded and not fact.guard_module_only) or fact.type_checking:
                 continue
             target, problem = project.index.absolute_target(fact, importer)
             if problem is not None or not target:
