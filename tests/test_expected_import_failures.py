@@ -110,3 +110,20 @@ def test_pytest_passes_the_blocks_and_fails_the_reported_imports(tmp_path: Path)
     assert "test_missing_name_is_not_a_missing_module - ImportError: cannot import name 'renderer_missing'" in failed[0]
     assert "test_outside_the_block - ModuleNotFoundError" in failed[1]
     assert "test_raises_something_else - ImportError: cannot import name 'other_missing'" in failed[2]
+
+
+@pytest.mark.parametrize("caught, code, crashes", [("ModuleNotFoundError", "IG306", True), ("ImportError", "IG307", False)])
+def test_partial_import_escapes_a_block_that_catches_only_missing_modules(tmp_path: Path, caught: str, code: str, crashes: bool):
+    """`from a import X` while `a` is partially initialised raises a plain `ImportError`:
+    `suppress(ModuleNotFoundError)` lets it crash the import (IG306), `suppress(ImportError)`
+    swallows it (IG307)."""
+    files = {
+        "a.py": "import b\n\nX = 1\n",
+        "b.py": f"from contextlib import suppress\n\nwith suppress({caught}):\n    from a import X\n",
+    }
+    findings = check_tree(tmp_path, files, select=["IG306", "IG307"])
+    assert summary(findings) == [(code, "b.py", 4)]
+    ran = run_python("import a", cwd=tmp_path)
+    assert (ran.returncode != 0) == crashes, ran.stderr
+    if crashes:
+        assert "ImportError: cannot import name 'X' from partially initialized module 'a'" in ran.stderr
