@@ -1832,6 +1832,233 @@ CASES: List[Case] = [
         trigger="assert m.Net.parse('1') == 1",
     ),
     Case(
+        id="click_ctx_fail_in_handler_never_falls_through_ok",
+        source=dedent("""\
+            import click
+
+
+            @click.command()
+            @click.argument("text")
+            @click.pass_context
+            def show(ctx, text):
+                try:
+                    number = int(text)
+                except ValueError:
+                    ctx.fail(f"not a number: {text}")
+                click.echo(number)
+        """),
+        expected=(),
+        runtime="ok",
+        trigger=dedent("""\
+            import click
+            m.show.main(["3"], standalone_mode=False)
+            try:
+                m.show.main(["x"], standalone_mode=False)
+            except click.UsageError as error:
+                assert "not a number: x" in error.message
+            else:
+                raise AssertionError("ctx.fail returned")
+        """),
+    ),
+    Case(
+        id="click_current_context_fail_in_handler_ok",
+        source=dedent("""\
+            from click import get_current_context
+
+
+            def port(text):
+                try:
+                    number = int(text)
+                except ValueError:
+                    get_current_context().fail("not a port")
+                return number
+        """),
+        expected=(),
+        runtime="ok",
+        trigger=dedent("""\
+            import click
+            with click.Context(click.Command("serve")):
+                assert m.port("80") == 80
+                try:
+                    m.port("http")
+                except click.UsageError:
+                    pass
+                else:
+                    raise AssertionError("fail returned")
+        """),
+    ),
+    Case(
+        id="handler_ends_in_exit_of_an_aliased_sys_ok",
+        source=dedent("""\
+            import sys as _sys
+
+
+            def level(text):
+                try:
+                    number = int(text)
+                except ValueError:
+                    _sys.exit(2)
+                return number
+        """),
+        expected=(),
+        runtime="ok",
+        trigger=dedent("""\
+            try:
+                m.level("high")
+            except SystemExit as stop:
+                assert stop.code == 2
+            else:
+                raise AssertionError("exit returned")
+        """),
+    ),
+    Case(
+        id="handler_ends_in_os_exit_imported_by_name_ok",
+        source=dedent("""\
+            from os import _exit
+
+
+            def level(text):
+                try:
+                    number = int(text)
+                except ValueError:
+                    _exit(0)
+                return number
+        """),
+        expected=(),
+        runtime="ok",
+        # `_exit(0)` ends the process with status 0 at once; a fall-through would raise instead
+        trigger='assert m.level("1") == 1; m.level("high"); raise AssertionError("_exit returned")',
+    ),
+    Case(
+        id="handlers_end_in_pytest_outcomes_ok",
+        source=dedent("""\
+            import pytest
+
+
+            def run(make):
+                try:
+                    value = make()
+                except ValueError:
+                    pytest.fail("bad value")
+                except KeyError:
+                    pytest.skip("no key")
+                except LookupError:
+                    pytest.xfail("known bug")
+                except OSError:
+                    pytest.exit("stop")
+                return value
+        """),
+        expected=(),
+        runtime="ok",
+        trigger=dedent("""\
+            def raising(kind):
+                def make():
+                    raise kind
+                return make
+            for kind in (ValueError, KeyError, IndexError, OSError):
+                try:
+                    m.run(raising(kind))
+                except BaseException as error:
+                    assert type(error).__name__ in ("Failed", "Skipped", "XFailed", "Exit"), repr(error)
+                else:
+                    raise AssertionError(kind)
+            assert m.run(lambda: 1) == 1
+        """),
+    ),
+    Case(
+        id="handler_ends_in_unittest_skiptest_ok",
+        source=dedent("""\
+            import unittest
+
+
+            class CodecTest(unittest.TestCase):
+                def test_codec(self):
+                    try:
+                        import codec_is_not_installed_here as codec
+                    except ImportError:
+                        self.skipTest("no codec")
+                    self.assertTrue(codec)
+        """),
+        expected=(),
+        runtime="ok",
+        trigger=dedent("""\
+            import io, unittest
+            tests = unittest.defaultTestLoader.loadTestsFromTestCase(m.CodecTest)
+            result = unittest.TextTestRunner(stream=io.StringIO()).run(tests)
+            assert result.wasSuccessful() and len(result.skipped) == 1, result.errors
+        """),
+    ),
+    Case(
+        id="handler_ending_in_a_log_call_falls_through",
+        source=dedent("""\
+            import logging
+
+            log = logging.getLogger(__name__)
+
+
+            def parse(text):
+                try:
+                    number = int(text)
+                except ValueError:
+                    log.error("not a number: %s", text)
+                return number
+        """),
+        expected=(("IG105", 11, "number"),),
+        runtime="UnboundLocalError",
+        trigger='m.parse("x")',
+    ),
+    Case(
+        id="handler_ending_in_print_falls_through",
+        source=dedent("""\
+            def parse(text):
+                try:
+                    number = int(text)
+                except ValueError:
+                    print("not a number:", text)
+                return number
+        """),
+        expected=(("IG105", 6, "number"),),
+        runtime="UnboundLocalError",
+        trigger='m.parse("x")',
+    ),
+    Case(
+        id="ctx_fail_without_click_falls_through",
+        source=dedent("""\
+            def parse(ctx, text):
+                try:
+                    number = int(text)
+                except ValueError:
+                    ctx.fail(f"not a number: {text}")
+                return number
+        """),
+        expected=(("IG105", 6, "number"),),
+        runtime="UnboundLocalError",
+        trigger=dedent("""\
+            class Collector:
+                def fail(self, message):
+                    print(message)
+            m.parse(Collector(), "x")
+        """),
+    ),
+    Case(
+        id="handler_ending_in_a_module_function_named_exit_falls_through",
+        source=dedent("""\
+            def exit(code):
+                print("would exit with", code)
+
+
+            def main(text):
+                try:
+                    number = int(text)
+                except ValueError:
+                    exit(2)
+                return number
+        """),
+        expected=(("IG105", 10, "number"),),
+        runtime="UnboundLocalError",
+        trigger='m.main("x")',
+    ),
+    Case(
         id="loop_target_read_in_a_handler_meant_for_the_body_is_only_possible",
         source=dedent("""\
             class Defect(Exception):

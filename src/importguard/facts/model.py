@@ -57,6 +57,9 @@ class ImportFact:
     conditional: bool  # under another `if`, loop, `with` or `try`
     script_only: bool = False  # under `if __name__ == "__main__":`: never runs on import
     guard_line: Optional[int] = None  # the innermost `try` whose handlers catch its ImportError
+    # the guard catches only ModuleNotFoundError (`pytest.raises(ModuleNotFoundError)`): a missing
+    # name, a plain ImportError, escapes it
+    guard_module_only: bool = False
 
     @property
     def edge_kind(self) -> str:

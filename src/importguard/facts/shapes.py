@@ -1,8 +1,8 @@
 """Recognisers for the syntactic shapes the walker treats specially.
 
 Pure functions of libcst nodes: dotted names, handler types, literal strings, `__main__` tests,
-calls that never return, typing calls whose arguments are annotations, and module-level code
-that rebuilds the module at run time.
+typing calls whose arguments are annotations, and module-level code that rebuilds the module at
+run time.
 """
 
 from __future__ import annotations
@@ -15,12 +15,6 @@ import libcst as cst
 
 from importguard.facts.model import ModuleRebuild
 
-# Calls that never return: code after them in the block does not run.
-NO_RETURN = frozenset({
-    "sys.exit", "exit", "quit", "os._exit", "os.abort", "self.fail", "pytest.fail", "pytest.skip",
-    "assert_never", "typing.assert_never", "typing_extensions.assert_never",
-})
-RERAISE = re.compile(r"^_?(re)?raise(_|$)")  # `reraise(...)`, `six.reraise(...)`, `raise_from(...)`
 # A module-level call that receives `__name__` and is named like one of these rebuilds the module
 # (celery's `recreate_module`, enum's `_convert_`, lazy loaders' `attach`), unlike
 # `logging.getLogger(__name__)`.
@@ -131,10 +125,6 @@ def typing_call_kind(call: cst.Call) -> Optional[str]:
     if name == "cast" and (isinstance(func, cst.Name) or dotted_name(func) in TYPING_CASTS):
         return name  # not `memoryview(b).cast("B")`
     return None
-
-
-def never_returns(callee: Optional[str]) -> bool:
-    return callee is not None and (callee in NO_RETURN or bool(RERAISE.match(last_part(callee))))
 
 
 def trailing_call(block: cst.BaseSuite) -> str:

@@ -43,6 +43,7 @@ from importguard.facts.guards import (
     runs_at_least_once,
     TestKey,
 )
+from importguard.facts.known_calls import import_error_caught, imported_target, never_returns
 from importguard.facts.model import (
     LAZY_ANNOTATIONS,
     DynamicCall,
@@ -75,7 +76,6 @@ from importguard.facts.shapes import (
     last_part,
     literal_key,
     literal_strings,
-    never_returns,
     own_package_argument,
     rebuild_by_call,
     trailing_call,
@@ -718,6 +718,18 @@ class FactWalker:
             if last is not None and last[1].startswith(("`import ", "`from ")):
                 self.facts.attribute_uses.append([base.value, node.attr.value, self.line])  # type: ignore[attr-defined]
 
+    def origin(self, name: str) -> Optional[str]:
+        """What `name` refers to here: the dotted target of the import that bound it (`_sys` ->
+        `sys`, `exit` -> `sys.exit`), the name itself when no enclosing scope binds it (a
+        builtin), None for any other binding (a parameter, an assignment, a `def`)."""
+        current = scope = self.names.scope
+        while scope is not None:
+            found = scope.bindings.get(name) if scope is current or scope.kind != "class" else None
+            if found:
+                return imported_target(scope.last.get(name, found[-1])[1], name)
+            scope = scope.parent
+        return name
+
     def runtime_now(self) -> bool:
         """True while walking code that runs at import time (module level or a class body)."""
         return (
@@ -860,7 +872,7 @@ class FactWalker:
 
     def small_expr(self, statement: cst.Expr) -> int:
         value = statement.value
-        if isinstance(value, cst.Call) and never_returns(dotted_name(value.func)):
+        if isinstance(value, cst.Call) and never_returns(value, self.origin, self.facts.imports):
             return self.small_exit(statement)
         if (
             isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute)
@@ -1091,12 +1103,20 @@ class FactWalker:
 
     def walk_with(self, node: cst.With) -> None:
         self.enter_clause(node)
+        line = self.line
         self.header(node, ("items",))
+        # `with pytest.raises(ImportError):` expects its imports to fail, as `except ImportError:` does
+        caught = {import_error_caught(item.item, self.origin) for item in node.items} - {None}
+        guard = {"guarded": True, "guard_line": line} if caught and not self.context.guarded else {}
         for item in node.items:
             self.line += self.scan(item.item) + self.scan_rest(item, ("item", "asname"))
             if item.asname is not None:
                 self.line += self.scan_store(item.asname.name, "`with … as`") + self.scan_rest(item.asname, ())
-        self.in_context(lambda: self.walk_block(node.body), conditional=True)
+        start = len(self.facts.imports)
+        self.in_context(lambda: self.walk_block(node.body), conditional=True, **guard)
+        if guard and caught == {"ModuleNotFoundError"}:
+            for fact in self.facts.imports[start:]:
+                fact.guard_module_only = fact.guard_line == line
 
     def walk_try(self, node: cst.CSTNode) -> None:
         self.enter_clause(node)

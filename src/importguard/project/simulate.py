@@ -89,7 +89,7 @@ class Plans:
             return None
         runs = tuple(d.target for d in index.dependencies(fact, owner.module))
         names = tuple(n for n, _ in fact.names) if fact.kind == "from" else ()
-        guard = fact.guard_line if fact.guarded else None
+        guard = fact.guard_line if fact.guarded and not fact.guard_module_only else None  # a partial import raises ImportError
         return Event(line, statement, runs, target, names, "ImportError", guard)  # type: ignore[arg-type]
 
     def _build(self, source: SourceFile) -> List[Event]:

@@ -63,7 +63,7 @@ def check_missing_module_name(project: Project) -> Iterator[Finding]:
         if importer is None:
             continue
         for fact in source.facts.imports:
-            if fact.kind != "from" or fact.guarded or fact.type_checking:
+            if fact.kind != "from" or (fact.guarded and not fact.guard_module_only) or fact.type_checking:
                 continue
             target, problem = project.index.absolute_target(fact, importer)
             if problem is not None or not target:
@@ -96,7 +96,8 @@ UNRESOLVED_IMPORT = Rule(
         "An import of a module of this project that does not exist (a typo, a file moved in a "
         "refactoring, a relative import that climbs out of the package) raises "
         "`ModuleNotFoundError`/`ImportError` when it runs. Imports guarded by a `try` whose "
-        "handler catches `ImportError` are optional by design and not reported."
+        "handler catches `ImportError` are optional by design and not reported, nor are imports a "
+        "test expects to fail (`with pytest.raises(ImportError):`)."
     ),
     bad={
         "chat/__init__.py": "",
@@ -120,7 +121,8 @@ MISSING_MODULE_NAME = Rule(
         "as soon as the importing module runs — often after a rename or a move. importguard knows "
         "every module-level binding of the target, its submodules, re-exports, star imports, "
         "`__all__` and a module `__getattr__`; an import guarded by `except ImportError` is a "
-        "deliberate fallback and is not reported. A name the target imports only under "
+        "deliberate fallback and is not reported (`pytest.raises(ModuleNotFoundError)` does not "
+        "catch the plain `ImportError` of a missing name). A name the target imports only under "
         "`if TYPE_CHECKING:` does not exist at run time and is reported."
     ),
     bad={
