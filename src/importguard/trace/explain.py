@@ -5,8 +5,7 @@ this error. With only a message, every place in the project that raises exactly 
 candidate, ranked: places in the module or package its log lines name (the logger, a path) first,
 then places in modules that appear in other frames of the same log, then places reached from an
 `except` handler (an error logged by a handler was often raised by code the handler runs), then
-the most precise rules. When nothing fits, the answer says so and says
-what the analysis rules out.
+the most precise rules. When nothing fits, the answer says so and says what the analysis rules out.
 """
 
 from __future__ import annotations
