@@ -72,6 +72,15 @@ def test_bare_messages_are_counted_per_line():
     )
 
 
+def test_a_log_line_names_its_logger_and_paths_but_not_the_module_of_its_message():
+    [missing] = errors("ERROR [app.jobs] boot failed (/srv/app/boot.py:3): No module named 'app.cache'\n")
+    assert missing.names == ["/srv/app/boot.py", "app.jobs"]
+    [logged] = errors("app - ERROR - name 'x' is not defined\nERROR:app:name 'x' is not defined\n")
+    assert logged.names == ["app"]
+    record = '{"name": "app.api", "pathname": "/srv/app/api.py", "log": {"logger": "app.x"}, "message": "name \'x\' is not defined"}\n'
+    assert errors(record)[0].names == ["app.api", "/srv/app/api.py", "app.x"]
+
+
 def test_truncated_and_foreign_text_is_not_an_error():
     assert errors("Traceback (most recent call last):\n") == []
     assert errors("Traceback (most recent call last):\n  File \"x.py\", line 1, in f\n") == []

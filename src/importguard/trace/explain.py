@@ -2,10 +2,10 @@
 
 With a traceback, the failing line is known: the cause is the finding there that raises exactly
 this error. With only a message, every place in the project that raises exactly this failure is a
-candidate, ranked: places in modules that appear in other frames of the same log first, then
-places reached from an `except` handler (an error logged by a handler was often raised by code
-the handler runs), then the most precise rules. When nothing fits, the answer says so and says
-what the analysis rules out.
+candidate, ranked: places in the module or package its log lines name (the logger, a path) first,
+then places in modules that appear in other frames of the same log, then places reached from an
+`except` handler (an error logged by a handler was often raised by code the handler runs), then
+the most precise rules. When nothing fits, the answer says so and says what the analysis rules out.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from importguard.project.model import Project, SourceFile
 from importguard.rules.partial_import import failures_by_site, swallowed_by_site
 from importguard.trace import failures as kinds
 from importguard.trace.failures import Failure
+from importguard.trace.named import Named, rank_by_name, resolve
 from importguard.trace.paths import FileIndex
 from importguard.trace.tracebacks import Frame, LoggedError
 
@@ -75,6 +76,9 @@ class Explainer:
             self.by_line.setdefault((finding.path, finding.line), []).append(finding)
         self._targets: Optional[Dict[Tuple[str, str, int, Optional[str]], Tuple[str, Optional[str]]]] = None
         self._reached: Optional[Set[Tuple[str, str]]] = None
+        # Every module and package name, namespace packages included (the prefixes of module names).
+        self.modules = {".".join(parts[:n]) for a in analysed for name in a.project.index.modules
+                        for parts in [name.split(".")] for n in range(1, len(parts) + 1)}
 
     def explain_all(self, errors: Sequence[LoggedError]) -> List[Explanation]:
         placed = self.merged(errors)
@@ -91,6 +95,7 @@ class Explainer:
             key = (error.error, error.failure.python_message if error.failure else error.message, where)
             if key in merged:
                 merged[key][0].lines = sorted(merged[key][0].lines + error.lines)
+                merged[key][0].names += [name for name in error.names if name not in merged[key][0].names]
             else:
                 merged[key] = (error, frames)
         return list(merged.values())
@@ -101,7 +106,8 @@ class Explainer:
         if failure is None:
             return Explanation(error, frames, NOT_TRACED, handlers=handlers)
         failing = self.failing_frame(failure, frames)
-        anywhere, reasons = self.ranked([f for f in self.findings if self.fits(f, failure)], failure, logged_modules)
+        named = resolve(error.names, self.modules, self.index)
+        anywhere, reasons = self.ranked([f for f in self.findings if self.fits(f, failure)], failure, logged_modules, named)
         if failing is None:  # a bare message: every place that raises it is a candidate
             if anywhere:
                 return Explanation(error, frames, CANDIDATES, anywhere, reasons, handlers)
@@ -109,7 +115,7 @@ class Explainer:
         if failing.source is not None:
             found = [f for f in self.by_line.get((failing.source.display, failing.frame.line), []) if self.fits(f, failure)]
             if found:
-                return Explanation(error, frames, CAUSE, *self.ranked(found, failure, logged_modules), handlers)
+                return Explanation(error, frames, CAUSE, *self.ranked(found, failure, logged_modules, named), handlers)
             note = f"importguard has no finding at {failing.source.display}:{failing.frame.line}, the line that raised it"
             if failing.frame.line in failing.source.facts.suppressions:
                 note += " (a suppression comment on that line silences importguard there)"
@@ -158,18 +164,25 @@ class Explainer:
                 self._targets.update(import_targets(analysed.project))
         return self._targets.get((finding.code, finding.path, finding.line, finding.name))
 
-    def ranked(self, found: List[Finding], failure: Failure, logged_modules: Set[str]) -> Tuple[List[Finding], List[List[str]]]:
-        """The findings, most likely cause first, and the reasons each ranks high."""
+    def ranked(self, found: List[Finding], failure: Failure, logged_modules: Set[str],
+               named: Sequence[Named]) -> Tuple[List[Finding], List[List[str]]]:
+        """The findings, most likely cause first, and the reasons each ranks high. What the log
+        lines name is a reason only where it sets findings apart: when every candidate is in the
+        named package, saying so ranks nothing up."""
         reached = self.handler_reached()
         order = CAUSES[failure.kind]
+        by_names = [rank_by_name(finding.module, named) for finding in found]
+        apart = len({by_name for by_name, _ in by_names}) > 1
         scored = []
-        for finding in found:
+        for finding, (by_name, named_reason) in zip(found, by_names):
             function = self.enclosing_function(finding)
             in_log = finding.module in logged_modules
             from_handler = function is not None and (finding.path, function) in reached
-            reasons = [f"`{finding.module}` is in a traceback of this log"] if in_log else []
+            reasons = [named_reason] if named_reason and apart else []
+            reasons += [f"`{finding.module}` is in a traceback of this log"] if in_log else []
             reasons += [f"`{function}()` is called from an `except` handler"] if from_handler else []
-            scored.append(((not in_log, not from_handler, order.index(finding.code), finding.path, finding.line), finding, reasons))
+            key = (by_name, not in_log, not from_handler, order.index(finding.code), finding.path, finding.line)
+            scored.append((key, finding, reasons))
         scored.sort(key=lambda item: item[0])
         return [f for _, f, _ in scored], [r for _, _, r in scored]
 

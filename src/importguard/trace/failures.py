@@ -77,8 +77,8 @@ PATTERNS: Tuple[Tuple[str, str, "re.Pattern[str]"], ...] = (
 ANY_FAILURE = re.compile(r"is not defined|variable '|cannot import name|has no attribute|No module named")
 
 
-def find_failures(text: str) -> Iterator[Tuple[int, Failure]]:
-    """Every recognised failure message in `text`, with where it starts (one per position)."""
+def find_failures(text: str) -> Iterator[Tuple[int, int, Failure]]:
+    """Every recognised failure message in `text`, with where it starts and ends (one per position)."""
     if not ANY_FAILURE.search(text):
         return
     seen = set()
@@ -89,14 +89,14 @@ def find_failures(text: str) -> Iterator[Tuple[int, Failure]]:
             seen.add((match.start(), match.end()))
             found = match.groupdict()
             name = found.get("name") or found.get("old")
-            yield match.start(), Failure(kind, error, name, found.get("module"))
+            yield match.start(), match.end(), Failure(kind, error, name, found.get("module"))
 
 
 def failure_of(error: str, message: str) -> Optional[Failure]:
     """The failure behind a traceback's last line `error: message`, when it is one importguard
     traces (the exception class must agree: `KeyError: "name 'x' is not defined"` is not)."""
     base = error.rsplit(".", 1)[-1]
-    for _, failure in find_failures(message):
+    for _, _, failure in find_failures(message):
         if base == failure.error or (base == "ImportError" and failure.kind == NO_MODULE):
             return failure
     return None

@@ -15,6 +15,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from importguard.trace.failures import Failure, failure_of, find_failures
 from importguard.trace.logtext import Line
+from importguard.trace.named import names_in
 
 HEADER = re.compile(r"(?P<group>Exception Group )?Traceback \(most recent call last\):")
 FRAME = re.compile(r'File "(?P<path>[^"]*)", line (?P<line>\d+)(?:, in (?P<function>\S.*))?')
@@ -49,6 +50,7 @@ class LoggedError:
     lines: List[int] = field(default_factory=list)
     context: Optional[str] = None  # "raised while handling ...", "part of ExceptionGroup ..."
     sample: Optional[str] = None  # the log line of a bare message
+    names: List[str] = field(default_factory=list)  # modules and paths its bare messages' lines name (named.py)
 
     @property
     def count(self) -> int:
@@ -89,9 +91,11 @@ def find_errors(lines: Sequence[Line]) -> List[LoggedError]:
 
 
 def _bare(line: Line, index: int) -> List[_Sighting]:
+    failures = list(find_failures(line.text))
+    names = names_in(line.text, [(start, end) for start, end, _ in failures], line.origin)
     found = []
-    for _, failure in find_failures(line.text):
-        error = LoggedError(failure.error, failure.python_message, (), failure, sample=line.text.strip())
+    for _, _, failure in failures:
+        error = LoggedError(failure.error, failure.python_message, (), failure, sample=line.text.strip(), names=list(names))
         found.append(_Sighting(error, line.number, index))
     return found
 
@@ -171,7 +175,8 @@ def _grouped(sightings: List[_Sighting]) -> List[LoggedError]:
     for sighting in sightings:
         error = sighting.error
         key = (error.error, error.message, error.frames)
-        if key not in groups:
-            groups[key] = error
-        groups[key].lines.append(sighting.line)
+        group = groups.setdefault(key, error)
+        group.lines.append(sighting.line)
+        if group is not error:
+            group.names += [name for name in error.names if name not in group.names]
     return list(groups.values())
