@@ -7,6 +7,7 @@ from typing import Iterator, Optional
 from importguard.facts.model import NameIssue
 from importguard.findings import Finding, Related
 from importguard.project.exports import absent_names, star_imports
+from importguard.project.injections import Injection, ancestors, injections_into, runs_before_calls
 from importguard.project.model import Project, SourceFile
 from importguard.rules.base import Rule
 
@@ -16,6 +17,8 @@ EXPLAINABLE = frozenset({
 })
 # Reasons that depend on statement order, which a stub (`.pyi`, never run) does not have.
 ORDERING = frozenset({"before-binding", "called-too-early"})
+# IG101 reasons another module's `module.name = …` can explain: the module itself never binds it.
+INJECTABLE = frozenset({"undefined", "typing-only"})
 
 
 def where(scope: str) -> str:
@@ -111,7 +114,12 @@ def check_undefined_name(project: Project) -> Iterator[Finding]:
                 or any(r.open_ended or issue.name in r.advertised for r in source.facts.rebuilds)
             ):
                 continue
-            message, hint = undefined_text(issue)
+            injections = injections_into(project, source.module.name, issue.name) if (
+                source.module is not None and issue.reason in INJECTABLE
+            ) else []
+            if any(injected_in_time(project, source, issue, i) for i in injections):
+                continue
+            message, hint = injected_text(source, issue, injections[0]) if injections else undefined_text(issue)
             if stars.unresolved:
                 hint += f"; other undefined names are not reported because of `{stars.unresolved}`"
             elif dynamic is not None:
@@ -119,9 +127,64 @@ def check_undefined_name(project: Project) -> Iterator[Finding]:
             yield UNDEFINED_NAME.finding(
                 path=source.display, line=issue.line, column=issue.column,
                 end_column=issue.column + len(issue.name), module=source.module.name if source.module else None,
-                name=issue.name, message=message, hint=hint, related=related(source, issue),
+                name=issue.name, message=message, hint=hint,
+                related=related(source, issue) + [injected_here(i) for i in injections],
                 import_time=not issue.where or issue.where.startswith("class "),
             )
+
+
+def runs_later(source: SourceFile, function: Optional[str]) -> bool:
+    """Code in `function` runs after its module has been imported: it is a function, and
+    module-level code of its module does not call it (or its class)."""
+    if not runs_later_kind(function):
+        return False
+    head = function.split(".")[0]  # type: ignore[union-attr]
+    return not any(callee.split(".")[0] == head for callee, _ in source.facts.module_calls)
+
+
+def injected_in_time(project: Project, source: SourceFile, issue: NameIssue, injection: Injection) -> bool:
+    """A function of the module reads a name that another module has certainly assigned into
+    it by then (the module's packages, or the module itself, import that one unconditionally)."""
+    return runs_later(source, issue.where) and runs_before_calls(project, injection, source.module.name)  # type: ignore[union-attr]
+
+
+def injected_hint(injection: Injection, condition: Optional[str]) -> str:
+    """Why a name that `injection` assigns into a module from outside may still be missing:
+    it runs before this only under `condition` (never when None)."""
+    how = "under a condition" if injection.conditional else "at import time"
+    assigns = f"`{injection.where}` assigns `{injection.base}.{injection.name}` {how}"
+    if condition is None:
+        return f"{assigns}, after it has imported `{injection.target}`, which runs this module-level code first"
+    return f"{assigns}, which runs before this only if {condition}"
+
+
+def injected_condition(injection: Injection, module: str, function: Optional[str], line: int) -> Optional[str]:
+    """When the injection runs before code of `module` in `function` (at `line`) does."""
+    if runs_later_kind(function):
+        return f"`{injection.module}` has been imported first"
+    if injection.module in ancestors(module):
+        return None  # the package is already running: importing it again does not run it
+    # module-level code runs while `module` is first imported; the injector needs it to exist
+    return f"`{module}` itself imports `{injection.module}` above line {line}"
+
+
+def runs_later_kind(function: Optional[str]) -> bool:
+    return bool(function) and not function.startswith("class ")  # type: ignore[union-attr]
+
+
+def injected_text(source: SourceFile, issue: NameIssue, injection: Injection) -> tuple:
+    """(message, hint) of an IG101 finding for a name another module assigns into this one."""
+    module = source.module.name  # type: ignore[union-attr]
+    return (
+        f"name `{issue.name}` is not bound in `{module}` itself {where(issue.where)}",
+        injected_hint(injection, injected_condition(injection, module, issue.where, issue.line))
+        + f"; bind `{issue.name}` in `{module}` itself",
+    )
+
+
+def injected_here(injection: Injection) -> Related:
+    return Related(injection.source.display, injection.line,
+                   f"`{injection.module}` assigns `{injection.base}.{injection.name}` here")
 
 
 def related(source: SourceFile, issue: NameIssue) -> list:
