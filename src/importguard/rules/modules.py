@@ -6,18 +6,11 @@ import difflib
 from typing import Iterator, List
 
 from importguard.findings import Finding, Related
-from importguard.facts.model import ImportFact
 from importguard.project.exports import absent_names
-from importguard.project.injections import (
-    Injection,
-    ancestors,
-    injections_into,
-    runs_before_calls,
-    runs_before_start,
-)
-from importguard.project.model import Project, SourceFile
+from importguard.project.injections import injections_into
+from importguard.project.model import Project
 from importguard.rules.base import Rule
-from importguard.rules.names import injected_here, injected_hint, runs_later
+from importguard.rules.injected import import_condition, import_in_time, injected_here, injected_hint
 
 
 def check_unresolved_import(project: Project) -> Iterator[Finding]:
@@ -62,13 +55,13 @@ def check_missing_module_name(project: Project) -> Iterator[Finding]:
                 continue
             for name in missing_names(project, target, [n for n, _ in fact.names]):  # type: ignore[misc]
                 injections = injections_into(project, target, name)
-                if any(injected_in_time(project, source, fact, i) for i in injections):
+                if any(import_in_time(project, source, fact, i) for i in injections):
                     continue
                 provider = project.by_module[target]
                 close = difflib.get_close_matches(name, list(provider.facts.module_bindings), n=1)
                 typing_only = any(name == n for f in provider.facts.imports if f.type_checking for n, _ in f.names)
                 why = (
-                    injected_hint(injections[0], injected_condition(injections[0], importer.name, fact)) if injections
+                    injected_hint(injections[0], import_condition(injections[0], importer.name, fact)) if injections
                     else f"`{target}` imports `{name}` only under `if TYPE_CHECKING:`" if typing_only
                     else f"did you mean `{close[0]}`?" if close else f"`{target}` has no module-level `{name}`"
                 )
@@ -79,25 +72,6 @@ def check_missing_module_name(project: Project) -> Iterator[Finding]:
                     related=[Related(provider.display, 1, f"`{target}` is defined here")] + [injected_here(i) for i in injections],
                     import_time=fact.edge_kind == "import-time",
                 )
-
-
-def injected_in_time(project: Project, source: SourceFile, fact: ImportFact, injection: Injection) -> bool:
-    """`from target import name` runs after another module assigned `target.name`: a
-    module-level import once a package above this module made the assignment before anything
-    could start this module, a function-local one once importing this module has made it."""
-    importer = source.module.name  # type: ignore[union-attr]
-    if fact.edge_kind == "import-time":
-        return runs_before_start(project, injection, importer)
-    return runs_later(source, fact.function) and runs_before_calls(project, injection, importer)
-
-
-def injected_condition(injection: Injection, importer: str, fact: ImportFact) -> str:
-    """When the injection runs before the import `fact` of module `importer` does."""
-    if fact.edge_kind != "import-time":
-        return f"`{injection.module}` has been imported first"
-    if injection.module in ancestors(importer):
-        return f"nothing `{injection.module}` runs above line {injection.line} imports `{importer}`"
-    return f"`{injection.module}` has run before `{importer}` is first imported"
 
 
 UNRESOLVED_IMPORT = Rule(
@@ -132,7 +106,8 @@ MISSING_MODULE_NAME = Rule(
         "every module-level binding of the target, its submodules, re-exports, star imports, "
         "`__all__` and a module `__getattr__`; an import guarded by `except ImportError` is a "
         "deliberate fallback and is not reported. A name the target imports only under "
-        "`if TYPE_CHECKING:` does not exist at run time and is reported."
+        "`if TYPE_CHECKING:` does not exist at run time and is reported, unless another module "
+        "assigns it (`mod.name = ...`) before the import can run."
     ),
     bad={
         "store/__init__.py": "",

@@ -7,9 +7,10 @@ from typing import Iterator, Optional
 from importguard.facts.model import NameIssue
 from importguard.findings import Finding, Related
 from importguard.project.exports import absent_names, star_imports
-from importguard.project.injections import Injection, ancestors, injections_into, runs_before_calls
+from importguard.project.injections import Injection, injections_into
 from importguard.project.model import Project, SourceFile
 from importguard.rules.base import Rule
+from importguard.rules.injected import injected_condition, injected_here, injected_hint, injected_in_time
 
 # IG101 reasons a star import or a `globals()` write could explain: the name may come from there.
 EXPLAINABLE = frozenset({
@@ -133,45 +134,6 @@ def check_undefined_name(project: Project) -> Iterator[Finding]:
             )
 
 
-def runs_later(source: SourceFile, function: Optional[str]) -> bool:
-    """Code in `function` runs after its module has been imported: it is a function, and
-    module-level code of its module does not call it (or its class)."""
-    if not runs_later_kind(function):
-        return False
-    head = function.split(".")[0]  # type: ignore[union-attr]
-    return not any(callee.split(".")[0] == head for callee, _ in source.facts.module_calls)
-
-
-def injected_in_time(project: Project, source: SourceFile, issue: NameIssue, injection: Injection) -> bool:
-    """A function of the module reads a name that another module has certainly assigned into
-    it by then (the module's packages, or the module itself, import that one unconditionally)."""
-    return runs_later(source, issue.where) and runs_before_calls(project, injection, source.module.name)  # type: ignore[union-attr]
-
-
-def injected_hint(injection: Injection, condition: Optional[str]) -> str:
-    """Why a name that `injection` assigns into a module from outside may still be missing:
-    it runs before this only under `condition` (never when None)."""
-    how = "under a condition" if injection.conditional else "at import time"
-    assigns = f"`{injection.where}` assigns `{injection.base}.{injection.name}` {how}"
-    if condition is None:
-        return f"{assigns}, after it has imported `{injection.target}`, which runs this module-level code first"
-    return f"{assigns}, which runs before this only if {condition}"
-
-
-def injected_condition(injection: Injection, module: str, function: Optional[str], line: int) -> Optional[str]:
-    """When the injection runs before code of `module` in `function` (at `line`) does."""
-    if runs_later_kind(function):
-        return f"`{injection.module}` has been imported first"
-    if injection.module in ancestors(module):
-        return None  # the package is already running: importing it again does not run it
-    # module-level code runs while `module` is first imported; the injector needs it to exist
-    return f"`{module}` itself imports `{injection.module}` above line {line}"
-
-
-def runs_later_kind(function: Optional[str]) -> bool:
-    return bool(function) and not function.startswith("class ")  # type: ignore[union-attr]
-
-
 def injected_text(source: SourceFile, issue: NameIssue, injection: Injection) -> tuple:
     """(message, hint) of an IG101 finding for a name another module assigns into this one."""
     module = source.module.name  # type: ignore[union-attr]
@@ -180,11 +142,6 @@ def injected_text(source: SourceFile, issue: NameIssue, injection: Injection) ->
         injected_hint(injection, injected_condition(injection, module, issue.where, issue.line))
         + f"; bind `{issue.name}` in `{module}` itself",
     )
-
-
-def injected_here(injection: Injection) -> Related:
-    return Related(injection.source.display, injection.line,
-                   f"`{injection.module}` assigns `{injection.base}.{injection.name}` here")
 
 
 def related(source: SourceFile, issue: NameIssue) -> list:
@@ -253,7 +210,9 @@ UNDEFINED_NAME = Rule(
         "path such as an error handler, long after tests passed. The classic case is a module "
         "imported inside one function and used in another: the import is local to the function that "
         "contains it. Uses at module level and in class bodies run at import time, so a name bound "
-        "only further down the module fails there too. The message says where the name *is* bound."
+        "only further down the module fails there too. The message says where the name *is* bound. "
+        "A name another module of the project assigns into this one (`mod.name = ...` at module "
+        "level) counts in functions when importing this module always runs that assignment first."
     ),
     bad={
         "chat/__init__.py": "",
