@@ -4,9 +4,10 @@ explained when it may not have (every claim proven with real Python)."""
 
 from __future__ import annotations
 
+import json
 from typing import Dict
 
-from conftest import check_tree, run_python
+from conftest import check_tree, run_cli, run_python, write_tree
 
 CODECS = (
     "from typing import TYPE_CHECKING\n"
@@ -134,3 +135,20 @@ def test_a_from_import_that_runs_before_the_package_assigns_the_name_fails(tmp_p
     )
     real = run_python("import pkg", cwd=tmp_path)
     assert "ImportError: cannot import name 'NULL' from 'pkg.types_mod'" in real.stderr
+
+
+def test_a_partial_rerun_still_sees_the_assignment_in_an_unchanged_file(tmp_path):
+    """An edit inside `use()` re-runs IG101 on that file only; the package's assignment, in a file
+    that did not change, still counts."""
+    write_tree(tmp_path, {**LIBRARY, "pyproject.toml": ""})
+
+    def check() -> tuple:
+        result = run_cli("check", ".", "--format", "json", "--exit-zero", "-v", cwd=tmp_path)
+        return json.loads(result.stdout)["findings"], result.stderr.rsplit("; ", 1)[-1]
+
+    assert check()[0] == []
+    codecs = tmp_path / "pkg/codecs_mod.py"
+    codecs.write_text(codecs.read_text().replace("registry['utf8']", "registry['utf' + '8']"))
+    found, phases = check()
+    assert "file rules on 1 changed" in phases and found == []
+    assert run_python("import pkg\nprint(pkg.codecs_mod.use())", cwd=tmp_path).stdout == "codec\n"

@@ -52,7 +52,7 @@ def injections_into(project: Project, target: str, name: str) -> List[Injection]
 
 def collect(project: Project) -> Dict[Tuple[str, str], List[Injection]]:
     table: Dict[Tuple[str, str], List[Injection]] = {}
-    for source in sorted(project.files, key=lambda s: s.display):
+    for source in sorted(project.by_module.values(), key=lambda s: s.display):  # every file, even in a partial re-run
         for base, name, line, conditional in source.facts.attribute_writes:
             provider = replacement_source(project, source, base)
             if provider is None or provider is source or provider.module is None:
