@@ -152,3 +152,11 @@ def test_a_partial_rerun_still_sees_the_assignment_in_an_unchanged_file(tmp_path
     found, phases = check()
     assert "file rules on 1 changed" in phases and found == []
     assert run_python("import pkg\nprint(pkg.codecs_mod.use())", cwd=tmp_path).stdout == "codec\n"
+
+
+def test_a_call_the_package_makes_before_assigning_runs_without_the_name(tmp_path):
+    init = LIBRARY["pkg/__init__.py"].replace("codecs_mod.registry = registry\n", "codecs_mod.use()\ncodecs_mod.registry = registry\n")
+    (finding,) = check_tree(tmp_path, {**LIBRARY, "pkg/__init__.py": init}, select=["IG101"])
+    assert (finding.path, finding.line, finding.name) == ("pkg/codecs_mod.py", 8, "registry")
+    real = run_python("import pkg", cwd=tmp_path)
+    assert real.stderr.strip().endswith("NameError: name 'registry' is not defined")

@@ -71,7 +71,12 @@ def runs_before_calls(project: Project, injection: Injection, user: str) -> bool
     """Has `injection` certainly run once `user` has been imported (when its functions run)?"""
     if injection.conditional or injection.source.module is None:
         return False
-    return injection.source.module.name in reached(project, [*ancestors(user), user], certain=True)
+    cache = getattr(project, "_certainly_run", None)
+    if cache is None:
+        cache = project._certainly_run = {}  # type: ignore[attr-defined]
+    if user not in cache:
+        cache[user] = reached(project, [*ancestors(user), user], certain=True)
+    return injection.source.module.name in cache[user]
 
 
 def runs_before_start(project: Project, injection: Injection, user: str) -> bool:

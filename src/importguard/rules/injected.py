@@ -28,8 +28,14 @@ def runs_later(source: SourceFile, function: Optional[str]) -> bool:
 
 def injected_in_time(project: Project, source: SourceFile, issue: NameIssue, injection: Injection) -> bool:
     """A function of the module reads a name that another module has certainly assigned into
-    it by then (the module's packages, or the module itself, import that one unconditionally)."""
-    return runs_later(source, issue.where) and runs_before_calls(project, injection, source.module.name)  # type: ignore[union-attr]
+    it by then (the module's packages, or the module itself, import that one unconditionally),
+    and the assigning module does not call it before assigning."""
+    if not runs_later(source, issue.where):
+        return False
+    called = f"{injection.base}.{issue.where.split('.')[0]}"
+    if any(callee == called and line <= injection.line for callee, line in injection.source.facts.module_calls):
+        return False
+    return runs_before_calls(project, injection, source.module.name)  # type: ignore[union-attr]
 
 
 def injected_hint(injection: Injection, condition: Optional[str]) -> str:
