@@ -362,6 +362,39 @@ CASES: List[Case] = [
         runtime="ok",
         trigger="m.parse('1'); m.total([1])",
     ),
+    Case(
+        id="type_checking_short_circuit_never_evaluates_typing_only_name",
+        source=dedent("""\
+            from typing import TYPE_CHECKING
+
+            if TYPE_CHECKING:
+                from decimal import Decimal
+
+            def check(value):
+                assert not TYPE_CHECKING or isinstance(value, Decimal)
+                assert TYPE_CHECKING and isinstance(value, Decimal) or value
+                kind = Decimal if TYPE_CHECKING else type(value)
+                return kind if not TYPE_CHECKING else Decimal
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="m.check(1)",
+    ),
+    Case(
+        id="type_checking_or_evaluates_right_side_at_runtime",
+        source=dedent("""\
+            from typing import TYPE_CHECKING
+
+            if TYPE_CHECKING:
+                from decimal import Decimal
+
+            def check(value):
+                assert TYPE_CHECKING or isinstance(value, Decimal)
+        """),
+        expected=(("IG101", 7, "Decimal"),),
+        runtime="NameError",
+        trigger="m.check(1)",
+    ),
     # ------------------------------------------------------------------ unbound locals (IG102)
     Case(
         id="augmented_assignment_on_global_without_global",

@@ -184,6 +184,9 @@ class FileFacts:
     attribute_uses: List[List[Any]] = field(default_factory=list)  # import-time `module.attr`: [base, attr, line]
     bases: Dict[str, List[str]] = field(default_factory=dict)  # class qualname -> dotted names of its bases
     module_calls: List[List[Any]] = field(default_factory=list)  # [callee, line] run at import time
+    # module-level `mod.name = …`/`setattr(mod, "name", …)` where an import binds `mod`: another
+    # module's namespace gets `name` once this module has run: [mod (dotted), name, line, conditional]
+    attribute_writes: List[List[Any]] = field(default_factory=list)
 
     def to_json(self) -> Dict[str, Any]:
         data = asdict(self)
@@ -218,5 +221,6 @@ class FileFacts:
             rebuilds=[ModuleRebuild(**r) for r in data["rebuilds"]],
             typing_names=data["typing_names"],
             no_return=data["no_return"],
+            attribute_writes=data.get("attribute_writes", []),
         )
 

@@ -516,6 +516,14 @@ class FactWalker:
         """`a and b`, `a or b`, `b if a else c`: what `a` proves bound holds where `b` (and `c`) runs."""
         is_if = node.__class__ is cst.IfExp
         test = node.test if is_if else node.left  # type: ignore[attr-defined]
+        skipped = self.skipped_at_run_time(node, test, is_if)
+        if skipped is not None:
+            newlines = self.scan_rest(node, (skipped,))
+            saved, self.context = self.context, self.context.but(type_checking=True)
+            try:
+                return newlines + self.scan(getattr(node, skipped))
+            finally:
+                self.context = saved
         when_true, when_false = existence_tests(test, self.names.scope.kind != "function")
         if not (when_true or when_false):
             return self.scan_rest(node, ())
@@ -526,6 +534,29 @@ class FactWalker:
             return newlines + self.scan_rest(node, ("test", "body", "orelse"))
         right = when_true if node.operator.__class__ is cst.And else when_false  # type: ignore[attr-defined]
         return newlines + self.scan_proven(node.right, ctx, right) + self.scan_rest(node, ("left", "right"))  # type: ignore[attr-defined]
+
+    def skipped_at_run_time(self, node: cst.CSTNode, test: cst.CSTNode, is_if: bool) -> Optional[str]:
+        """The field of `a and b`/`a or b`/`b if a else c` that never runs because `a` is
+        `TYPE_CHECKING` (False at run time): `b` of `TYPE_CHECKING and b`, `not TYPE_CHECKING or b`
+        and `b if TYPE_CHECKING else c`; `c` of `b if not TYPE_CHECKING else c`. (`TYPE_CHECKING
+        or b` does evaluate `b`.) Type checkers read that part as if `TYPE_CHECKING` were True."""
+        value = self.run_time_value(test)
+        if value is None:
+            return None
+        if is_if:
+            return "body" if value is False else "orelse"
+        is_and = node.operator.__class__ is cst.And  # type: ignore[attr-defined]
+        return "right" if value is not is_and else None
+
+    def run_time_value(self, test: cst.CSTNode, depth: int = 0) -> Optional[bool]:
+        """What `test` evaluates to at run time when `TYPE_CHECKING` decides it, else None:
+        `TYPE_CHECKING and x` is False, `not TYPE_CHECKING or x` True."""
+        if test.__class__ is cst.BooleanOperation and depth < 20:
+            left = self.run_time_value(test.left, depth + 1)  # type: ignore[attr-defined]
+            is_and = test.operator.__class__ is cst.And  # type: ignore[attr-defined]
+            return left if left is not None and left is not is_and else None
+        typing = self.type_checking_test(test)  # type: ignore[arg-type]
+        return None if typing is None else not typing
 
     def scan_proven(self, node: cst.CSTNode, ctx: Context, proven: Proven) -> int:
         if not proven:
@@ -660,6 +691,10 @@ class FactWalker:
             self.mark_dynamic_globals()
         if isinstance(func, cst.Name):
             self.names.called(func.value, self.line)
+            if func.value == "setattr" and len(call.args) == 3 and not any(a.star or a.keyword for a in call.args):
+                key = call.args[1].value
+                if isinstance(key, cst.SimpleString) and isinstance(key.evaluated_value, str):
+                    self.note_attribute_write(call.args[0].value, key.evaluated_value)
         callee = dotted_name(func)
         if callee is not None and callee.count(".") < 3 and callee not in BUILTINS:
             self.record_call(callee, call)
@@ -729,6 +764,16 @@ class FactWalker:
                 return imported_target(scope.last.get(name, found[-1])[1], name)
             scope = scope.parent
         return name
+
+    def note_attribute_write(self, base: cst.CSTNode, name: str) -> None:
+        """`mod.name = …` at module level, where an import binds `mod`: once this module has run,
+        `name` is bound in that other module (`project.injections` decides when that counts)."""
+        if self.names.scope is not self.names.module or not self.runtime_now():
+            return
+        dotted = dotted_name(base)
+        last = self.names.module.last.get(dotted.split(".")[0]) if dotted else None
+        if last is not None and last[1].startswith(("`import ", "`from ")):
+            self.facts.attribute_writes.append([dotted, name, self.line, self.context.conditional])
 
     def runtime_now(self) -> bool:
         """True while walking code that runs at import time (module level or a class body)."""
@@ -834,6 +879,8 @@ class FactWalker:
             ))
         newlines = self.scan(statement.value)
         for target in statement.targets:
+            if target.target.__class__ is cst.Attribute:
+                self.note_attribute_write(target.target.value, target.target.attr.value)  # type: ignore[attr-defined]
             newlines += self.scan_store(target.target, "assignment") + self.scan_rest(target, ("target",))
             if isinstance(target.target, cst.Name) and target.target.value == "__all__":
                 self.note_exports(statement.value, replace_all=True)

@@ -3,7 +3,8 @@
 One module per family, named by what it checks: `files` (IG001-IG002), `suppressions` (IG003),
 `names` (IG101, IG102, IG104), `unbound_paths` (IG103, IG105), `annotation_names` (IG106),
 `handlers` (IG201-IG205), `cycles` (IG301-IG303), `modules` (IG304-IG305), `partial_import`
-(IG306-IG307); `masking` marks findings another explains.
+(IG306-IG307); `masking` marks findings another explains; `injected` decides when a name another
+module assigns from outside is bound (IG101, IG305).
 """
 
 from __future__ import annotations

@@ -7,8 +7,10 @@ from typing import Iterator, List
 
 from importguard.findings import Finding, Related
 from importguard.project.exports import absent_names, namespace_is_open
+from importguard.project.injections import injections_into
 from importguard.project.model import Project
 from importguard.rules.base import Rule
+from importguard.rules.injected import import_condition, import_in_time, injected_here, injected_hint
 
 
 def check_unresolved_import(project: Project) -> Iterator[Finding]:
@@ -69,6 +71,9 @@ def check_missing_module_name(project: Project) -> Iterator[Finding]:
             if problem is not None or not target:
                 continue
             for name in missing_names(project, target, [n for n, _ in fact.names]):  # type: ignore[misc]
+                injections = injections_into(project, target, name)
+                if any(import_in_time(project, source, fact, i) for i in injections):
+                    continue
                 provider = project.by_module.get(target)
                 if provider is None:  # a namespace package: a folder without `__init__`
                     why = f"`{target}` is a folder without `__init__.py` and has no submodule `{name}`"
@@ -77,15 +82,17 @@ def check_missing_module_name(project: Project) -> Iterator[Finding]:
                     close = difflib.get_close_matches(name, list(provider.facts.module_bindings), n=1)
                     typing_only = any(name == n for f in provider.facts.imports if f.type_checking for n, _ in f.names)
                     why = (
-                        f"`{target}` imports `{name}` only under `if TYPE_CHECKING:`" if typing_only
+                        injected_hint(injections[0], import_condition(injections[0], importer.name, fact)) if injections
+                        else f"`{target}` imports `{name}` only under `if TYPE_CHECKING:`" if typing_only
                         else f"did you mean `{close[0]}`?" if close else f"`{target}` has no module-level `{name}`"
                     )
                     related = [Related(provider.display, 1, f"`{target}` is defined here")]
                 yield MISSING_MODULE_NAME.finding(
                     path=source.display, line=fact.line, column=fact.column, module=importer.name, name=name,
-                    message=f"`{fact.display}`: `{target}` does not define `{name}`",
+                    message=f"`{fact.display}`: `{target}` does not define `{name}`" + (" itself" if injections else ""),
                     hint=f"Python raises `ImportError: cannot import name '{name}' from '{target}'`; {why}",
-                    related=related, import_time=fact.edge_kind == "import-time",
+                    related=related + [injected_here(i) for i in injections],
+                    import_time=fact.edge_kind == "import-time",
                 )
 
 
@@ -123,7 +130,8 @@ MISSING_MODULE_NAME = Rule(
         "`__all__` and a module `__getattr__`; an import guarded by `except ImportError` is a "
         "deliberate fallback and is not reported (`pytest.raises(ModuleNotFoundError)` does not "
         "catch the plain `ImportError` of a missing name). A name the target imports only under "
-        "`if TYPE_CHECKING:` does not exist at run time and is reported."
+        "`if TYPE_CHECKING:` does not exist at run time and is reported, unless another module "
+        "assigns it (`mod.name = ...`) before the import can run."
     ),
     bad={
         "store/__init__.py": "",

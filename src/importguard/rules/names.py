@@ -7,8 +7,10 @@ from typing import Iterator, Optional
 from importguard.facts.model import NameIssue
 from importguard.findings import Finding, Related
 from importguard.project.exports import absent_names, star_imports
+from importguard.project.injections import Injection, injections_into
 from importguard.project.model import Project, SourceFile
 from importguard.rules.base import Rule
+from importguard.rules.injected import injected_condition, injected_here, injected_hint, injected_in_time
 
 # IG101 reasons a star import or a `globals()` write could explain: the name may come from there.
 EXPLAINABLE = frozenset({
@@ -16,6 +18,8 @@ EXPLAINABLE = frozenset({
 })
 # Reasons that depend on statement order, which a stub (`.pyi`, never run) does not have.
 ORDERING = frozenset({"before-binding", "called-too-early"})
+# IG101 reasons another module's `module.name = …` can explain: the module itself never binds it.
+INJECTABLE = frozenset({"undefined", "typing-only"})
 
 
 def where(scope: str) -> str:
@@ -111,7 +115,12 @@ def check_undefined_name(project: Project) -> Iterator[Finding]:
                 or any(r.open_ended or issue.name in r.advertised for r in source.facts.rebuilds)
             ):
                 continue
-            message, hint = undefined_text(issue)
+            injections = injections_into(project, source.module.name, issue.name) if (
+                source.module is not None and issue.reason in INJECTABLE
+            ) else []
+            if any(injected_in_time(project, source, issue, i) for i in injections):
+                continue
+            message, hint = injected_text(source, issue, injections[0]) if injections else undefined_text(issue)
             if stars.unresolved:
                 hint += f"; other undefined names are not reported because of `{stars.unresolved}`"
             elif dynamic is not None:
@@ -119,9 +128,20 @@ def check_undefined_name(project: Project) -> Iterator[Finding]:
             yield UNDEFINED_NAME.finding(
                 path=source.display, line=issue.line, column=issue.column,
                 end_column=issue.column + len(issue.name), module=source.module.name if source.module else None,
-                name=issue.name, message=message, hint=hint, related=related(source, issue),
+                name=issue.name, message=message, hint=hint,
+                related=related(source, issue) + [injected_here(i) for i in injections],
                 import_time=not issue.where or issue.where.startswith("class "),
             )
+
+
+def injected_text(source: SourceFile, issue: NameIssue, injection: Injection) -> tuple:
+    """(message, hint) of an IG101 finding for a name another module assigns into this one."""
+    module = source.module.name  # type: ignore[union-attr]
+    return (
+        f"name `{issue.name}` is not bound in `{module}` itself {where(issue.where)}",
+        injected_hint(injection, injected_condition(injection, module, issue.where, issue.line))
+        + f"; bind `{issue.name}` in `{module}` itself",
+    )
 
 
 def related(source: SourceFile, issue: NameIssue) -> list:
@@ -190,7 +210,9 @@ UNDEFINED_NAME = Rule(
         "path such as an error handler, long after tests passed. The classic case is a module "
         "imported inside one function and used in another: the import is local to the function that "
         "contains it. Uses at module level and in class bodies run at import time, so a name bound "
-        "only further down the module fails there too. The message says where the name *is* bound."
+        "only further down the module fails there too. The message says where the name *is* bound. "
+        "A name another module of the project assigns into this one (`mod.name = ...` at module "
+        "level) counts in functions when importing this module always runs that assignment first."
     ),
     bad={
         "chat/__init__.py": "",
