@@ -62,18 +62,40 @@ def test_fix_makes_the_incident_code_paths_run(tmp_path):
     assert handlers.count("import time") == 1
 
 
-def test_unsafe_fixes_hoist_handler_imports_and_refuse_the_one_that_breaks_imports(tmp_path):
+def test_unsafe_fixes_hoist_handler_imports_and_the_code_still_imports(tmp_path):
     root = example_copy(tmp_path)
     result = run_cli("check", ".", "--fix", "--unsafe-fixes", "--format", "json", "--no-cache", cwd=root)
     assert result.returncode == 1, result.stderr
-    assert codes_left(root) == [("IG201", "chat/routes.py", 31), ("IG301", "chat/connections.py", 55)]
-    refused = [f for f in json.loads(result.stdout)["findings"] if f["code"] == "IG201"]
-    assert refused[0]["fix"] is None
-    assert "not fixed: it would create the import-time cycle `chat.routes` -> `chat.diagnostics` -> `chat.connections` -> `chat.routes`" in refused[0]["hint"]
-    assert "from chat.connections import ConnectionState, registry\n" in (root / "chat/diagnostics.py").read_text()
+    assert codes_left(root) == [("IG301", "chat/connections.py", 55)]
+    assert "from chat.metrics import failures\n" in (root / "chat/diagnostics.py").read_text()
+    assert "from chat.diagnostics import report_failure\n" in (root / "chat/routes.py").read_text()
     for code in (VERIFY_AUTH, HANDLE_MESSAGE, REPORT_FAILURE, "import chat.routes", "import chat.connections", "import chat.diagnostics"):
         ran = run_python(code, cwd=root)
         assert ran.returncode == 0, (code, ran.stderr)
+
+
+def test_a_fix_that_would_close_a_cycle_with_another_fix_is_refused(tmp_path):
+    """Hoisting both handler imports would give `routes` -> `diagnostics` -> `state` -> `routes` at
+    import time: the second fix is refused and says why."""
+    write_tree(tmp_path, {
+        "pyproject.toml": "[tool.importguard]\n",
+        "app/__init__.py": "",
+        "app/routes.py": (
+            "def endpoint(job):\n    try:\n        job()\n    except Exception as exc:\n"
+            "        from app.diagnostics import report\n\n        report(exc)\n"
+        ),
+        "app/diagnostics.py": "def report(exc):\n    from app.state import failures\n\n    failures.append(exc)\n",
+        "app/state.py": "from app import routes\n\nfailures = []\n",
+    })
+    result = run_cli("check", ".", "--fix", "--unsafe-fixes", "--format", "json", "--no-cache", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert codes_left(tmp_path) == [("IG201", "app/routes.py", 5)]
+    refused = json.loads(result.stdout)["findings"][0]
+    assert refused["fix"] is None
+    assert "not fixed: it would create the import-time cycle `app.routes` -> `app.diagnostics` -> `app.state` -> `app.routes`" in refused["hint"]
+    assert (tmp_path / "app/diagnostics.py").read_text().startswith("from app.state import failures\n")
+    ran = run_python("import app.routes\napp.routes.endpoint(lambda: 1 / 0)\nimport app.state\nprint(len(app.state.failures))", cwd=tmp_path)
+    assert ran.stdout == "1\n", ran.stderr
 
 
 @pytest.mark.parametrize("unsafe", [False, True], ids=["safe", "unsafe"])
@@ -102,7 +124,7 @@ def run_cli_argv() -> list:
 def test_unsafe_fix_run_says_how_many_it_fixed(tmp_path):
     root = example_copy(tmp_path)
     result = run_cli("check", ".", "--fix", "--unsafe-fixes", "--no-cache", cwd=root)
-    assert result.stdout.splitlines()[-1] == "Fixed 4 findings."
+    assert result.stdout.splitlines()[-1] == "Fixed 5 findings."
 
 
 def test_platform_only_module_is_an_unsafe_fix(tmp_path):

@@ -1,0 +1,5 @@
+"""Counters the dashboards read."""
+
+from collections import Counter
+
+failures = Counter()
