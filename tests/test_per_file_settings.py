@@ -129,6 +129,7 @@ def test_each_file_gets_its_own_options_on_an_executor(tmp_path):
     ("per-file-target-version = 'py314'", "`per-file-target-version` must be a table mapping glob patterns to Python versions"),
     ("per-file-target-version = { 'new/*.py' = '3.14' }", "`per-file-target-version`: `new/*.py` = `3.14` is not a Python version such as \"py314\""),
     ("per-file-target-version = { 'new/*.py' = 314 }", "`per-file-target-version`: `new/*.py` = `314` is not a Python version"),
+    ("per-file-target-version = { '\\' = 'py314' }", "`per-file-target-version`: `\\` is not a valid gitignore-style pattern"),
     ("severity = 'warning'", "`severity` must be a table mapping rule codes to \"error\", \"warning\" or \"info\""),
     ("severity = { IG999 = 'warning' }", "`severity`: unknown rule code `IG999`"),
     ("severity = { IG3 = 'warning' }", "`severity`: unknown rule code `IG3` (a full code such as `IG301`"),

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, List, Optional, Tuple
 
+from importguard.discovery import valid_patterns
 from importguard.errors import ConfigError
 from importguard.fact_options import FactOptions
 from importguard.facts.model import DEFAULT_MAX_FILE_MB, LAZY_ANNOTATIONS, MAX_FILE_MB
@@ -160,11 +161,12 @@ def table_problems(table: Dict[str, Any]) -> List[str]:
 
     versions = table.get("per-file-target-version")
     severities = table.get("severity")
-    problems = [
-        f"`per-file-target-version`: `{pattern}` = `{version}` is not a Python version such as \"py314\""
-        for pattern, version in (versions.items() if isinstance(versions, dict) else ())
-        if not isinstance(version, str) or python_version(version) is None
-    ]
+    problems = []
+    for pattern, version in versions.items() if isinstance(versions, dict) else ():
+        if not valid_patterns([pattern]):
+            problems.append(f"`per-file-target-version`: `{pattern}` is not a valid gitignore-style pattern")
+        if not isinstance(version, str) or python_version(version) is None:
+            problems.append(f"`per-file-target-version`: `{pattern}` = `{version}` is not a Python version such as \"py314\"")
     for code, level in severities.items() if isinstance(severities, dict) else ():
         if code.upper() not in BY_CODE:
             problems.append(f"`severity`: unknown rule code `{code}` (a full code such as `IG301`; see `importguard rules`)")
@@ -222,7 +224,8 @@ def build_config(root: Path, table: Optional[Dict[str, Any]], source: Optional[P
     if "target-version" in table:
         config.target_version = python_version(table["target-version"])
     config.per_file_target_version = {
-        pattern: python_version(version) for pattern, version in table.get("per-file-target-version", {}).items()  # type: ignore[misc]
+        pattern: version for pattern, text in table.get("per-file-target-version", {}).items()
+        for version in [python_version(text)] if version is not None  # every one is, once validated
     }
     config.severity = {code.upper(): level for code, level in table.get("severity", {}).items()}
     config.respect_gitignore = table.get("respect-gitignore", True)
