@@ -196,7 +196,7 @@ def test_a_worker_that_dies_takes_only_its_file_down(tmp_path):
     write_tree(tmp_path, {name: "def f():\n    return missing\n" for name in names})
     paths = [tmp_path / name for name in names]
     got = {}
-    in_workers(list(range(len(paths))), 2, 4, paths, frozenset(), lambda i, out: got.update(zip(i, out)), work=crash_on_boom)
+    in_workers(list(range(len(paths))), 2, 4, paths, [frozenset()] * len(paths), lambda i, out: got.update(zip(i, out)), work=crash_on_boom)
     assert sorted(got) == list(range(len(paths)))
     boom = got[names.index("boom.py")][1]
     assert boom.problem is not None and "process died" in boom.problem.message

@@ -2,10 +2,10 @@
 request must not be able to run code in CI).
 
 An entry's key hashes the file's bytes, importguard's version and the options that change facts
-(`type-checking-names`). Entries are written to a temporary file and renamed into place, so a
-concurrent run or Ctrl-C never leaves a half-written entry; an entry that cannot be read, parsed
-or validated is treated as missing and rewritten. The folder carries a `.gitignore` (`*`) and a
-`CACHEDIR.TAG`, so git and backup tools skip it.
+(`type-checking-names`, the file's target version). Entries are written to a temporary file and
+renamed into place, so a concurrent run or Ctrl-C never leaves a half-written entry; an entry
+that cannot be read, parsed or validated is treated as missing and rewritten. The folder carries
+a `.gitignore` (`*`) and a `CACHEDIR.TAG`, so git and backup tools skip it.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Dict, Iterable, Optional
+from typing import Dict, FrozenSet, Iterable, Optional
 
 from importguard import __version__
 from importguard.facts.model import FileFacts
@@ -49,6 +49,7 @@ class FactsCache:
         self.entries = folder / FORMAT
         self.writable = True
         self.options = ",".join(sorted(options))
+        self._labels: Dict[FrozenSet[str], str] = {}
         self._manifest: Optional[Dict[str, list]] = None
         self._manifest_changed = False
 
@@ -64,19 +65,27 @@ class FactsCache:
                 self._manifest = {}
         return self._manifest
 
-    def known_key(self, path: str, stat: Optional[os.stat_result]) -> Optional[str]:
-        """The key of `path`'s bytes when its size and modification time are those last seen:
-        the file need not be read and hashed again. Any difference means a read and a hash."""
+    def label(self, options: Optional[FrozenSet[str]]) -> str:
+        """How the manifest writes a file's options (default: the project's)."""
+        if options is None:
+            return self.options
+        if options not in self._labels:
+            self._labels[options] = ",".join(sorted(options))
+        return self._labels[options]
+
+    def known_key(self, path: str, stat: Optional[os.stat_result], options: Optional[FrozenSet[str]] = None) -> Optional[str]:
+        """The key of `path`'s bytes when its size, modification time and options are those last
+        seen: the file need not be read and hashed again. Any difference means a read and a hash."""
         seen = self.manifest.get(path)
         if stat is None or not isinstance(seen, list) or len(seen) != 4:
             return None
-        same = seen[0] == stat.st_mtime_ns and seen[1] == stat.st_size and seen[2] == self.options
+        same = seen[0] == stat.st_mtime_ns and seen[1] == stat.st_size and seen[2] == self.label(options)
         return seen[3] if same and isinstance(seen[3], str) else None
 
-    def remember(self, path: str, stat: Optional[os.stat_result], key: str) -> None:
+    def remember(self, path: str, stat: Optional[os.stat_result], key: str, options: Optional[FrozenSet[str]] = None) -> None:
         """Record the key of the bytes read after `stat` was taken (a later change alters mtime)."""
-        if stat is not None and self.known_key(path, stat) != key:
-            self.manifest[path] = [stat.st_mtime_ns, stat.st_size, self.options, key]
+        if stat is not None and self.known_key(path, stat, options) != key:
+            self.manifest[path] = [stat.st_mtime_ns, stat.st_size, self.label(options), key]
             self._manifest_changed = True
 
     def save_manifest(self) -> None:

@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, List, Optional, Tuple
 
+from importguard.discovery import valid_patterns
 from importguard.errors import ConfigError
+from importguard.fact_options import FactOptions
 from importguard.facts.model import DEFAULT_MAX_FILE_MB, LAZY_ANNOTATIONS, MAX_FILE_MB
 from importguard.packaging_roots import declared_roots
 from importguard.workspace import config_file, user_cache_folder
@@ -31,6 +33,7 @@ DEFAULT_EXCLUDE = STRUCTURAL_EXCLUDE
 
 
 TARGET_VERSION = re.compile(r"py3(\d{1,2})")
+SEVERITIES = ("error", "warning", "info")
 
 
 def python_version(text: str) -> Optional[Tuple[int, int]]:
@@ -63,6 +66,8 @@ class Config:
     cache_dir: Optional[Path] = None
     baseline: Optional[Path] = None
     target_version: Optional[Tuple[int, int]] = None  # the oldest Python the project supports
+    per_file_target_version: Dict[str, Tuple[int, int]] = field(default_factory=dict)  # pattern -> version
+    severity: Dict[str, str] = field(default_factory=dict)  # rule code -> the severity that replaces its own
     source: Optional[Path] = None  # the file the settings came from
     marked: bool = True  # the root is a project (a marker was found), not a loose folder
     respect_gitignore: bool = True
@@ -77,11 +82,18 @@ class Config:
         if self.packaging_roots is None:
             self.packaging_roots = declared_roots(self.root)
 
-    def fact_options(self) -> FrozenSet[str]:
-        """What changes a file's facts besides its bytes (part of every cache key)."""
-        lazy = self.target_version is not None and self.target_version >= (3, 14)
+    def fact_options(self, version: Optional[Tuple[int, int]] = None) -> FrozenSet[str]:
+        """What changes a file's facts besides its bytes (part of every cache key), for a file
+        targeting `version` (default: the project's)."""
+        version = version or self.target_version
+        lazy = version is not None and version >= (3, 14)
         size = set() if self.max_file_mb == DEFAULT_MAX_FILE_MB else {f"{MAX_FILE_MB}{self.max_file_mb}"}
         return frozenset(self.type_checking_names) | ({LAZY_ANNOTATIONS} if lazy else set()) | size
+
+    def file_options(self) -> FactOptions:
+        """Each file's fact options, `per-file-target-version` applied."""
+        patterns = [(pattern, self.fact_options(version)) for pattern, version in self.per_file_target_version.items()]
+        return FactOptions(self.fact_options(), self.root, patterns)
 
     def source_roots(self) -> List[Path]:
         """`src` when set; else the project root (top-level tests and scripts), `src/`, and the
@@ -120,6 +132,10 @@ _CHECKS = {
     "respect-gitignore": (lambda v: isinstance(v, bool), "true or false"),
     "max-file-size": (lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0, "a size in megabytes, such as 4 or 0.5"),
     "target-version": (lambda v: isinstance(v, str) and python_version(v) is not None, "a Python version such as \"py39\" or \"py314\""),
+    "per-file-target-version": (
+        lambda v: isinstance(v, dict), "a table mapping glob patterns to Python versions such as \"py314\"",
+    ),
+    "severity": (lambda v: isinstance(v, dict), "a table mapping rule codes to \"error\", \"warning\" or \"info\""),
 }
 
 
@@ -150,6 +166,26 @@ def unknown_codes(codes: List[str]) -> List[str]:
     ]
 
 
+def table_problems(table: Dict[str, Any]) -> List[str]:
+    """The bad entries of the `per-file-target-version` and `severity` tables."""
+    from importguard.rules import BY_CODE  # the catalogue; imported late (rules need config's peers)
+
+    versions = table.get("per-file-target-version")
+    severities = table.get("severity")
+    problems = []
+    for pattern, version in versions.items() if isinstance(versions, dict) else ():
+        if not valid_patterns([pattern]):
+            problems.append(f"`per-file-target-version`: `{pattern}` is not a valid gitignore-style pattern")
+        if not isinstance(version, str) or python_version(version) is None:
+            problems.append(f"`per-file-target-version`: `{pattern}` = `{version}` is not a Python version such as \"py314\"")
+    for code, level in severities.items() if isinstance(severities, dict) else ():
+        if code.upper() not in BY_CODE:
+            problems.append(f"`severity`: unknown rule code `{code}` (a full code such as `IG301`; see `importguard rules`)")
+        elif level not in SEVERITIES:
+            problems.append(f"`severity`: `{code}` = `{level}` is not \"error\", \"warning\" or \"info\"")
+    return problems
+
+
 def load_table(path: Path, data: Optional[Dict[str, Any]] = None) -> Optional[Dict[str, Any]]:
     """The `[tool.importguard]` table of `path`, or None when the file has none."""
     data = load_toml(path) if data is None else data
@@ -175,6 +211,7 @@ def build_config(root: Path, table: Optional[Dict[str, Any]], source: Optional[P
         f"`{key}`: {problem}" for key in ("select", "extend-select", "ignore") if key in table and _CHECKS[key][0](table[key])
         for problem in unknown_codes(table[key])
     ]
+    problems += table_problems(table)
     problems += [
         f"`src`: folder `{folder}` does not exist" for folder in table.get("src", []) if isinstance(folder, str) and not (base / folder).is_dir()
     ]
@@ -197,6 +234,11 @@ def build_config(root: Path, table: Optional[Dict[str, Any]], source: Optional[P
         config.baseline = (base / table["baseline"]).resolve()
     if "target-version" in table:
         config.target_version = python_version(table["target-version"])
+    config.per_file_target_version = {
+        pattern: version for pattern, text in table.get("per-file-target-version", {}).items()
+        for version in [python_version(text)] if version is not None  # every one is, once validated
+    }
+    config.severity = {code.upper(): level for code, level in table.get("severity", {}).items()}
     config.respect_gitignore = table.get("respect-gitignore", True)
     config.max_file_mb = float(table.get("max-file-size", DEFAULT_MAX_FILE_MB))
     return config

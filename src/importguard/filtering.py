@@ -1,10 +1,12 @@
-"""Which findings a run reports: inline suppressions, `skip-file`, `per-file-ignores`, scope."""
+"""Which findings a run reports (inline suppressions, `skip-file`, `per-file-ignores`, scope),
+and with which severity (`[tool.importguard.severity]`)."""
 
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
-from typing import Dict, List, Optional, Set
+from typing import Dict, List, Mapping, Optional, Set
 
 import pathspec
 
@@ -49,3 +51,11 @@ def filter_findings(findings: List[Finding], project: Project, config: Config, c
                 continue
         kept.append(finding)
     return kept
+
+
+def with_severities(findings: List[Finding], severities: Mapping[str, str]) -> List[Finding]:
+    """The findings with the configured severity of their rule: every format and the exit code's
+    threshold (`--exit-non-zero-on`) read it, as they read a built-in one."""
+    if not severities:
+        return findings
+    return [replace(f, severity=severities[f.code]) if f.code in severities else f for f in findings]

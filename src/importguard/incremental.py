@@ -10,7 +10,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Set
 from importguard.cache import FactsCache
 from importguard.config import Config
 from importguard.facts.model import FileFacts, Problem
-from importguard.filtering import display_path, filter_findings
+from importguard.filtering import display_path, filter_findings, with_severities
 from importguard.findings import Finding
 from importguard.fixes.plan import with_fixes
 from importguard.memo import Remembered, project_signature
@@ -64,7 +64,7 @@ def rerun_changed(
     view = replace(project, files=[f for f in project.files if f.path in new])
     local = [rule for rule in rules if rule.scope == "file"]
     fresh = mark_masked([finding for rule in local for finding in rule.check(view)], last.stops)
-    fresh = with_fixes(filter_findings(fresh, view, config, cwd, only, report_on, set()), project)
+    fresh = with_severities(with_fixes(filter_findings(fresh, view, config, cwd, only, report_on, set()), project), config.severity)
     redone = {rule.code for rule in local}
     touched = {f.display for f in view.files}
     kept = [f for f in last.findings if not (f.code in redone and f.path in touched)]

@@ -25,12 +25,13 @@ from typing import (
 from importguard.cache import FactsCache, cache_folder, entry_key
 from importguard.config import STRUCTURAL_EXCLUDE, Config
 from importguard.discovery import Discovered, discover
+from importguard.fact_options import FactOptions, per_file
 from importguard.facts.extract import extract_facts
 from importguard.facts.model import FileFacts, Problem, max_file_bytes
 from importguard.findings import Finding
 from importguard.gcpause import paused_gc
 from importguard.fixes.plan import with_fixes
-from importguard.filtering import display_path, filter_findings
+from importguard.filtering import display_path, filter_findings, with_severities
 from importguard.incremental import changed_files, rerun_changed
 from importguard.memo import Memo, Remembered, run_keys
 from importguard.project.calls import add_import_time_calls
@@ -124,11 +125,12 @@ _malloc_trim: object = None
 
 
 def compute_facts(
-    paths: Sequence[Path], type_checking_names: FrozenSet[str], jobs: int,
+    paths: Sequence[Path], fact_options: Union[FrozenSet[str], FactOptions], jobs: int,
     cache: Optional[FactsCache] = None, executor: Optional[Executor] = None,
     progress: Optional[Callable[[int, int], None]] = None,
 ) -> List[FileFacts]:
-    """Facts for every path, in the order given, whatever the number of workers.
+    """Facts for every path, in the order given, whatever the number of workers; each file's
+    with its own options (`per-file-target-version`).
 
     Cached files cost a read, a hash and a JSON load in this process; the others are read again
     and parsed by local workers (only their paths travel), when there are enough of them.
@@ -136,25 +138,27 @@ def compute_facts(
     `get_executor()`) this process reads the files and sends their bytes: remote workers need
     no copy of the project. Either way the cache is written here.
     """
+    resolved = per_file(fact_options)
+    options = [resolved.of(path) for path in paths]
     results: List[Optional[FileFacts]] = [None] * len(paths)
     misses: List[int] = []
     for index, path in enumerate(paths):
         if cache is not None:
             stat = file_stat(path)
-            key = cache.known_key(str(path), stat)
+            key = cache.known_key(str(path), stat, options[index])
             if key is not None:
                 results[index] = cache.load(key)  # unchanged since last seen: no read, no hash
                 if results[index] is None:
                     misses.append(index)  # those bytes have no entry: reading them again finds none
                 continue
-            data = read_source(path, max_file_bytes(type_checking_names))
+            data = read_source(path, max_file_bytes(options[index]))
             if isinstance(data, FileFacts):
                 results[index] = data
                 continue
-            key = entry_key(data, type_checking_names)
+            key = entry_key(data, options[index])
             results[index] = cache.load(key)
             if results[index] is not None:
-                cache.remember(str(path), stat, key)
+                cache.remember(str(path), stat, key, options[index])
                 continue
         misses.append(index)
     done = 0
@@ -165,20 +169,24 @@ def compute_facts(
             results[index] = facts
             if cache is not None and key is not None:
                 cache.store(key, facts)  # keyed by the bytes the worker parsed
-                cache.remember(str(paths[index]), stat, key)
+                cache.remember(str(paths[index]), stat, key, options[index])
             done += 1
             if progress is not None:
                 progress(done, len(misses))
 
     def one_by_one(indexes: Sequence[int]) -> None:
-        collect(indexes, (extract_file(paths[i], type_checking_names) for i in indexes))
+        collect(indexes, (extract_file(paths[i], options[i]) for i in indexes))
 
     if executor is not None:
         from importguard.executors import facts_on
 
-        sources = read_for_executor(paths, misses, type_checking_names)
-        for (index, key, stat), facts in facts_on(executor, sources, type_checking_names):
-            collect([index], [(key, facts, stat)])
+        groups: Dict[FrozenSet[str], List[int]] = {}  # a batch shares its options: one group in most projects
+        for index in misses:
+            groups.setdefault(options[index], []).append(index)
+        for shared, indexes in groups.items():
+            sources = read_for_executor(paths, indexes, shared)
+            for (index, key, stat), facts in facts_on(executor, sources, shared):
+                collect([index], [(key, facts, stat)])
     else:
         # The few huge files (a libcst tree takes ~600 bytes per source byte) are parsed by one
         # worker after the others, so two of them never sit in memory at the same time and the
@@ -192,8 +200,8 @@ def compute_facts(
             # Biggest first: the last chunks are small files, so no worker idles while another
             # finishes a long one. Results are placed by index, in the order given, whatever this.
             rest.sort(key=lambda i: -sizes[i])
-            in_workers(rest, jobs, max(1, min(16, len(rest) // (jobs * 8) or 1)), paths, type_checking_names, collect)
-        in_workers(huge, 1, 1, paths, type_checking_names, collect)
+            in_workers(rest, jobs, max(1, min(16, len(rest) // (jobs * 8) or 1)), paths, options, collect)
+        in_workers(huge, 1, 1, paths, options, collect)
     if cache is not None:
         cache.save_manifest()
     return results  # type: ignore[return-value]
@@ -211,12 +219,13 @@ def read_for_executor(
         yield (index, key, stat if key is not None else None), data
 
 
-def in_workers(indexes: Sequence[int], workers: int, chunk: int, paths: Sequence[Path], options: FrozenSet[str],
+def in_workers(indexes: Sequence[int], workers: int, chunk: int, paths: Sequence[Path], options: Sequence[FrozenSet[str]],
                note: Callable[[Sequence[int], Iterable[Tuple[Optional[str], FileFacts, Optional[os.stat_result]]]], None],
                work: Callable[..., Tuple[Optional[str], FileFacts, Optional[os.stat_result]]] = extract_file) -> None:
     """Parse in worker processes. A worker that dies (a native crash in the parser, an
     out-of-memory kill) takes only its file down: the files not done yet are retried one at a
-    time, each in a fresh worker, so the one that kills it is found and reported as IG002."""
+    time, each in a fresh worker, so the one that kills it is found and reported as IG002.
+    `options` are those of each file of `paths`."""
     from concurrent.futures import ProcessPoolExecutor  # only cold runs start workers
     from concurrent.futures.process import BrokenProcessPool
 
@@ -231,7 +240,7 @@ def in_workers(indexes: Sequence[int], workers: int, chunk: int, paths: Sequence
 
     try:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            record(indexes, pool.map(work, [paths[i] for i in indexes], [options] * len(indexes), chunksize=chunk))
+            record(indexes, pool.map(work, [paths[i] for i in indexes], [options[i] for i in indexes], chunksize=chunk))
         return
     except BrokenProcessPool:
         pass
@@ -239,7 +248,7 @@ def in_workers(indexes: Sequence[int], workers: int, chunk: int, paths: Sequence
     for index in [i for i in indexes if i not in finished]:
         try:
             with ProcessPoolExecutor(max_workers=1) as alone:
-                outcome = alone.submit(work, paths[index], options).result()
+                outcome = alone.submit(work, paths[index], options[index]).result()
         except BrokenProcessPool:
             outcome = (None, FileFacts(problem=Problem(
                 "IG002", "cannot analyse: the parser's process died on this file (a native crash or out of memory)",
@@ -364,8 +373,8 @@ def _run_check(
         found.sources = sorted(set(found.sources) | {virtual})
         found.reported.add(virtual)
     lap("discover")
-    options = config.fact_options()
-    cache = FactsCache(cache_folder(config.root, config.cache_dir), options) if use_cache else None
+    options = config.file_options()
+    cache = FactsCache(cache_folder(config.root, config.cache_dir), options.default) if use_cache else None
     def compute(chosen: List[Path]) -> List[FileFacts]:
         return compute_facts(chosen, options, jobs, cache, executor, progress)
 
@@ -401,8 +410,8 @@ def _run_check(
             cache.save_manifest()
             return CheckResult(kept, None, *last.counts, found.missing, timings, last.warnings, found.nested)  # type: ignore[union-attr]
 
-    piped = {Path(os.path.abspath(stdin[0])): extract_facts(stdin[1], options)} if stdin is not None else {}
-    piped.update({path: extract_facts(data, options) for path, data in (overrides or {}).items()})
+    piped = {virtual: extract_facts(stdin[1], options.of(virtual))} if stdin is not None else {}
+    piped.update({path: extract_facts(data, options.of(path)) for path, data in (overrides or {}).items()})
     on_disk = [p for p in reported if p not in piped]
     analysed = {**dict(zip(on_disk, compute(on_disk))), **piped}
     excluded = set(found.sources) - found.reported - named
@@ -427,7 +436,7 @@ def _run_check(
         kept += filter_findings(list(unused_suppressions(project, used, report_on, known, peers)), project, config, cwd, only, report_on, set())
     lap("rules")
     warnings = unknown_suppression_codes(project, report_on, known)
-    kept = with_fixes(sorted(kept, key=Finding.sort_key), project)
+    kept = with_severities(with_fixes(sorted(kept, key=Finding.sort_key), project), config.severity)
     modules = sum(1 for f in project.files if f.module is not None)
     if memo is not None:
         stops = {path: (f.line, f.code) for path, f in first_failures(raw).items()}
@@ -436,20 +445,21 @@ def _run_check(
     return CheckResult(kept, project, len(reported), modules, found.missing, timings, warnings, found.nested)
 
 
-def discovered_files(found: Discovered, cache: FactsCache, options: FrozenSet[str]) -> List[List[str]]:
+def discovered_files(found: Discovered, cache: FactsCache, options: FactOptions) -> List[List[str]]:
     """[path, facts key, role] of every file found: what the memo's key covers. A file whose
     size and modification time are those last seen is not read; another is read and hashed."""
     rows = []
     for path in found.sources:
         stat = file_stat(path)
-        key = cache.known_key(str(path), stat)
+        own = options.of(path)
+        key = cache.known_key(str(path), stat, own)
         if key is None:
-            data = read_source(path, max_file_bytes(options))
+            data = read_source(path, max_file_bytes(own))
             if isinstance(data, FileFacts):
                 key = f"problem: {data.problem.message}" if data.problem else "problem"
             else:
-                key = entry_key(data, options)
-                cache.remember(str(path), stat, key)
+                key = entry_key(data, own)
+                cache.remember(str(path), stat, key, own)
         rows.append([str(path), key, "reported" if path in found.reported else "indexed"])
     rows += [[str(path), "", "compiled"] for path in found.extensions]
     rows += [[str(path), "", "missing"] for path in found.missing]

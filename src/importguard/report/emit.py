@@ -104,7 +104,8 @@ def emit(outcome: Outcome, output_format: str, stream: IO[str], color: bool, con
         render_json(outcome.findings, outcome.files, outcome.modules, stream)
     elif output_format == "sarif":
         config = configs[0]
-        render_sarif(outcome, select_rules(config.select, config.ignore, config.extend_select), stream)
+        shared = {code: level for code, level in config.severity.items() if all(c.severity.get(code) == level for c in configs)}
+        render_sarif(outcome, select_rules(config.select, config.ignore, config.extend_select), stream, shared)
     elif output_format == "github":
         render_github(outcome, stream)
     elif output_format == "gitlab":

@@ -3,13 +3,15 @@
 Every selected rule is described in `tool.driver.rules` from the rule's own metadata (the same
 text as `importguard explain`). Results carry a full region, related locations for hints,
 `codeFlows` for cycle hops and handler call chains, the baseline fingerprint in
-`partialFingerprints`, and paths as URIs relative to `%SRCROOT%`.
+`partialFingerprints`, and paths as URIs relative to `%SRCROOT%`. A severity the configuration
+sets (`[tool.importguard.severity]`) is each result's `level` and the invocation's
+`ruleConfigurationOverrides`; `defaultConfiguration` stays the rule's own.
 """
 
 from __future__ import annotations
 
 import json
-from typing import IO, Any, Dict, List
+from typing import IO, Any, Dict, List, Mapping, Optional
 from urllib.parse import quote
 
 from importguard import __version__
@@ -78,8 +80,15 @@ def result(finding: Finding, index: int, fingerprint: str, baseline: bool) -> Di
     return found
 
 
-def render_sarif(outcome: Outcome, rules: List[Rule], stream: IO[str]) -> None:
+def render_sarif(outcome: Outcome, rules: List[Rule], stream: IO[str], severities: Optional[Mapping[str, str]] = None) -> None:
     index = {rule.code: i for i, rule in enumerate(rules)}
+    invocation: Dict[str, Any] = {"executionSuccessful": True, "exitCode": outcome.exit_code}
+    overrides = [
+        {"descriptor": {"id": code, "index": index[code]}, "configuration": {"level": LEVEL[level]}}
+        for code, level in sorted((severities or {}).items()) if code in index
+    ]
+    if overrides:
+        invocation["ruleConfigurationOverrides"] = overrides
     document = {
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -95,7 +104,7 @@ def render_sarif(outcome: Outcome, rules: List[Rule], stream: IO[str]) -> None:
                 result(f, index.get(f.code, 0), fp, outcome.baseline is not None)
                 for f, fp in zip(outcome.findings, outcome.fingerprints)
             ],
-            "invocations": [{"executionSuccessful": True, "exitCode": outcome.exit_code}],
+            "invocations": [invocation],
         }],
     }
     json.dump(document, stream, indent=2)

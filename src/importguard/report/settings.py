@@ -31,6 +31,8 @@ def render_settings(group: Group, config: Config, files: bool, settings: bool) -
             f"builtins: {', '.join(config.builtins) or 'none'}",
             f"type-checking-names: {', '.join(config.type_checking_names)}",
             f"target-version: {version}",
+            f"per-file-target-version: {per_file_versions(config) or 'none'}",
+            f"severity: {severities(config)}",
             f"cache: {cache_folder(config.root, config.cache_dir)}",
         ]
     if files:
@@ -43,3 +45,15 @@ def render_settings(group: Group, config: Config, files: bool, settings: bool) -
             else:
                 lines.append(f"{display_path(path, cwd)}  (indexed only: excluded or gitignored)")
     return os.linesep.join(lines) + os.linesep
+
+
+def per_file_versions(config: Config) -> str:
+    return ", ".join(f"{pattern} = py3{version[1]}" for pattern, version in config.per_file_target_version.items())
+
+
+def severities(config: Config) -> str:
+    """Every selected rule's severity, configured ones marked."""
+    return ", ".join(
+        f"{rule.code} = {config.severity.get(rule.code, rule.severity)}" + (" (configured)" if rule.code in config.severity else "")
+        for rule in select_rules(config.select, config.ignore, config.extend_select)
+    )
