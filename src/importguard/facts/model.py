@@ -122,6 +122,9 @@ class NameIssue:
     # IG105 after a `try`: the call ending each handler that lets execution continue ("" for none);
     # a handler ending in a call of a function that always raises does not fall through
     handler_calls: Optional[List[str]] = None
+    # called-too-early: the called function's decorators (see `FileFacts.decorators`); the call runs
+    # its body, and so the use, only if each of them calls it
+    decorators: Optional[List[str]] = None
 
 
 @dataclass
@@ -181,6 +184,13 @@ class FileFacts:
     attribute_uses: List[List[Any]] = field(default_factory=list)  # import-time `module.attr`: [base, attr, line]
     bases: Dict[str, List[str]] = field(default_factory=dict)  # class qualname -> dotted names of its bases
     module_calls: List[List[Any]] = field(default_factory=list)  # [callee, line] run at import time
+    # function qualname -> its decorators, outermost first: dotted names, `name()` for a call
+    # (`@lru_cache(maxsize=1)`), "?" for any other expression; undecorated functions are absent
+    decorators: Dict[str, List[str]] = field(default_factory=dict)
+    # functions whose result calls the function they are given: qualname -> "decorator" (`deco(f)`
+    # returns `f` or a wrapper calling it) | "factory" (`deco(...)` returns such a decorator)
+    wrappers: Dict[str, str] = field(default_factory=dict)
+    lazy_bodies: List[str] = field(default_factory=list)  # generators, coroutines: a call runs none of the body
 
     def to_json(self) -> Dict[str, Any]:
         data = asdict(self)
@@ -212,6 +222,9 @@ class FileFacts:
             attribute_uses=data["attribute_uses"],
             bases=data["bases"],
             module_calls=data["module_calls"],
+            decorators=data.get("decorators", {}),
+            wrappers=data.get("wrappers", {}),
+            lazy_bodies=data.get("lazy_bodies", []),
             rebuilds=[ModuleRebuild(**r) for r in data["rebuilds"]],
             typing_names=data["typing_names"],
             no_return=data["no_return"],
