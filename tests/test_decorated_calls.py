@@ -134,14 +134,6 @@ def test_a_call_through_a_decorator_not_known_to_call_the_function_is_not_follow
         assert proc.returncode == 0, (entry, proc.stderr)
 
 
-def test_a_generator_called_at_module_level_runs_none_of_its_body(tmp_path):
-    files = tree("", "", "yield")
-    assert check_tree(tmp_path, files, select=SELECT) == []
-    for entry in ("app.models", "app.strategies", "app.names"):
-        proc = run_python(f"import {entry}", cwd=tmp_path)
-        assert proc.returncode == 0, (entry, proc.stderr)
-
-
 def test_handler_calls_are_followed_through_decorators_that_call_the_function(tmp_path):
     """IG202: a handler calling a `@logged` function runs its import; calling a `@st.composite`
     one only builds a strategy."""

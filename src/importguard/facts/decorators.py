@@ -8,7 +8,7 @@ file can only say what its own decorators do.
 
 from __future__ import annotations
 
-from typing import Dict, Iterable, List, Mapping, Set
+from typing import Callable, Dict, Iterable, List, Mapping, Set
 
 import libcst as cst
 
@@ -48,9 +48,9 @@ def find_wrappers(functions: Iterable[str], parameters: Mapping[str, str], retur
     defined = set(names)
     found: Dict[str, str] = {}
 
-    def returns_all(function: str, good: object) -> bool:
+    def gives_only(function: str, good: Callable[[str], bool]) -> bool:
         given = returns.get(function)
-        return bool(given) and function not in lazy and all(good(name) for name in given)  # type: ignore[operator]
+        return bool(given) and function not in lazy and all(good(name) for name in given)  # type: ignore[union-attr]
 
     def calls_parameter(nested: str, parameter: str) -> bool:
         return (
@@ -61,13 +61,11 @@ def find_wrappers(functions: Iterable[str], parameters: Mapping[str, str], retur
 
     for function in names:
         parameter = parameters.get(function, "")
-        if parameter and returns_all(function, lambda name: name == parameter or calls_parameter(
+        if parameter and gives_only(function, lambda name: name == parameter or calls_parameter(
             f"{function}.<locals>.{name}", parameter,
         )):
             found[function] = "decorator"
     for function in names:
-        if function not in found and returns_all(
-            function, lambda name: found.get(f"{function}.<locals>.{name}") == "decorator",  # noqa: B023
-        ):
+        if function not in found and gives_only(function, lambda name: found.get(f"{function}.<locals>.{name}") == "decorator"):
             found[function] = "factory"
     return found

@@ -190,7 +190,6 @@ class FileFacts:
     # functions whose result calls the function they are given: qualname -> "decorator" (`deco(f)`
     # returns `f` or a wrapper calling it) | "factory" (`deco(...)` returns such a decorator)
     wrappers: Dict[str, str] = field(default_factory=dict)
-    lazy_bodies: List[str] = field(default_factory=list)  # generators, coroutines: a call runs none of the body
 
     def to_json(self) -> Dict[str, Any]:
         data = asdict(self)
@@ -224,7 +223,6 @@ class FileFacts:
             module_calls=data["module_calls"],
             decorators=data.get("decorators", {}),
             wrappers=data.get("wrappers", {}),
-            lazy_bodies=data.get("lazy_bodies", []),
             rebuilds=[ModuleRebuild(**r) for r in data["rebuilds"]],
             typing_names=data["typing_names"],
             no_return=data["no_return"],

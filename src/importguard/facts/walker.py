@@ -298,7 +298,7 @@ class FactWalker:
         self.exports_computed = False
         self.parameters: Dict[str, str] = {}  # function qualname -> its first positional parameter
         self.returns: Dict[str, List[str]] = {}  # function qualname -> the name each `return` gives, or ""
-        self.lazy: Set[str] = set()  # generators and coroutines
+        self.lazy: Set[str] = set()  # generators and coroutines: no wrapper of a decorator
 
     # -- driver -------------------------------------------------------------------------------
 
@@ -328,7 +328,6 @@ class FactWalker:
         }
         facts.decorators = {name: found for name, found in facts.decorators.items() if name in facts.functions}
         facts.wrappers = {name: kind for name, kind in facts.wrappers.items() if name in facts.functions}
-        facts.lazy_bodies = sorted(self.lazy.intersection(facts.functions))
         return facts
 
     def keep_resolvable_calls(self, module_names: Set[str]) -> None:
@@ -1281,7 +1280,7 @@ class FactWalker:
         if function.runs_on_call:
             self.lazy.discard(qualname)
         else:
-            self.lazy.add(qualname)  # a generator or coroutine: calling it runs none of the body
+            self.lazy.add(qualname)  # a generator or coroutine: calling it runs none of its body
         self.names.close()
         if node.type_parameters is not None:
             self.names.close()

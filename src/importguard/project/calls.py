@@ -149,10 +149,9 @@ def decorators_call(project: Project, source: SourceFile, decorators: Iterable[s
 
 
 def runs_body(project: Project, source: SourceFile, function: str) -> bool:
-    """Calling `function` of `source` runs its body: it is not a generator or coroutine (a call
-    only creates those), and every decorator calls it."""
-    facts = source.facts
-    return function not in facts.lazy_bodies and decorators_call(project, source, facts.decorators.get(function, ()))
+    """Calling `function` of `source` runs its body: every decorator calls it. (An undecorated
+    generator or coroutine is still followed: `list(gen())`, `for` and `await` run the body.)"""
+    return decorators_call(project, source, source.facts.decorators.get(function, ()))
 
 
 def resolve_body(project: Project, source: SourceFile, callee: str, caller: Optional[str]) -> Optional[Tuple[SourceFile, str]]:
