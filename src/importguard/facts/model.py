@@ -187,7 +187,7 @@ class FileFacts:
     # function qualname -> its decorators, outermost first: dotted names, `name()` for a call
     # (`@lru_cache(maxsize=1)`), "?" for any other expression; undecorated functions are absent
     decorators: Dict[str, List[str]] = field(default_factory=dict)
-    # functions whose result calls the function they are given: qualname -> "decorator" (`deco(f)`
+    # module-level functions whose result calls the function they are given: name -> "decorator" (`deco(f)`
     # returns `f` or a wrapper calling it) | "factory" (`deco(...)` returns such a decorator)
     wrappers: Dict[str, str] = field(default_factory=dict)
 

@@ -327,7 +327,8 @@ class FactWalker:
             if "<locals>" not in name and ("." in name or len(module.bindings.get(name, ())) == 1)
         }
         facts.decorators = {name: found for name, found in facts.decorators.items() if name in facts.functions}
-        facts.wrappers = {name: kind for name, kind in facts.wrappers.items() if name in facts.functions}
+        # a decorator is named by a module-level name or `module.name`, never by a method
+        facts.wrappers = {name: kind for name, kind in facts.wrappers.items() if name in facts.functions and "." not in name}
         return facts
 
     def keep_resolvable_calls(self, module_names: Set[str]) -> None:
