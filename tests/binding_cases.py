@@ -1251,6 +1251,96 @@ CASES: List[Case] = [
         runtime="ok",
     ),
     Case(
+        id="lru_cache_function_called_at_import_before_global_is_bound",
+        source=dedent("""\
+            import functools
+
+            @functools.lru_cache(maxsize=None)
+            def banner():
+                return NAME.upper()
+
+            print(banner())
+            NAME = "chat"
+        """),
+        expected=(("IG101", 5, "NAME"),),
+        runtime="NameError",
+    ),
+    Case(
+        id="wraps_wrapper_of_this_module_called_at_import_before_global_is_bound",
+        source=dedent("""\
+            from functools import wraps
+
+            def logged(function):
+                @wraps(function)
+                def wrapper(*args):
+                    return function(*args)
+                return wrapper
+
+            @logged
+            def banner():
+                return NAME.upper()
+
+            print(banner())
+            NAME = "chat"
+        """),
+        expected=(("IG101", 11, "NAME"),),
+        runtime="NameError",
+    ),
+    Case(
+        id="contextmanager_called_at_import_before_global_is_bound_runs_no_body",
+        source=dedent("""\
+            from contextlib import contextmanager
+
+            @contextmanager
+            def session():
+                yield NAME
+
+            PENDING = session()
+            NAME = "chat"
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="with m.PENDING as name: assert name == 'chat'",
+    ),
+    Case(
+        id="registering_decorator_called_at_import_before_global_is_bound_runs_no_body",
+        source=dedent("""\
+            REGISTRY = []
+
+            def strategy(function):
+                REGISTRY.append(function)
+                return lambda *args: ("strategy", function.__name__)
+
+            @strategy
+            def users(draw):
+                return draw(NAME)
+
+            USERS = users()
+            NAME = "chat"
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="assert m.REGISTRY[0](str) == 'chat'",
+    ),
+    Case(
+        id="nested_contextmanager_called_before_the_name_it_reads_is_bound_runs_no_body",
+        source=dedent("""\
+            import contextlib
+
+            def main():
+                @contextlib.contextmanager
+                def opened():
+                    yield config["path"]
+                pending = opened()
+                config = {"path": "/tmp"}
+                with pending as path:
+                    return path
+        """),
+        expected=(),
+        runtime="ok",
+        trigger="assert m.main() == '/tmp'",
+    ),
+    Case(
         id="pep696_type_parameter_default_py313",
         source=dedent("""\
             class Box[T = int]:

@@ -84,7 +84,8 @@ class Use:
         self.runtime = runtime  # False inside a deferred annotation
         self.line = line
         self.via_class: Optional[Tuple[str, int]] = None  # an enclosing class body binding the name
-        self.call: Optional[Tuple[str, int]] = None  # (function, line) of the call that runs this use
+        # (function, line, its decorators) of the call that runs this use
+        self.call: Optional[Tuple[str, int, Tuple[str, ...]]] = None
         self.origin: Optional[int] = None  # id() of the function scope whose own body makes the use
         self.certain = True  # every path through the function that contains it reaches this use
         self.global_first = False  # `global x` read before the function's own binding of `x`
@@ -97,6 +98,7 @@ class Scope:
     __slots__ = (
         "kind", "name", "where", "parent", "flow", "bindings", "typing", "declared", "globals",
         "nonlocals", "pending", "cleared", "last", "reported", "regions", "cells", "closures", "runs_on_call",
+        "decorators", "decorated",
         "global_bound", "risky", "probed", "flags", "tests", "exits", "returns", "risky_exits",
     )
 
@@ -119,6 +121,8 @@ class Scope:
         self.cells: Set[str] = set()  # locals that nested functions rebind with `nonlocal`
         self.closures: Dict[str, List[Use]] = {}  # nested `def` name -> its uses of this scope's names
         self.runs_on_call = kind == "function"  # False for generators and coroutines: a call only creates them
+        self.decorators: Tuple[str, ...] = ()  # of a function (see `FileFacts.decorators`)
+        self.decorated: Dict[str, Tuple[str, ...]] = {}  # nested `def` name in `closures` -> its decorators
         self.global_bound: Set[str] = set()  # `global` names this function binds
         self.risky: Dict[str, Binding] = {}  # name -> the `try` whose failure may skip its binding
         self.probed: Set[str] = set()  # names a `try: name` / `except NameError: return` proved bound
@@ -172,6 +176,7 @@ class BindingTracker:
                 owner.closures[scope.name] = [
                     u for u in escaped if u.runtime and u.call is None and u.origin == id(scope) and u.certain
                 ]
+                owner.decorated[scope.name] = scope.decorators
 
     def _settle(self, scope: Scope, use: Use, outer: Optional[Scope]) -> bool:
         """Settle `use` at the end of `scope`, or pass it outwards (then return True)."""
@@ -246,11 +251,12 @@ class BindingTracker:
 
     def _call_issue(self, scope: Scope, use: Use, code: str) -> None:
         """A nested function is called before a name it uses is bound (or after its `del`)."""
-        callee, line = use.call  # type: ignore[misc]
+        callee, line, decorators = use.call  # type: ignore[misc]
         cleared = scope.cleared.get(use.name) if use.state == CLEARED else None
         later = [b for b in scope.bindings.get(use.name, []) if b[0] >= line] or scope.bindings.get(use.name) or [None]
         detail = f"`del` at line {cleared[0]}" if cleared else (f"bound at line {later[0][0]}" if later[0] else None)
         self._issue(use, code, "called-too-early", (line, callee), detail)
+        self.issues[-1].decorators = list(decorators) or None
 
     def _issue(self, use: Use, code: str, reason: str, binding: Optional[Binding],
                elsewhere: Optional[str] = None, after: Optional[int] = None) -> None:
@@ -317,7 +323,7 @@ class BindingTracker:
             state = scope.flow.get(use.name)
             if state is None or state == CLEARED:
                 copy = Use(use.name, kind, state, use.anchor, use.node, use.where, True, use.line)
-                copy.call = (name, line)
+                copy.call = (name, line, scope.decorated.get(name, ()))
                 scope.pending.append(copy)
 
     @staticmethod

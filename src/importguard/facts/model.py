@@ -125,6 +125,9 @@ class NameIssue:
     # IG105 after a `try`: the call ending each handler that lets execution continue ("" for none);
     # a handler ending in a call of a function that always raises does not fall through
     handler_calls: Optional[List[str]] = None
+    # called-too-early: the called function's decorators (see `FileFacts.decorators`); the call runs
+    # its body, and so the use, only if each of them calls it
+    decorators: Optional[List[str]] = None
 
 
 @dataclass
@@ -187,6 +190,12 @@ class FileFacts:
     # module-level `mod.name = …`/`setattr(mod, "name", …)` where an import binds `mod`: another
     # module's namespace gets `name` once this module has run: [mod (dotted), name, line, conditional]
     attribute_writes: List[List[Any]] = field(default_factory=list)
+    # function qualname -> its decorators, outermost first: dotted names, `name()` for a call
+    # (`@lru_cache(maxsize=1)`), "?" for any other expression; undecorated functions are absent
+    decorators: Dict[str, List[str]] = field(default_factory=dict)
+    # module-level functions whose result calls the function they are given: name -> "decorator" (`deco(f)`
+    # returns `f` or a wrapper calling it) | "factory" (`deco(...)` returns such a decorator)
+    wrappers: Dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> Dict[str, Any]:
         data = asdict(self)
@@ -218,6 +227,8 @@ class FileFacts:
             attribute_uses=data["attribute_uses"],
             bases=data["bases"],
             module_calls=data["module_calls"],
+            decorators=data.get("decorators", {}),
+            wrappers=data.get("wrappers", {}),
             rebuilds=[ModuleRebuild(**r) for r in data["rebuilds"]],
             typing_names=data["typing_names"],
             no_return=data["no_return"],

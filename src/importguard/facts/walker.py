@@ -36,6 +36,7 @@ from importguard.facts.bindings import (
     Scope,
     merge,
 )
+from importguard.facts.decorators import decorator_name, find_wrappers, first_parameter
 from importguard.facts.guards import (
     NOTHING,
     Proven,
@@ -295,6 +296,9 @@ class FactWalker:
         self.future_annotations = LAZY_ANNOTATIONS in type_checking_names
         self.exports: Optional[List[Tuple[str, cst.CSTNode, Anchor]]] = None
         self.exports_computed = False
+        self.parameters: Dict[str, str] = {}  # function qualname -> its first positional parameter
+        self.returns: Dict[str, List[str]] = {}  # function qualname -> the name each `return` gives, or ""
+        self.lazy: Set[str] = set()  # generators and coroutines: no wrapper of a decorator
 
     # -- driver -------------------------------------------------------------------------------
 
@@ -313,6 +317,7 @@ class FactWalker:
         module = self.names.module
         facts.module_bindings = {name: lines[0][0] for name, lines in sorted(module.bindings.items()) if lines}
         facts.typing_names = sorted(module.typing)
+        facts.wrappers = find_wrappers(facts.functions, self.parameters, self.returns, facts.calls, facts.decorators, self.lazy)
         self.keep_resolvable_calls(set(module.bindings))
         # A module-level function rebound later (`from _warnings import warn` after `def warn`) is
         # not the function a call reaches at run time: leave it out of call resolution.
@@ -321,6 +326,9 @@ class FactWalker:
             name: line for name, line in facts.functions.items()
             if "<locals>" not in name and ("." in name or len(module.bindings.get(name, ())) == 1)
         }
+        facts.decorators = {name: found for name, found in facts.decorators.items() if name in facts.functions}
+        # a decorator is named by a module-level name or `module.name`, never by a method
+        facts.wrappers = {name: kind for name, kind in facts.wrappers.items() if name in facts.functions and "." not in name}
         return facts
 
     def keep_resolvable_calls(self, module_names: Set[str]) -> None:
@@ -946,6 +954,10 @@ class FactWalker:
         scope = self.names.scope
         scope.flow = None
         scope.returns = scope.returns or isinstance(statement, cst.Return)
+        function = self.context.function
+        if isinstance(statement, cst.Return) and function is not None:
+            given = statement.value.value if isinstance(statement.value, cst.Name) else ""
+            self.returns.setdefault(function, []).append(given)
         if not self.context.certain:
             scope.exits = True
         return newlines
@@ -1308,9 +1320,17 @@ class FactWalker:
         ctx = self.context
         qualname = f"{ctx.qualname}{node.name.value}"
         self.facts.functions.setdefault(qualname, line)
+        decorators = [decorator_name(d.decorator) for d in node.decorators]
+        if decorators:
+            self.facts.decorators[qualname] = decorators
+        else:
+            self.facts.decorators.pop(qualname, None)  # a later `def` replaces an earlier decorated one
+        self.parameters[qualname] = first_parameter(node.params)
+        self.returns.pop(qualname, None)
         self.names.bind(node.name.value, "`def`", line, ctx.type_checking, outer)
         function = self.names.open("function", node.name.value, qualname)
         function.runs_on_call = node.asynchronous is None
+        function.decorators = tuple(decorators)
         self.bind_parameters(node.params)
         saved_loops, self.loops = self.loops, []
         saved_tries, self.tries = self.tries, []
@@ -1325,6 +1345,10 @@ class FactWalker:
         declared = node.returns is not None and last_part(dotted_name(node.returns.annotation) or "") in ("NoReturn", "Never")
         if declared or (function.flow is None and not function.returns and function.runs_on_call):
             self.facts.no_return.append(qualname)  # every path raises (or exits)
+        if function.runs_on_call:
+            self.lazy.discard(qualname)
+        else:
+            self.lazy.add(qualname)  # a generator or coroutine: calling it runs none of its body
         self.names.close()
         if node.type_parameters is not None:
             self.names.close()

@@ -3,15 +3,17 @@ calls from an `except` handler to a function that imports at run time.
 
 Only calls that can be resolved without running code are followed: a `def` of the same module,
 a name bound by `from first_party import f`, `module.f` after `import first_party.module`, and
-`self.method` within the same class.
+`self.method` within the same class. A call is followed into the function's body only when the call
+runs it (`runs_body`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, List, Optional, Set, Tuple
+from typing import Callable, Iterable, List, Optional, Set, Tuple
 
 from importguard.facts.model import ImportFact
+from importguard.project.decorators import calls_the_function
 from importguard.project.graph import IMPORT_TIME, ImportSite
 from importguard.project.model import Project, SourceFile
 
@@ -130,13 +132,41 @@ def resolve_call(project: Project, source: SourceFile, callee: str, caller: Opti
     return resolve_function(project, provider, parts[-1]) if provider is not None else None
 
 
+def decorators_call(project: Project, source: SourceFile, decorators: Iterable[str]) -> bool:
+    """Each of `decorators` (as written in `source`) returns something that calls the function it
+    decorates, so calling the decorated name runs the body: a standard one that does
+    (`functools.lru_cache`, `staticmethod`), or a first-party decorator whose wrapper calls it.
+    Any other (`contextlib.contextmanager`, a third-party `@st.composite`) may never call it, and
+    a finding that assumed the body ran would report what does not happen."""
+    for decorator in decorators:
+        if calls_the_function(source, decorator):
+            continue
+        factory = decorator.endswith("()")
+        found = resolve_call(project, source, decorator[:-2] if factory else decorator, None)
+        if found is None or found[0].facts.wrappers.get(found[1]) != ("factory" if factory else "decorator"):
+            return False
+    return True
+
+
+def runs_body(project: Project, source: SourceFile, function: str) -> bool:
+    """Calling `function` of `source` runs its body: every decorator calls it. (An undecorated
+    generator or coroutine is still followed: `list(gen())`, `for` and `await` run the body.)"""
+    return decorators_call(project, source, source.facts.decorators.get(function, ()))
+
+
+def resolve_body(project: Project, source: SourceFile, callee: str, caller: Optional[str]) -> Optional[Tuple[SourceFile, str]]:
+    """The first-party function a call of `callee` names, when the call runs its body."""
+    found = resolve_call(project, source, callee, caller)
+    return found if found is not None and runs_body(project, *found) else None
+
+
 def imports_run_by(project: Project, source: SourceFile, callee: str, caller: Optional[str] = None,
                    depth: int = 1, seen: Optional[Set[Tuple[str, str]]] = None) -> List[Tuple[SourceFile, ImportFact]]:
     """The function-local imports a call of `callee` runs: the callee's own, and those of the
     first-party functions it calls, up to MAX_DEPTH deep (a logger factory importing the
     configuration, called at module level, runs that import during the importer's execution)."""
     seen = seen if seen is not None else set()
-    found = resolve_call(project, source, callee, caller)
+    found = resolve_body(project, source, callee, caller)
     if found is None or (found[0].display, found[1]) in seen:
         return []
     target, function = found
@@ -175,7 +205,7 @@ def chain_from(project: Project, source: SourceFile, callee: str, line: int, cal
     """A chain of at most MAX_DEPTH calls from this call to a function that imports at run time
     (an import `needed` says runs for the first time, given the calls that lead to it)."""
     seen = seen if seen is not None else set()
-    found = resolve_call(project, source, callee, caller)
+    found = resolve_body(project, source, callee, caller)
     if found is None:
         return None
     target, function = found

@@ -6,6 +6,7 @@ from typing import Iterator, Optional
 
 from importguard.facts.model import NameIssue
 from importguard.findings import Finding, Related
+from importguard.project.calls import decorators_call
 from importguard.project.exports import absent_names, star_imports
 from importguard.project.injections import Injection, injections_into
 from importguard.project.model import Project, SourceFile
@@ -38,6 +39,12 @@ def scope_phrase(scope: str) -> str:
 
 def is_import(binding: Optional[str]) -> bool:
     return bool(binding) and (binding.startswith("`import ") or binding.startswith("`from "))  # type: ignore[union-attr]
+
+
+def body_runs(project: Project, source: SourceFile, issue: NameIssue) -> bool:
+    """A called-too-early use fails only if the call runs the function's body: undecorated, or
+    every decorator calls it (`@st.composite` returns a strategy; the body runs on `draw`)."""
+    return issue.reason != "called-too-early" or not issue.decorators or decorators_call(project, source, issue.decorators)
 
 
 def called_too_early_text(issue: NameIssue) -> tuple:
@@ -99,7 +106,10 @@ def undefined_text(issue: NameIssue) -> tuple:
 
 def check_undefined_name(project: Project) -> Iterator[Finding]:
     for source in project.files:
-        issues = [i for i in source.facts.names if i.code == "IG101" and not (is_stub(source) and i.reason in ORDERING)]
+        issues = [
+            i for i in source.facts.names
+            if i.code == "IG101" and not (is_stub(source) and i.reason in ORDERING) and body_runs(project, source, i)
+        ]
         if not issues:
             continue
         stars = star_imports(project, source)
@@ -163,7 +173,7 @@ def check_unbound_local(project: Project) -> Iterator[Finding]:
         if is_stub(source):
             continue
         for issue in source.facts.names:
-            if issue.code != "IG102":
+            if issue.code != "IG102" or not body_runs(project, source, issue):
                 continue
             shadows = f", shadowing the module-level binding at line {issue.shadows}" if issue.shadows else ""
             fix = "import it at module level instead" if is_import(issue.binding) else "bind it before this use"

@@ -17,7 +17,7 @@ from importguard.project.calls import resolve_call
 from importguard.project.exports import star_imports
 from importguard.project.model import Project, SourceFile
 from importguard.rules.base import Rule
-from importguard.rules.names import called_too_early_text, is_stub, related, where
+from importguard.rules.names import body_runs, called_too_early_text, is_stub, related, where
 
 
 def local_or_name(issue: NameIssue) -> str:
@@ -84,7 +84,7 @@ def check_paths(project: Project, rule: Rule) -> Iterator[Finding]:
         if is_stub(source):
             continue
         for issue in source.facts.names:
-            if issue.code != rule.code or explained_away(project, source, issue):
+            if issue.code != rule.code or explained_away(project, source, issue) or not body_runs(project, source, issue):
                 continue
             if handlers_never_return(project, source, issue):
                 continue

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 from importguard.findings import Finding
-from importguard.project.calls import MAX_DEPTH, resolve_call
+from importguard.project.calls import MAX_DEPTH, resolve_body
 from importguard.project.model import Project, SourceFile
 from importguard.rules.partial_import import failures_by_site, swallowed_by_site
 from importguard.trace import failures as kinds
@@ -231,7 +231,7 @@ def import_targets(project: Project) -> Dict[Tuple[str, str, int, Optional[str]]
 
 def follow_calls(project: Project, source: SourceFile, callee: str, caller: Optional[str],
                  reached: Set[Tuple[str, str]], depth: int = 1) -> None:
-    found = resolve_call(project, source, callee, caller)
+    found = resolve_body(project, source, callee, caller)
     if found is None or (found[0].display, found[1]) in reached:
         return
     target, function = found
