@@ -21,7 +21,7 @@ import pytest
 from conftest import run_cli
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "chat_service"
-MODULES = {"chat", "chat.auth", "chat.config", "chat.connections", "chat.diagnostics", "chat.handlers", "chat.models", "chat.routes"}
+MODULES = {"chat", "chat.auth", "chat.config", "chat.connections", "chat.diagnostics", "chat.handlers", "chat.metrics", "chat.models", "chat.routes"}
 
 
 def _chromium() -> str:
@@ -80,7 +80,7 @@ def test_page_renders_the_graph_and_lists_imports_of_a_clicked_module_offline(br
     page, url, requests, errors = open_page(browser, tmp_path)
     assert node_names(page) == MODULES
     assert node_names(page, ".node.cycle") == {"chat.connections", "chat.routes"}
-    assert page.locator("#edges path.edge").count() == 10
+    assert page.locator("#edges path.edge").count() == 11
 
     page.click('.node[data-name="chat.connections"]')
     assert page.text_content("#panel h2") == "chat.connections"
@@ -92,7 +92,7 @@ def test_page_renders_the_graph_and_lists_imports_of_a_clicked_module_offline(br
     ]
 
     page.uncheck('input[data-kind="deferred"]')  # deferred imports leave the picture and the lists
-    assert page.locator("#edges path.edge.hidden").count() == 2
+    assert page.locator("#edges path.edge.hidden").count() == 3
     assert [row[0] for row in listed(page, "importers")] == ["chat.routes"]
 
     page.fill("#search", "diagnost")
