@@ -25,11 +25,11 @@ The table has, per package: library files and kLOC, the findings per rule code, 
 the name/module findings (IG101-IG109, IG304, IG305) per 10 kLOC. `--json OUT` writes every
 library finding (code, path relative to the sdist root, line, message, hint) per package.
 
-`--classified FILE` merges a maintainer's verdicts on the name/module findings: a JSON object keyed
+`--classified FILE` merges a maintainer's verdicts on the findings (of every rule): a JSON object keyed
 `NAME-VERSION:path:line:code:name` (`name` is the first backticked name of the message, the last
 one for IG304/IG305) whose values are `{"verdict": "true-bug" | "false" | "by-design", "why": ...}`
-(`results/released_classified.json`). The table then counts, per package, the name/module
-findings of each verdict and those with none (`unclassified`); `--json` adds `verdict` and `why`
+(`results/released_classified.json`). The table then counts, per package, the findings of each
+verdict and those with none (`unclassified`); `--json` adds `verdict` and `why`
 to each classified finding and the counts to each package. Verdicts that match no finding are
 listed on stderr (the finding was fixed, moved, or lost).
 """
@@ -94,8 +94,8 @@ class Audit:
         return Counter(f["code"] for f in self.findings)
 
     def verdicts(self) -> Counter:
-        """Name/module findings per verdict (`classify` must have run)."""
-        return Counter(f.get("verdict", "unclassified") for f in self.findings if f["code"] in NAME_MODULE_CODES)
+        """Findings per verdict (`classify` must have run)."""
+        return Counter(f.get("verdict", "unclassified") for f in self.findings)
 
     @property
     def name_module_per_10k(self) -> float:
@@ -213,13 +213,12 @@ def finding_key(audit: Audit, finding: Dict[str, Any]) -> str:
 
 
 def classify(audits: Sequence[Audit], verdicts: Dict[str, Dict[str, str]]) -> List[str]:
-    """Copy each name/module finding's verdict and reason into it; return the unused keys of
-    the audited packages."""
+    """Copy each finding's verdict and reason into it; return the unused keys of the audited packages."""
     used = set()
     for a in audits:
         for finding in a.findings:
             key = finding_key(a, finding)
-            if finding["code"] in NAME_MODULE_CODES and key in verdicts:
+            if key in verdicts:
                 finding.update(verdict=verdicts[key]["verdict"], why=verdicts[key]["why"])
                 used.add(key)
     audited = {f"{a.name}-{a.version}:" for a in audits}
@@ -229,18 +228,20 @@ def classify(audits: Sequence[Audit], verdicts: Dict[str, Dict[str, str]]) -> Li
 def table(audits: Sequence[Audit], markdown: bool, classified: bool = False) -> str:
     codes = sorted({code for a in audits for code in a.by_code})
     extra = list(VERDICTS) if classified else []
-    header = ["package", "files", "kLOC", *codes, "total", "name/module per 10 kLOC", *extra]
+    header = ["package", "files", "kLOC", *codes, "total", "per 10 kLOC", "name/module per 10 kLOC", *extra]
     total_kloc = sum(a.kloc for a in audits)
     total_codes: Counter = sum((a.by_code for a in audits), Counter())
     total_name_module = sum(n for code, n in total_codes.items() if code in NAME_MODULE_CODES)
     rows = [
         [f"{a.name} {a.version}", str(a.files), f"{a.kloc:.1f}", *(str(a.by_code[c]) for c in codes),
-         str(len(a.findings)), f"{a.name_module_per_10k:.2f}", *(str(a.verdicts()[v]) for v in extra)]
+         str(len(a.findings)), f"{len(a.findings) / a.kloc * 10 if a.kloc else 0:.2f}", f"{a.name_module_per_10k:.2f}",
+         *(str(a.verdicts()[v]) for v in extra)]
         for a in audits
     ]
     total_verdicts: Counter = sum((a.verdicts() for a in audits), Counter())
     rows.append(["all", str(sum(a.files for a in audits)), f"{total_kloc:.1f}", *(str(total_codes[c]) for c in codes),
-                 str(sum(total_codes.values())), f"{total_name_module / total_kloc * 10 if total_kloc else 0:.2f}",
+                 str(sum(total_codes.values())), f"{sum(total_codes.values()) / total_kloc * 10 if total_kloc else 0:.2f}",
+                 f"{total_name_module / total_kloc * 10 if total_kloc else 0:.2f}",
                  *(str(total_verdicts[v]) for v in extra)])
     if markdown:
         lines = [header, ["---"] * len(header), *rows]
@@ -260,7 +261,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--markdown", action="store_true", help="print a markdown table")
     parser.add_argument("--json", type=Path, metavar="OUT", help="write the library findings to this JSON file")
     parser.add_argument("--classified", type=Path, metavar="FILE",
-                        help="merge verdicts on the name/module findings (results/released_classified.json)")
+                        help="merge verdicts on the findings (results/released_classified.json)")
     args = parser.parse_args(argv)
     verdicts = json.loads(args.classified.read_text()) if args.classified else None
 
