@@ -183,3 +183,22 @@ def test_imports_of_modules_already_loaded_are_lookups_not_findings(tmp_path):
     # Reported: `late` and `pager` are imported for the first time in the handler. Not reported:
     # `tracker` and `metrics` are already in sys.modules when the handler starts.
     assert proof.stdout.strip() == "[('late', False), ('metrics', True), ('pager', False), ('tracker', True)]"
+
+
+def test_a_handler_import_of_a_module_the_files_imports_loaded_is_a_lookup(tmp_path):
+    """IG201 follows the file's module-level imports transitively, as IG202 does."""
+    findings = check_tree(tmp_path, {
+        "metrics.py": "",
+        "pager.py": "",
+        "svc/__init__.py": "",
+        "svc/util.py": "import metrics\n",
+        "svc/main.py": (
+            "import sys\n\nfrom svc import util\n\n\ndef run(job):\n    try:\n        job()\n    except Exception:\n"
+            "        print('metrics' in sys.modules, 'pager' in sys.modules)\n"
+            "        import metrics\n"  # 11: loaded through `svc.util`
+            "        import pager\n"    # 12: IG201
+        ),
+    }, select=["IG201"])
+    assert [(f.code, f.line) for f in findings] == [("IG201", 12)]
+    ran = run_python("import svc.main\nsvc.main.run(lambda: 1 / 0)", cwd=tmp_path)
+    assert ran.stdout == "True False\n", ran.stderr

@@ -57,13 +57,6 @@ def certain_imports(project: Project, source: SourceFile, before: Optional[int] 
     return loaded
 
 
-def loaded_in_file(project: Project, source: SourceFile, at_import_time_line: Optional[int]) -> Set[str]:
-    """What `source`'s own code has certainly loaded where code at that line runs (all of its
-    module-level imports when it runs later, in a function): its packages, and its imports."""
-    own = set(with_parents(source.module.name)) if source.module is not None else set()
-    return own | certain_imports(project, source, at_import_time_line)
-
-
 class LoadedModules:
     """The import-time closure of first-party modules, computed once per module and project."""
 

@@ -7,7 +7,7 @@ from typing import Iterator, List, Set, Tuple
 from importguard.facts.model import HandlerCalls, ImportFact
 from importguard.findings import Finding, Related
 from importguard.project.calls import Call, chain_from
-from importguard.project.loaded import LoadedModules, loaded_in_file, targets_of
+from importguard.project.loaded import LoadedModules, targets_of
 from importguard.project.model import Project, SourceFile
 from importguard.project.stdlib import is_stdlib
 from importguard.rules.base import Rule
@@ -24,25 +24,26 @@ def stdlib_target(project: Project, source: SourceFile, fact: ImportFact) -> boo
     return is_stdlib(fact.module) and not project.index.is_first_party(fact.module)
 
 
-def runs_for_the_first_time(project: Project, source: SourceFile, fact: ImportFact) -> bool:
+def runs_for_the_first_time(project: Project, loaded: LoadedModules, source: SourceFile, fact: ImportFact) -> bool:
     """An import in a handler that can fail: not an optional import guarded by its own
     `try`/`except ImportError` inside the handler, and not a `sys.modules` lookup of a module
-    this file already imported (above the handler, when the handler runs at import time)."""
+    that this file's imports already loaded (those above the handler, when it runs at import time)."""
     assert fact.handler is not None
     if fact.guarded and fact.guard_line is not None and fact.guard_line > fact.handler.line:
         return False
     targets = targets_of(project, source, fact)
-    loaded = loaded_in_file(project, source, fact.handler.line if fact.function is None else None)
-    return not targets or not all(target in loaded for target in targets)
+    now = loaded.when_running(source, fact.handler.line if fact.function is None else None)
+    return not targets or not all(target in now for target in targets)
 
 
 def check_import_in_except(project: Project, stdlib: bool = False) -> Iterator[Finding]:
     rule = STDLIB_IMPORT_IN_HANDLER if stdlib else IMPORT_IN_EXCEPT
+    loaded = LoadedModules(project)
     for source in project.files:
         for fact in source.facts.imports:
             if fact.handler is None or stdlib_target(project, source, fact) != stdlib:
                 continue
-            if not runs_for_the_first_time(project, source, fact):
+            if not runs_for_the_first_time(project, loaded, source, fact):
                 continue
             handler = handler_phrase(fact.handler.caught)
             yield rule.finding(
