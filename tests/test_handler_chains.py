@@ -202,3 +202,61 @@ def test_a_handler_import_of_a_module_the_files_imports_loaded_is_a_lookup(tmp_p
     assert [(f.code, f.line) for f in findings] == [("IG201", 12)]
     ran = run_python("import svc.main\nsvc.main.run(lambda: 1 / 0)", cwd=tmp_path)
     assert ran.stdout == "True False\n", ran.stderr
+
+
+def test_imports_that_cannot_fail_or_already_ran_on_the_way_to_the_handler(tmp_path):
+    """A called function's import with its own `except ImportError` cannot fail; an import the
+    handler's function ran on its first line is loaded; another library's `import_module` is
+    not an import (sympy's returns None)."""
+    findings = check_tree(tmp_path, {
+        "plugins.py": "",
+        "extras.py": "",
+        "lib/__init__.py": "",
+        "lib/external.py": "def import_module(name):\n    return None\n",
+        "lib/helpers.py": (
+            "from lib.external import import_module\n"
+            "\n"
+            "\n"
+            "def optional():\n"
+            "    try:\n"
+            "        import idna\n"
+            "    except ImportError:\n"
+            "        idna = None\n"
+            "    return idna\n"
+            "\n"
+            "\n"
+            "def numpy():\n"
+            "    return import_module('numpy')\n"
+            "\n"
+            "\n"
+            "def plugins():\n"
+            "    import plugins\n"
+            "    return plugins\n"
+            "\n"
+            "\n"
+            "def extras():\n"
+            "    import extras\n"
+            "    return extras\n"
+        ),
+        "lib/main.py": (
+            "import sys\n"
+            "\n"
+            "from lib.helpers import extras, numpy, optional, plugins\n"
+            "\n"
+            "\n"
+            "def run(job):\n"
+            "    import plugins as first\n"
+            "    try:\n"
+            "        job()\n"
+            "    except Exception:\n"
+            "        print('plugins' in sys.modules, 'extras' in sys.modules)\n"
+            "        optional()\n"                     # 12: guarded: cannot fail
+            "        numpy()\n"                        # 13: not an import
+            "        plugins()\n"                      # 14: ran on the function's first line
+            "        extras()\n"                       # 15: IG202
+            "    return first\n"
+        ),
+    }, select=["IG201", "IG202"])
+    assert [(f.code, f.line) for f in findings] == [("IG202", 15)]
+    ran = run_python("import lib.main\nlib.main.run(lambda: 1 / 0)", cwd=tmp_path)
+    assert ran.stdout == "True False\n", ran.stderr

@@ -716,6 +716,8 @@ class FactWalker:
             return
         if "." in callee and callee != "importlib.import_module":
             return
+        if "." not in callee and self.origin(callee) not in ("importlib.import_module", "__import__"):
+            return  # another library's `import_module` (sympy's returns None when it fails)
         target = None
         if call.args and call.args[0].keyword is None and call.args[0].star == "":
             first = call.args[0].value

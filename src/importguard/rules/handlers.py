@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator, List, Set, Tuple
+from typing import Iterator, List, Optional, Set, Tuple
 
 from importguard.facts.model import HandlerCalls, ImportFact
 from importguard.findings import Finding, Related
@@ -32,8 +32,22 @@ def runs_for_the_first_time(project: Project, loaded: LoadedModules, source: Sou
     if fact.guarded and fact.guard_line is not None and fact.guard_line > fact.handler.line:
         return False
     targets = targets_of(project, source, fact)
-    now = loaded.when_running(source, fact.handler.line if fact.function is None else None)
+    ran = ran_before(project, source, fact.function, fact.handler.line)
+    now = loaded.when_running(source, fact.handler.line if fact.function is None else None, ran)
     return not targets or not all(target in now for target in targets)
+
+
+def ran_before(project: Project, source: SourceFile, function: Optional[str], line: int) -> List[str]:
+    """The modules a function imported unconditionally before the handler at `line` (a
+    function-local import on its first lines): they are loaded when the handler runs."""
+    if function is None:
+        return []
+    return [
+        target for fact in source.facts.imports
+        if fact.function == function and fact.line < line and not fact.conditional
+        and not fact.guarded and not fact.type_checking and fact.kind != "dynamic"
+        for target in targets_of(project, source, fact)
+    ]
 
 
 def check_import_in_except(project: Project, stdlib: bool = False) -> Iterator[Finding]:
@@ -75,10 +89,15 @@ def check_handler_reachable_import(project: Project, stdlib: bool = False) -> It
             reported: Set[Tuple[str, str]] = set()
 
             def needed(calls: Tuple[Call, ...], fact: ImportFact, source: SourceFile = source, handler: HandlerCalls = handler) -> bool:
-                """The import runs for the first time: its module is not loaded by the handler's
-                module (or the imports above the handler, at import time), by the modules of the
-                functions called on the way, or by what those import at module level."""
+                """The import runs for the first time and can fail: it has no `except ImportError`
+                of its own, and its module is not loaded by the handler's module (or the imports
+                above the handler, at import time), by the imports the handler's function ran
+                before it, by the modules of the functions called on the way, or by what those
+                import at module level."""
+                if fact.guarded:
+                    return False
                 ran = [c.target.module.name for c in calls if c.target.module is not None]
+                ran += ran_before(project, source, handler.function, handler.line)
                 now = loaded.when_running(source, handler.line if handler.function is None else None, ran)
                 targets = targets_of(project, calls[-1].target, fact)
                 return not targets or not all(target in now for target in targets)
