@@ -294,8 +294,11 @@ def add_imported(analysed: Dict[Path, FileFacts], roots: Sequence[Path], allowed
     file), the modules beside it, to the end of the chain."""
     frontier = list(analysed)
     resolver = ModuleIndex()
+    roots = list(dict.fromkeys(roots))
+    exists: Callable[[Path], bool] = Path.is_file if allowed is None else allowed.__contains__
+    files_of: Dict[str, List[Path]] = {}  # a project imports the same modules many times over
     while frontier:
-        wanted: List[Path] = []
+        wanted: Dict[Path, None] = {}
         for path in frontier:
             named = module_name(path, roots)
             if named is None:
@@ -305,12 +308,13 @@ def add_imported(analysed: Dict[Path, FileFacts], roots: Sequence[Path], allowed
                 target, _ = resolver.absolute_target(fact, importer)
                 if not target:
                     continue
-                targets = [target] + [f"{target}.{name}" for name, _ in fact.names if name and name != "*"]
-                for candidate in (c for t in targets for c in module_files(t, roots)):
-                    if candidate not in analysed and candidate not in wanted and (allowed is None or candidate in allowed):
-                        wanted.append(candidate)
-        analysed.update(zip(wanted, compute(wanted)))
-        frontier = wanted if allowed is None else []
+                for name in [target] + [f"{target}.{n}" for n, _ in fact.names if n and n != "*"]:
+                    files = files_of.get(name)
+                    if files is None:
+                        files = files_of[name] = module_files(name, roots, exists)
+                    wanted.update((c, None) for c in files if c not in analysed)
+        analysed.update(zip(wanted, compute(list(wanted))))
+        frontier = list(wanted) if allowed is None else []
 
 
 def plan(paths: Sequence[Path], config: Config) -> Tuple[Set[Path], List[Path], Discovered, List[Path]]:

@@ -18,7 +18,7 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 MARKERS = ("pyproject.toml", ".git")
 INIT_FILES = ("__init__.py", "__init__.pyi")
@@ -92,15 +92,16 @@ def user_cache_folder(root: Path) -> Path:
     return Path(base) / "importguard" / digest
 
 
-def module_files(target: str, roots: Iterable[Path]) -> List[Path]:
+def module_files(target: str, roots: Iterable[Path], exists: Callable[[Path], bool] = Path.is_file) -> List[Path]:
     """The files Python runs for `import target` from these source roots: every package
-    `__init__` on the way and the module itself."""
+    `__init__` on the way and the module itself. `exists` tells which candidate files exist
+    (a set's membership test when the files are known: no file system call)."""
     parts = target.split(".")
     found: List[Path] = []
     for root in roots:
         for depth in range(1, len(parts) + 1):
             base = root.joinpath(*parts[:depth])
             for candidate in (base / "__init__.py", base.with_name(base.name + ".py")):
-                if candidate.is_file():
+                if exists(candidate):
                     found.append(candidate)
     return found
