@@ -26,10 +26,10 @@ from importguard.graph_export import parse_kinds, prepare_output, write_atomical
 from importguard.graph_export import render as render_graph
 from importguard.graph_export.select import PAGE_MODULE_LIMIT, Selection
 from importguard.project.graph import DEFERRED, IMPORT_TIME, KINDS, TYPING_ONLY
-from importguard.report.emit import FORMATS, BaselineChoice, emit, outcome_of
+from importguard.report.emit import FORMATS, STATISTICS_FORMATS, BaselineChoice, emit, outcome_of
 from importguard.report.progress import ParseProgress
 from importguard.report.settings import render_settings
-from importguard.report.text import render_chain
+from importguard.report.text import fix_summary, render_chain
 from importguard.rules import ALL_RULES, BY_CODE
 from importguard.runner import plan, run_check
 from importguard.workspace import Group, group_paths, package_root, project_root
@@ -78,7 +78,7 @@ def _errors_exit(debug: bool) -> Iterator[None]:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="importguard")
+@click.version_option(__version__, "-V", "--version", prog_name="importguard")
 def main() -> None:
     """Static import-graph and name-binding linter for Python."""
 
@@ -86,7 +86,8 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--output-format", "--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="text, json, sarif (code scanning), github (annotations), gitlab (Code Quality) or junit.")
+              help="text, concise (one line per finding), full (with the source line), json, sarif (code scanning), "
+                   "github (annotations), gitlab (Code Quality) or junit.")
 @click.option("--statistics", is_flag=True, help="Show counts per rule instead of the findings.")
 @click.option("--fix", is_flag=True, help="Apply the fixes re-analysis proves, then report what is left.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff and write nothing (exit 1 when there is one).")
@@ -106,14 +107,15 @@ def main() -> None:
               help="Parse on a dask cluster: dask://HOST:PORT (or tcp://HOST:PORT) of its scheduler. "
                    "Files are sent as bytes; workers need importguard[dask], not the project. Replaces --jobs.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to a file.")
+@click.option("--output", "--output-file", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to a file.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the facts cache.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Where to keep the facts cache.")
 @click.option("--exclude", help="Comma-separated gitignore-style patterns (replaces the configured ones).")
 @click.option("--extend-exclude", help="Comma-separated gitignore-style patterns to exclude in addition.")
 @click.option("--respect-gitignore/--no-respect-gitignore", default=None, help="Honour .gitignore files (default: yes).")
 @click.option("--force-exclude", is_flag=True, help="Apply exclusions to files named on the command line too (for pre-commit).")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--quiet", "-q", count=True, help="Findings only: no progress bar, no summary (-qq: print nothing, as --silent).")
+@click.option("--silent", is_flag=True, help="Print nothing but errors; the exit code still tells findings (as -qq).")
 @click.option("--verbose", "-v", is_flag=True, help="Say on stderr which projects and settings were used and how long each phase took.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour the text output; `auto` honours NO_COLOR and FORCE_COLOR, else colours a terminal.")
@@ -124,14 +126,17 @@ def main() -> None:
 def check(
     paths: Tuple[Path, ...], output_format: str, select: Optional[str], extend_select: Optional[str],
     ignore: Optional[str], config_path: Optional[Path], jobs: Optional[int], exit_zero: bool,
-    output: Optional[Path], no_cache: bool, quiet: bool, show_files: bool, show_settings: bool, debug: bool,
+    output: Optional[Path], no_cache: bool, quiet: int, show_files: bool, show_settings: bool, debug: bool,
     statistics: bool, baseline_path: Optional[Path], write_baseline: Optional[str], no_baseline: bool, threshold: str,
     cache_dir: Optional[Path], exclude: Optional[str], extend_exclude: Optional[str], respect_gitignore: Optional[bool],
     force_exclude: bool, color: str, stdin_filename: Optional[Path], verbose: bool, fix: bool, diff: bool, unsafe_fixes: bool,
-    executor: Optional[str],
+    executor: Optional[str], silent: bool,
 ) -> None:
     """Check PATHS (default: the current folder) and report findings."""
+    quiet = 2 if silent else quiet
     with _errors_exit(debug):
+        if statistics and output_format not in STATISTICS_FORMATS:
+            raise ImportguardError(f"--statistics prints text or json, not `{output_format}`")
         if select is not None and not _codes(select):
             raise ImportguardError("--select needs at least one rule code or prefix (see `importguard rules`)")
         if output is not None:
@@ -195,14 +200,18 @@ def check(
         fixed = _fix(configs, results, jobs, no_cache, fix, diff, unsafe_fixes)
         choice = BaselineChoice(baseline_path, write_baseline, no_baseline)
         outcome, notes = outcome_of([(c, r) for (_, c), r in zip(configs, results)], choice, threshold, exit_zero)
-        for note in notes + [f"importguard: warning: {w}" for r in results for w in r.warnings]:
-            click.echo(note, err=True)
-        outcome.unsafe_fixes, outcome.fixed = unsafe_fixes, fixed
-        if not outcome.files and write_baseline is None:
-            click.echo("importguard: warning: No Python files found under the given paths", err=True)
+        outcome.unsafe_fixes, outcome.fixed, outcome.summary = unsafe_fixes, fixed, quiet == 0
+        if quiet < 2:  # -qq: errors only
+            for note in notes + [f"importguard: warning: {w}" for r in results for w in r.warnings]:
+                click.echo(note, err=True)
+            if not outcome.files and write_baseline is None:
+                click.echo("importguard: warning: No Python files found under the given paths", err=True)
+            if statistics and output_format == "json" and fixed is not None and quiet == 0:
+                click.echo(fix_summary(outcome.findings, unsafe_fixes, fixed), err=True)  # stdout stays JSON
         stream: IO[str]
-        with (output.open("w", encoding="utf-8") if output else _stdout()) as stream:
-            emit(outcome, output_format, stream, use_color(color, output is None and sys.stdout.isatty()), [c for _, c in configs], statistics)
+        if output is not None or quiet < 2:  # -qq: nothing on standard output (a report file is still written)
+            with (output.open("w", encoding="utf-8") if output else _stdout()) as stream:
+                emit(outcome, output_format, stream, use_color(color, output is None and sys.stdout.isatty()), [c for _, c in configs], statistics)
     sys.exit(outcome.exit_code)
 
 

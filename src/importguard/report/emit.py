@@ -21,7 +21,8 @@ from importguard.report.outcome import LEVELS, Outcome
 from importguard.rules import select_rules
 from importguard.runner import CheckResult
 
-FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit")
+FORMATS = ("text", "concise", "full", "json", "sarif", "github", "gitlab", "junit")
+STATISTICS_FORMATS = ("text", "concise", "full", "json")  # as ruff: other formats have no statistics form
 
 
 @dataclass
@@ -96,10 +97,12 @@ def emit(outcome: Outcome, output_format: str, stream: IO[str], color: bool, con
     from importguard.report.json_report import render_json
     from importguard.report.sarif import render_sarif
     from importguard.report.statistics import render_statistics
-    from importguard.report.text import render_text
+    from importguard.report.text import fix_summary, render_text
 
     if statistics:
-        render_statistics(outcome.findings, stream, as_json=output_format == "json")
+        render_statistics(outcome.findings, stream, as_json=output_format == "json", unsafe_fixes=outcome.unsafe_fixes)
+        if output_format != "json" and outcome.fixed is not None and outcome.summary:  # JSON: the CLI says it on stderr
+            stream.write(fix_summary(outcome.findings, outcome.unsafe_fixes, outcome.fixed) + "\n")
     elif output_format == "json":
         render_json(outcome.findings, outcome.files, outcome.modules, stream)
     elif output_format == "sarif":
@@ -113,4 +116,7 @@ def emit(outcome: Outcome, output_format: str, stream: IO[str], color: bool, con
     elif output_format == "junit":
         render_junit(outcome, stream)
     else:
-        render_text(outcome.findings, outcome.files, stream, color=color, unsafe_fixes=outcome.unsafe_fixes, fixed=outcome.fixed)
+        from importguard.report.snippet import SourceLines
+
+        render_text(outcome.findings, outcome.files, stream, color=color, unsafe_fixes=outcome.unsafe_fixes, fixed=outcome.fixed,
+                    style=output_format, summary=outcome.summary, sources=SourceLines(outcome.base))

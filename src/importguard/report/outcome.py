@@ -24,3 +24,4 @@ class Outcome:
     exit_code: int = 0
     unsafe_fixes: bool = False  # `--unsafe-fixes`: unsafe fixes count as available
     fixed: Optional[int] = None  # findings `--fix` fixed (None: not a fix run)
+    summary: bool = True  # the closing counts of the text formats (`-q` drops them, as ruff's)

@@ -1,4 +1,6 @@
-"""Human-readable output: `path:line:col: CODE message`, then the hint and any cycle hops."""
+"""Human-readable output: `path:line:col: CODE message`, then the hint and any cycle hops (`text`);
+the header line alone (`concise`); or the header, the source line with carets, then the rest
+(`full`), as ruff's output formats."""
 
 from __future__ import annotations
 
@@ -6,6 +8,9 @@ from collections import Counter
 from typing import IO, List, Optional
 
 from importguard.findings import Finding, Hop
+from importguard.report.snippet import SourceLines, snippet
+
+TEXT_FORMATS = ("text", "concise", "full")
 
 
 def fixable(finding: Finding, unsafe_fixes: bool) -> bool:
@@ -13,8 +18,10 @@ def fixable(finding: Finding, unsafe_fixes: bool) -> bool:
 
 
 def render_text(findings: List[Finding], files: int, stream: IO[str], color: bool, unsafe_fixes: bool = False,
-                fixed: Optional[int] = None) -> None:
-    """`[*]` marks a finding `--fix` would fix, as in ruff."""
+                fixed: Optional[int] = None, style: str = "text", summary: bool = True,
+                sources: Optional[SourceLines] = None) -> None:
+    """`[*]` marks a finding `--fix` would fix, as in ruff. `summary` False (`-q`) leaves out the
+    closing counts; `full` reads the reported lines from `sources`."""
     from rich.console import Console  # imported here: JSON output never needs rich
     from rich.text import Text
 
@@ -28,6 +35,11 @@ def render_text(findings: List[Finding], files: int, stream: IO[str], color: boo
             line.append(" [*]", style="bold cyan")
         line.append(f" {finding.message}")
         console.print(line)
+        if style == "concise":
+            continue
+        rows = snippet(finding, sources) if style == "full" and sources is not None else None
+        for gutter, text, caret in rows or []:
+            console.print(Text.assemble((gutter, "blue"), (text, ("bold red" if finding.severity == "error" else "bold yellow") if caret else "")))
         if finding.hint:
             console.print(Text.assemble("    ", ("hint:", "cyan"), f" {finding.hint}"))
         for related in finding.related:
@@ -37,6 +49,10 @@ def render_text(findings: List[Finding], files: int, stream: IO[str], color: boo
                 console.print(Text(f"    {hop.module}  {hop.path}:{hop.line}  {hop.statement}  [{hop.kind}]"))
             last = finding.cycle[-1]
             console.print(Text(f"    {last.module}  (back to the start)", style="dim"))
+        if style == "full":
+            console.print("")
+    if not summary:
+        return
     console.print(Text(summary_line(findings, files), style="bold" if findings else "green"))
     fixes = fix_summary(findings, unsafe_fixes, fixed)
     if fixes:
