@@ -30,7 +30,7 @@ from importguard.report.emit import FORMATS, STATISTICS_FORMATS, BaselineChoice,
 from importguard.report.progress import ParseProgress
 from importguard.report.settings import render_settings
 from importguard.report.text import fix_summary, render_chain
-from importguard.rules import ALL_RULES, BY_CODE
+from importguard.rules import ALL_RULES, BY_CODE, PEER_CODES, PEER_NAMES
 from importguard.runner import plan, run_check
 from importguard.workspace import Group, group_paths, package_root, project_root
 
@@ -410,7 +410,7 @@ def _stdout() -> Iterator[IO[str]]:
 @main.command()
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
 def rules(output_format: str) -> None:
-    """List every rule: code, name, default and summary (markdown: the full rule documentation)."""
+    """List every rule: code, name, severity, default and summary (markdown: the full rule documentation)."""
     from importguard.report.rule_docs import rule_json, rules_markdown
 
     if output_format == "json":
@@ -420,9 +420,10 @@ def rules(output_format: str) -> None:
         click.echo(rules_markdown(ALL_RULES), nl=False)
         return
     width = max(len(r.name) for r in ALL_RULES)
+    click.echo(f"{'code':<5}  {'name':<{width}}  severity  default  summary")
     for rule in ALL_RULES:
-        default = "on " if rule.default else "off"
-        click.echo(f"{rule.code}  {rule.name:<{width}}  {default}  {rule.summary}")
+        default = "on" if rule.default else "off"
+        click.echo(f"{rule.code}  {rule.name:<{width}}  {rule.severity:<8}  {default:<7}  {rule.summary}")
 
 
 @main.command()
@@ -430,6 +431,9 @@ def rules(output_format: str) -> None:
 def explain(code: str) -> None:
     """Explain a rule: what it does, why, and a bad/good example (also `importguard rule CODE`)."""
     rule = BY_CODE.get(code.upper())
+    if rule is None and code.upper() in PEER_CODES:
+        _explain_peer(code.upper())
+        return
     if rule is None:
         click.echo(f"importguard: error: unknown rule `{code}` (see `importguard rules`)", err=True)
         sys.exit(EXIT_ERROR)
@@ -448,6 +452,17 @@ def explain(code: str) -> None:
 
 
 main.add_command(explain, name="rule")  # ruff's spelling
+
+
+def _explain_peer(code: str) -> None:
+    """A pyflakes/ruff code: the importguard rules its `# noqa` silences, and what to configure."""
+    honoured = [BY_CODE[c] for c in PEER_CODES[code]]
+    click.echo(f"{code} is pyflakes' and ruff's `{PEER_NAMES[code]}`, not an importguard rule; `# noqa: {code}` also silences:")
+    width = max(len(r.name) for r in honoured)
+    for rule in honoured:
+        click.echo(f"  {rule.code}  {rule.name:<{width}}  {rule.summary}")
+    codes = ", ".join(f'"{r.code}"' for r in honoured)
+    click.echo(f"In configuration name importguard's codes (`ignore = [{codes}]`); `importguard explain {honoured[0].code}` tells more.")
 
 
 @main.command()

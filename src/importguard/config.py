@@ -111,7 +111,10 @@ def _string_list(value: Any) -> bool:
 
 
 def _codes_list(value: Any) -> bool:
-    return _string_list(value) and all(v.upper().startswith("IG") or v.upper() == "ALL" for v in value)
+    """Rule codes, prefixes or `ALL`; a peer's code passes here to be explained by `unknown_codes`."""
+    from importguard.rules import PEER_CODES  # the catalogue; imported late (rules need config's peers)
+
+    return _string_list(value) and all(v.upper().startswith("IG") or v.upper() in ("ALL", *PEER_CODES) for v in value)
 
 
 _CHECKS = {
@@ -155,13 +158,14 @@ def unknown_key(key: str) -> str:
 
 
 def unknown_codes(codes: List[str]) -> List[str]:
-    from importguard.rules import (
-        ALL_RULES,  # the catalogue; imported late (rules need config's peers)
+    from importguard.rules import (  # the catalogue; imported late (rules need config's peers)
+        ALL_RULES,
+        peer_code_problem,
     )
 
     known = [rule.code for rule in ALL_RULES]
     return [
-        f"unknown rule code or prefix `{code}` (see `importguard rules`)"
+        peer_code_problem(code) or f"unknown rule code or prefix `{code}` (see `importguard rules`)"
         for code in codes if code.upper() != "ALL" and not any(k.startswith(code.upper()) for k in known)
     ]
 
@@ -210,6 +214,10 @@ def build_config(root: Path, table: Optional[Dict[str, Any]], source: Optional[P
     problems += [
         f"`{key}`: {problem}" for key in ("select", "extend-select", "ignore") if key in table and _CHECKS[key][0](table[key])
         for problem in unknown_codes(table[key])
+    ]
+    problems += [
+        f"`per-file-ignores`: `{pattern}`: {problem}" for pattern, codes in table.get("per-file-ignores", {}).items()
+        if _CHECKS["per-file-ignores"][0](table["per-file-ignores"]) for problem in unknown_codes(codes)
     ]
     problems += table_problems(table)
     problems += [

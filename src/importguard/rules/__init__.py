@@ -41,7 +41,7 @@ def _matching(selector: str) -> List[Rule]:
         return list(ALL_RULES)
     matched = [rule for rule in ALL_RULES if rule.code.startswith(selector)]
     if not matched:
-        raise ConfigError(f"unknown rule code or prefix `{selector}` (see `importguard rules`)")
+        raise ConfigError(peer_code_problem(selector) or f"unknown rule code or prefix `{selector}` (see `importguard rules`)")
     return matched
 
 
@@ -59,6 +59,17 @@ PEER_CODES: Dict[str, Tuple[str, ...]] = {
     "F822": ("IG104",),  # undefined-export
     "F823": ("IG102",),  # undefined-local
 }
+PEER_NAMES: Dict[str, str] = {"F821": "undefined-name", "F822": "undefined-export", "F823": "undefined-local"}  # ruff's names
+
+
+def peer_code_problem(code: str) -> Optional[str]:
+    """Why a peer's code is refused where rules are selected: `# noqa: F821` keeps a line that
+    pyflakes and ruff already silence quiet, but a setting names importguard's own rules."""
+    honoured = PEER_CODES.get(code.strip().upper())
+    if honoured is None:
+        return None
+    return (f"`{code.strip().upper()}` is a pyflakes/ruff code: importguard accepts it in `# noqa` comments but not in "
+            f"configuration (use {', '.join(f'`{c}`' for c in honoured)})")
 
 
 def code_matches(code: str, selectors: Iterable[str]) -> bool:
