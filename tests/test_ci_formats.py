@@ -146,9 +146,9 @@ def test_statistics_in_text_and_json(tmp_path):
     text = run_cli("check", "--statistics", "--no-cache", cwd=tmp_path)
     assert text.returncode == 1
     counted = findings(run_cli("check", "--format", "json", "--no-cache", cwd=tmp_path))
-    assert text.stdout.splitlines()[0].split("\t") == ["1", "IG101", "undefined-name"]
+    assert text.stdout.splitlines()[0].split("\t") == ["1", "IG101", "[*] undefined-name"]
     rows = json.loads(run_cli("check", "--statistics", "--format", "json", "--no-cache", cwd=tmp_path).stdout)
-    assert sum(r["count"] for r in rows) == len(counted) and {"code": "IG101", "name": "undefined-name", "count": 1} in rows
+    assert sum(r["count"] for r in rows) == len(counted) and {"code": "IG101", "name": "undefined-name", "count": 1, "fixable": True} in rows
 
 
 def test_inventory_findings_do_not_fail_the_build_unless_asked(tmp_path):
