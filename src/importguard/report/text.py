@@ -10,8 +10,6 @@ from typing import IO, List, Optional
 from importguard.findings import Finding, Hop
 from importguard.report.snippet import SourceLines, snippet
 
-TEXT_FORMATS = ("text", "concise", "full")
-
 
 def fixable(finding: Finding, unsafe_fixes: bool) -> bool:
     return finding.fix is not None and (unsafe_fixes or finding.fix[0] == "safe")
@@ -30,7 +28,8 @@ def render_text(findings: List[Finding], files: int, stream: IO[str], color: boo
         line = Text()
         line.append(f"{finding.path}:{finding.line}:{finding.column}:", style="bold")
         line.append(" ")
-        line.append(finding.code, style="bold red" if finding.severity == "error" else "bold yellow")
+        severity_style = "bold red" if finding.severity == "error" else "bold yellow"
+        line.append(finding.code, style=severity_style)
         if fixable(finding, unsafe_fixes):
             line.append(" [*]", style="bold cyan")
         line.append(f" {finding.message}")
@@ -39,7 +38,7 @@ def render_text(findings: List[Finding], files: int, stream: IO[str], color: boo
             continue
         rows = snippet(finding, sources) if style == "full" and sources is not None else None
         for gutter, text, caret in rows or []:
-            console.print(Text.assemble((gutter, "blue"), (text, ("bold red" if finding.severity == "error" else "bold yellow") if caret else "")))
+            console.print(Text.assemble((gutter, "blue"), (text, severity_style if caret else "")))
         if finding.hint:
             console.print(Text.assemble("    ", ("hint:", "cyan"), f" {finding.hint}"))
         for related in finding.related:
