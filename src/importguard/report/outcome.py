@@ -24,3 +24,4 @@ class Outcome:
     exit_code: int = 0
     unsafe_fixes: bool = False  # `--unsafe-fixes`: unsafe fixes count as available
     fixed: Optional[int] = None  # findings `--fix` fixed (None: not a fix run)
+    recorded: Optional[List[Finding]] = None  # what `--write-baseline` recorded (None: not written)

@@ -13,7 +13,7 @@ def fixable(finding: Finding, unsafe_fixes: bool) -> bool:
 
 
 def render_text(findings: List[Finding], files: int, stream: IO[str], color: bool, unsafe_fixes: bool = False,
-                fixed: Optional[int] = None) -> None:
+                fixed: Optional[int] = None, recorded: Optional[int] = None) -> None:
     """`[*]` marks a finding `--fix` would fix, as in ruff."""
     from rich.console import Console  # imported here: JSON output never needs rich
     from rich.text import Text
@@ -37,6 +37,10 @@ def render_text(findings: List[Finding], files: int, stream: IO[str], color: boo
                 console.print(Text(f"    {hop.module}  {hop.path}:{hop.line}  {hop.statement}  [{hop.kind}]"))
             last = finding.cycle[-1]
             console.print(Text(f"    {last.module}  (back to the start)", style="dim"))
+    if recorded is not None:  # `--write-baseline`: nothing is reported, everything was recorded
+        plural = "s" if recorded != 1 else ""
+        console.print(Text(f"Recorded {recorded} finding{plural} in the baseline; {files} file{'s' if files != 1 else ''} checked.", style="bold"))
+        return
     console.print(Text(summary_line(findings, files), style="bold" if findings else "green"))
     fixes = fix_summary(findings, unsafe_fixes, fixed)
     if fixes:
