@@ -10,13 +10,13 @@ import sys
 from pathlib import Path
 from typing import Dict
 
+import jsonschema
 import pytest
+import yaml
 
 from conftest import run_python, write_tree
 from importguard import __version__
 from importguard.cache import CACHE_FOLDER
-
-yaml = pytest.importorskip("yaml")
 
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "scripts" / "action_run.sh"
@@ -86,6 +86,16 @@ def test_action_yml_installs_restores_the_cache_runs_the_script_and_saves_the_ca
     assert save["if"].startswith("always()") and "steps.cache.outputs.cache-hit != 'true'" in save["if"]
 
 
+def test_readme_workflow_passes_only_declared_inputs_and_uploads_the_sarif_it_asks_for():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split("### GitHub Action\n", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    steps = yaml.safe_load(block)["jobs"]["importguard"]["steps"]
+    [ours] = [step for step in steps if step.get("uses", "").startswith("OWNER/importguard@")]
+    assert set(ours["with"]) <= set(action()["inputs"])
+    [upload] = [step for step in steps if step.get("uses", "").startswith("github/codeql-action/upload-sarif@")]
+    assert upload["with"]["sarif_file"] == ours["with"]["sarif-file"]
+
+
 def test_install_step_reports_the_version_for_the_cache_key(tmp_path):
     proc = run_step("install", tmp_path, tmp_path)
     assert proc.returncode == 0, proc.stderr
@@ -111,7 +121,6 @@ def test_check_step_annotates_summarises_and_writes_sarif_for_one_undefined_name
     location = result["locations"][0]["physicalLocation"]
     assert (result["ruleId"], location["artifactLocation"]["uri"], location["region"]["startLine"]) == ("IG101", "pkg/mod.py", 2)
     if SCHEMA.exists():
-        jsonschema = pytest.importorskip("jsonschema")
         jsonschema.validate(sarif, json.loads(SCHEMA.read_text(encoding="utf-8")))
     # What actions/cache saves is there.
     assert (workspace / CACHE_FOLDER).is_dir()
