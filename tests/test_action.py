@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Dict
 
 import jsonschema
-import pytest
 import yaml
 
 from conftest import run_python, write_tree
