@@ -89,7 +89,7 @@ def test_readme_workflow_passes_only_declared_inputs_and_uploads_the_sarif_it_as
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     block = readme.split("### GitHub Action\n", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
     steps = yaml.safe_load(block)["jobs"]["importguard"]["steps"]
-    [ours] = [step for step in steps if step.get("uses", "").startswith("OWNER/importguard@")]
+    [ours] = [step for step in steps if step.get("uses", "").startswith("importguard/importguard@")]
     assert set(ours["with"]) <= set(action()["inputs"])
     [upload] = [step for step in steps if step.get("uses", "").startswith("github/codeql-action/upload-sarif@")]
     assert upload["with"]["sarif_file"] == ours["with"]["sarif-file"]
