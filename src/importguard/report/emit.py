@@ -18,7 +18,7 @@ from importguard.report.baseline import (
 )
 from importguard.report.fingerprints import LineReader, fingerprints
 from importguard.report.outcome import LEVELS, Outcome
-from importguard.rules import select_rules
+from importguard.rules import ALL_RULES, select_rules
 from importguard.runner import CheckResult
 
 FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit")
@@ -66,6 +66,8 @@ def outcome_of(results: Sequence[Tuple[Config, CheckResult]], choice: BaselineCh
                 [r[0] for r in chosen], [r[1] for r in chosen], load_entries(path), covered(path, results, choice, checked),
             )
             kept += [chosen[i] for i in indexes]
+            covered = set(range(len(chosen))) - set(indexes)
+            outcome.baselined += [(chosen[i][0], chosen[i][1]) for i in sorted(covered)]
             outcome.baseline, outcome.hidden, outcome.stale = path, outcome.hidden + hidden, outcome.stale + stale
         kept.sort(key=lambda row: row[0].sort_key())
         outcome.findings, outcome.fingerprints = [r[0] for r in kept], [r[1] for r in kept]
@@ -136,9 +138,10 @@ def emit(outcome: Outcome, output_format: str, stream: IO[str], color: bool, con
     elif output_format == "json":
         render_json(outcome.findings, outcome.files, outcome.modules, stream)
     elif output_format == "sarif":
-        config = configs[0]
-        shared = {code: level for code, level in config.severity.items() if all(c.severity.get(code) == level for c in configs)}
-        render_sarif(outcome, select_rules(config.select, config.ignore, config.extend_select), stream, shared)
+        first = configs[0]
+        shared = {code: level for code, level in first.severity.items() if all(c.severity.get(code) == level for c in configs)}
+        ran = {rule.code for c in configs for rule in select_rules(c.select, c.ignore, c.extend_select)}
+        render_sarif(outcome, [rule for rule in ALL_RULES if rule.code in ran], stream, shared)
     elif output_format == "github":
         render_github(outcome, stream)
     elif output_format == "gitlab":
