@@ -66,8 +66,8 @@ def outcome_of(results: Sequence[Tuple[Config, CheckResult]], choice: BaselineCh
                 [r[0] for r in chosen], [r[1] for r in chosen], load_entries(path), covered(path, results, choice, checked),
             )
             kept += [chosen[i] for i in indexes]
-            covered = set(range(len(chosen))) - set(indexes)
-            outcome.baselined += [(chosen[i][0], chosen[i][1]) for i in sorted(covered)]
+            hid = set(range(len(chosen))) - set(indexes)
+            outcome.baselined += [(chosen[i][0], chosen[i][1]) for i in sorted(hid)]
             outcome.baseline, outcome.hidden, outcome.stale = path, outcome.hidden + hidden, outcome.stale + stale
         kept.sort(key=lambda row: row[0].sort_key())
         outcome.findings, outcome.fingerprints = [r[0] for r in kept], [r[1] for r in kept]
