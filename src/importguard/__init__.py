@@ -1,3 +1,3 @@
 """importguard: a static import-graph and name-binding linter for Python."""
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"

@@ -273,6 +273,9 @@ class CheckResult:
     timings: Dict[str, float] = field(default_factory=dict)  # seconds per phase
     warnings: List[str] = field(default_factory=list)  # for stderr: unknown codes in suppressions
     nested: List[Path] = field(default_factory=list)  # roots of projects found below this one
+    # display paths of the files this run reports on when it covers only part of its project
+    # (files or folders given inside it); None: the whole project (a baseline may drop stale entries)
+    checked: Optional[List[str]] = None
 
 
 def extra_source_roots(paths: Sequence[Path]) -> List[Path]:
@@ -388,6 +391,8 @@ def _run_check(
     reported = [p for p in found.sources if p in found.reported or p in named]
     only = {display_path(p, cwd) for p in given_files} if given_files and config.marked else None
     report_on = {display_path(p, cwd) for p in found.reported | named}
+    partial = config.marked and (bool(given_files) or bool(folders and config.root not in folders))
+    checked = sorted(only if only is not None else report_on) if partial else None
     rules = select_rules(config.select, config.ignore, config.extend_select)
     selected = {rule.code for rule in rules}
     memo: Optional[Memo] = None
@@ -402,7 +407,7 @@ def _run_check(
         lap("memo")
         if last is not None and last.key == key:
             cache.save_manifest()
-            return CheckResult(last.findings, None, *last.counts, found.missing, timings, last.warnings, found.nested)
+            return CheckResult(last.findings, None, *last.counts, found.missing, timings, last.warnings, found.nested, checked)
         partial = UNUSED_SUPPRESSION.code not in selected and last is not None and last.structure == structure
         new = changed_files(last, rows, cache, compute) if partial else None  # type: ignore[arg-type]
         if new is not None:
@@ -412,7 +417,7 @@ def _run_check(
             lap(f"file rules on {len(new)} changed")
             memo.store(replace(last, key=key, files=keys, findings=kept))  # type: ignore[arg-type]
             cache.save_manifest()
-            return CheckResult(kept, None, *last.counts, found.missing, timings, last.warnings, found.nested)  # type: ignore[union-attr]
+            return CheckResult(kept, None, *last.counts, found.missing, timings, last.warnings, found.nested, checked)  # type: ignore[union-attr]
 
     piped = {virtual: extract_facts(stdin[1], options.of(virtual))} if stdin is not None else {}
     piped.update({path: extract_facts(data, options.of(path)) for path, data in (overrides or {}).items()})
@@ -446,7 +451,7 @@ def _run_check(
         stops = {path: (f.line, f.code) for path, f in first_failures(raw).items()}
         memo.store(Remembered(key, structure, {p: k for p, k, _ in rows}, [str(p) for p in analysed], stops, kept,
                               (len(reported), modules), warnings))
-    return CheckResult(kept, project, len(reported), modules, found.missing, timings, warnings, found.nested)
+    return CheckResult(kept, project, len(reported), modules, found.missing, timings, warnings, found.nested, checked)
 
 
 def discovered_files(found: Discovered, cache: FactsCache, options: FactOptions) -> List[List[str]]:

@@ -6,19 +6,19 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, List, Optional, Sequence, Tuple
+from typing import IO, Dict, List, Optional, Sequence, Set, Tuple
 
 from importguard.config import Config
 from importguard.findings import Finding
 from importguard.report.baseline import (
     DEFAULT_NAME,
     apply_baseline,
-    load_baseline,
+    load_entries,
     write_baseline,
 )
 from importguard.report.fingerprints import LineReader, fingerprints
 from importguard.report.outcome import LEVELS, Outcome
-from importguard.rules import select_rules
+from importguard.rules import ALL_RULES, select_rules
 from importguard.runner import CheckResult
 
 FORMATS = ("text", "concise", "full", "json", "sarif", "github", "gitlab", "junit")
@@ -48,19 +48,27 @@ def outcome_of(results: Sequence[Tuple[Config, CheckResult]], choice: BaselineCh
         [r[0] for r in rows], sum(r.files for _, r in results), sum(r.modules for _, r in results),
         [r[1] for r in rows], cwd,
     )
+    checked = checked_paths(results, cwd)
     if choice.write is not None:
-        for path, chosen in baseline_files(rows, choice, write=True):
-            write_baseline(path, [r[0] for r in chosen], [r[1] for r in chosen], [r[2] for r in chosen])
-            notes.append(f"importguard: wrote {len(chosen)} finding(s) to the baseline {path}")
+        for path, chosen in baseline_files(rows, choice, write=True, configs=[c for c, _ in results]):
+            partial = covered(path, results, choice, checked)
+            total = write_baseline(path, [r[0] for r in chosen], [r[1] for r in chosen], [r[2] for r in chosen], partial)
+            kept = f"; kept {total - len(chosen)} of files this run did not check" if total > len(chosen) else ""
+            notes.append(f"importguard: wrote {len(chosen)} finding(s) to the baseline {path}{kept}")
+        outcome.recorded = outcome.findings
         outcome.findings, outcome.fingerprints = [], []
     elif not choice.ignore:
         kept: List[Tuple[Finding, str, str, Config]] = []
-        for path, chosen in baseline_files(rows, choice, write=False):
+        for path, chosen in baseline_files(rows, choice, write=False, configs=[c for c, _ in results]):
             if path is None:
                 kept += chosen
                 continue
-            indexes, hidden, stale = apply_baseline([r[0] for r in chosen], [r[1] for r in chosen], load_baseline(path))
+            indexes, hidden, stale = apply_baseline(
+                [r[0] for r in chosen], [r[1] for r in chosen], load_entries(path), covered(path, results, choice, checked),
+            )
             kept += [chosen[i] for i in indexes]
+            hid = set(range(len(chosen))) - set(indexes)
+            outcome.baselined += [(chosen[i][0], chosen[i][1]) for i in sorted(hid)]
             outcome.baseline, outcome.hidden, outcome.stale = path, outcome.hidden + hidden, outcome.stale + stale
         kept.sort(key=lambda row: row[0].sort_key())
         outcome.findings, outcome.fingerprints = [r[0] for r in kept], [r[1] for r in kept]
@@ -74,21 +82,47 @@ def outcome_of(results: Sequence[Tuple[Config, CheckResult]], choice: BaselineCh
     return outcome, notes
 
 
-def baseline_files(rows: list, choice: BaselineChoice, write: bool) -> List[Tuple[Optional[Path], list]]:
+def checked_paths(results: Sequence[Tuple[Config, CheckResult]], cwd: Path) -> Dict[int, Optional[Set[str]]]:
+    """Per project (by `id` of its config): the paths, relative to its root as a baseline keeps
+    them, of the files a partial run reported on; None when the run covered the whole project."""
+    return {
+        id(config): None if result.checked is None
+        else {os.path.relpath(cwd / p, config.root).replace(os.sep, "/") for p in result.checked}
+        for config, result in results
+    }
+
+
+def covered(path: Optional[Path], results: Sequence[Tuple[Config, CheckResult]], choice: BaselineChoice,
+            checked: Dict[int, Optional[Set[str]]]) -> Optional[Set[str]]:
+    """The files of baseline `path` this run looked at (None: all of them)."""
+    explicit = Path(choice.write) if choice.write else choice.use
+    found: Set[str] = set()
+    for config, _ in results:
+        if explicit is None and (config.baseline or config.root / DEFAULT_NAME) != path:
+            continue
+        paths = checked[id(config)]
+        if paths is None:
+            return None
+        found |= paths
+    return found
+
+
+def baseline_files(rows: list, choice: BaselineChoice, write: bool,
+                   configs: Sequence[Config] = ()) -> List[Tuple[Optional[Path], list]]:
     """Which baseline file covers which findings: one given on the command line covers all of
     them, else each project's own (`baseline` setting, or the default name to write)."""
     explicit = Path(choice.write) if write and choice.write else choice.use
     if explicit is not None:
         return [(explicit, rows)]
     by_file: dict = {}
-    configs = {id(r[3]): r[3] for r in rows}
     for row in rows:
         config = row[3]
         path = config.baseline or (config.root / DEFAULT_NAME if write else None)
         by_file.setdefault(path, []).append(row)
-    if write:  # a project without findings still gets its (empty) baseline
-        for config in configs.values():
-            by_file.setdefault(config.baseline or config.root / DEFAULT_NAME, [])
+    for config in configs:  # a project without findings still writes (or checks) its baseline
+        path = config.baseline or (config.root / DEFAULT_NAME if write else None)
+        if path is not None:
+            by_file.setdefault(path, [])
     return list(by_file.items())
 
 
@@ -100,15 +134,17 @@ def emit(outcome: Outcome, output_format: str, stream: IO[str], color: bool, con
     from importguard.report.text import fix_summary, render_text
 
     if statistics:
-        render_statistics(outcome.findings, stream, as_json=output_format == "json", unsafe_fixes=outcome.unsafe_fixes)
+        shown = outcome.recorded if outcome.recorded is not None else outcome.findings
+        render_statistics(shown, stream, as_json=output_format == "json", unsafe_fixes=outcome.unsafe_fixes)
         if output_format != "json" and outcome.fixed is not None and outcome.summary:  # JSON: the CLI says it on stderr
             stream.write(fix_summary(outcome.findings, outcome.unsafe_fixes, outcome.fixed) + "\n")
     elif output_format == "json":
         render_json(outcome.findings, outcome.files, outcome.modules, stream)
     elif output_format == "sarif":
-        config = configs[0]
-        shared = {code: level for code, level in config.severity.items() if all(c.severity.get(code) == level for c in configs)}
-        render_sarif(outcome, select_rules(config.select, config.ignore, config.extend_select), stream, shared)
+        first = configs[0]
+        shared = {code: level for code, level in first.severity.items() if all(c.severity.get(code) == level for c in configs)}
+        ran = {rule.code for c in configs for rule in select_rules(c.select, c.ignore, c.extend_select)}
+        render_sarif(outcome, [rule for rule in ALL_RULES if rule.code in ran], stream, shared)
     elif output_format == "github":
         render_github(outcome, stream)
     elif output_format == "gitlab":
@@ -119,4 +155,5 @@ def emit(outcome: Outcome, output_format: str, stream: IO[str], color: bool, con
         from importguard.report.snippet import SourceLines
 
         render_text(outcome.findings, outcome.files, stream, color=color, unsafe_fixes=outcome.unsafe_fixes, fixed=outcome.fixed,
+                    recorded=None if outcome.recorded is None else len(outcome.recorded),
                     style=output_format, summary=outcome.summary, sources=SourceLines(outcome.base))

@@ -18,7 +18,8 @@ def rule_json(rule: Rule) -> Dict[str, Any]:
     }
 
 
-def _tree(tree: Dict[str, Union[str, bytes]]) -> List[str]:
+def tree_block(tree: Dict[str, Union[str, bytes]]) -> List[str]:
+    """A fixture tree as one fenced block, each file under a `# path` comment."""
     lines = ["```python"]
     for path, source in tree.items():
         text = source.decode("utf-8", "replace") if isinstance(source, bytes) else source
@@ -60,13 +61,13 @@ def rules_markdown(rules: List[Rule]) -> str:
             "",
             "### Example",
             "",
-            *_tree(rule.bad),
+            *tree_block(rule.bad),
             "",
             "### Use instead",
             "",
-            *_tree(rule.good),
+            *tree_block(rule.good),
             "",
-            *(["### Fixed by `--fix`", "", *_tree(rule.fixed), ""] if rule.fixed else []),
+            *(["### Fixed by `--fix`", "", *tree_block(rule.fixed), ""] if rule.fixed else []),
             "### Suppress",
             "",
             f"`# importguard: ignore[{rule.code}]` or `# noqa: {rule.code}` on the reported line{peer}; "

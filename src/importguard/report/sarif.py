@@ -1,22 +1,28 @@
 """SARIF 2.1.0 (`--format sarif`), as GitHub code scanning reads it.
 
-Every selected rule is described in `tool.driver.rules` from the rule's own metadata (the same
-text as `importguard explain`). Results carry a full region, related locations for hints,
-`codeFlows` for cycle hops and handler call chains, the baseline fingerprint in
-`partialFingerprints`, and paths as URIs relative to `%SRCROOT%`. A severity the configuration
-sets (`[tool.importguard.severity]`) is each result's `level` and the invocation's
-`ruleConfigurationOverrides`; `defaultConfiguration` stays the rule's own.
+Every rule that ran in any of the checked projects is described in `tool.driver.rules` from the
+rule's own metadata (the same text as `importguard explain`), and each result's `ruleIndex`
+points at its own code's entry. Results carry a full region, related locations (hints, cycle hops,
+handler call chains) linked from the message as `[text](id)` (SARIF 3.11.6: GitHub shows a
+related location only when the message links it), `codeFlows` for cycle hops and call chains,
+the baseline fingerprint in `partialFingerprints`, and paths as URIs relative to `%SRCROOT%`. A
+related location has no column in the finding, so its region has none rather than a made-up 1.
+With a baseline in use, findings it covers are carried as `baselineState: "unchanged"` and the
+others as `"new"`. A severity the configuration sets (`[tool.importguard.severity]`) is each
+result's `level` and, when every project agrees, the invocation's `ruleConfigurationOverrides`;
+`defaultConfiguration` stays the rule's own.
 """
 
 from __future__ import annotations
 
 import json
-from typing import IO, Any, Dict, List, Mapping, Optional
+from typing import IO, Any, Dict, List, Mapping, Optional, Tuple
 from urllib.parse import quote
 
 from importguard import __version__
 from importguard.findings import Finding
 from importguard.report.outcome import Outcome
+from importguard.rules import BY_CODE
 from importguard.rules.base import Rule
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -28,14 +34,24 @@ def uri(path: str) -> str:
     return quote(path.replace("\\", "/"))
 
 
-def location(path: str, line: int, column: int = 1, end_line: int = 0, end_column: int = 0, message: str = "") -> Dict[str, Any]:
-    region: Dict[str, Any] = {"startLine": line, "startColumn": column}
-    if end_line:
-        region.update(endLine=end_line, endColumn=max(end_column, column + 1) if end_line == line else end_column or 1)
+def location(path: str, line: int, column: Optional[int] = None, end_line: int = 0, end_column: int = 0,
+             message: str = "") -> Dict[str, Any]:
+    """A physical location; `column` None (unknown) leaves the region's columns out."""
+    region: Dict[str, Any] = {"startLine": line}
+    if column is not None:
+        region["startColumn"] = column
+        if end_line:
+            region.update(endLine=end_line, endColumn=max(end_column, column + 1) if end_line == line else end_column or 1)
     found: Dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": uri(path), "uriBaseId": "%SRCROOT%"}, "region": region}}
     if message:
-        found["message"] = {"text": message}
+        found["message"] = {"text": escape(message)}
     return found
+
+
+def escape(text: str) -> str:
+    """Plain message text: a literal `[`, `]` or backslash is escaped so that only our own
+    `[text](id)` links read as links (SARIF 3.11.6)."""
+    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
 
 
 def rule_descriptor(rule: Rule) -> Dict[str, Any]:
@@ -51,8 +67,22 @@ def rule_descriptor(rule: Rule) -> Dict[str, Any]:
     }
 
 
-def result(finding: Finding, index: int, fingerprint: str, baseline: bool) -> Dict[str, Any]:
-    text = finding.message + (f". Hint: {finding.hint}" if finding.hint else "")
+Step = Tuple[str, int, str]  # (path, line, message) of a related location
+
+
+def related_steps(finding: Finding) -> Tuple[List[Step], List[Step]]:
+    """The finding's own related locations, and its cycle hops."""
+    own = [(r.path, r.line, r.message) for r in finding.related if r.path and r.line]
+    hops = [(h.path, h.line, f"`{h.module}` runs `{h.statement}`") for h in finding.cycle or [] if h.path and h.line]
+    return own, hops
+
+
+def result(finding: Finding, index: int, fingerprint: str, state: Optional[str]) -> Dict[str, Any]:
+    own, hops = related_steps(finding)
+    steps = own + hops
+    text = escape(finding.message) + (f". Hint: {escape(finding.hint)}" if finding.hint else "")
+    if steps:
+        text += ". Related: " + "; ".join(f"[{escape(message)}]({i})" for i, (_, _, message) in enumerate(steps, start=1))
     end_line = finding.end_line or finding.line
     found: Dict[str, Any] = {
         "ruleId": finding.code,
@@ -62,25 +92,31 @@ def result(finding: Finding, index: int, fingerprint: str, baseline: bool) -> Di
         "locations": [location(finding.path, finding.line, finding.column, end_line, finding.end_column or finding.column + 1)],
         "partialFingerprints": {"importguard/v1": fingerprint},
     }
-    related = [r for r in finding.related if r.path and r.line]
-    if related:
+    if steps:
         found["relatedLocations"] = [
-            dict(location(r.path, r.line, message=r.message), id=i) for i, r in enumerate(related, start=1)
+            dict(location(path, line, message=message), id=i) for i, (path, line, message) in enumerate(steps, start=1)
         ]
-    hops = [h for h in finding.cycle or [] if h.path and h.line]
-    steps = hops or related
-    if len(steps) > 1:
-        flow = [
-            {"location": location(s.path, s.line, message=f"`{s.module}` runs `{s.statement}`" if hops else s.message)}  # type: ignore[union-attr]
-            for s in steps
-        ]
+    flow_steps = hops or own
+    if len(flow_steps) > 1:
+        flow = [{"location": location(path, line, message=message)} for path, line, message in flow_steps]
         found["codeFlows"] = [{"threadFlows": [{"locations": flow}]}]
-    if baseline:
-        found["baselineState"] = "new"
+    if state:
+        found["baselineState"] = state
     return found
 
 
 def render_sarif(outcome: Outcome, rules: List[Rule], stream: IO[str], severities: Optional[Mapping[str, str]] = None) -> None:
+    """`rules`: every rule that ran; a reported code missing from them is described too, so each
+    `ruleIndex` names the result's own rule."""
+    new_state, unchanged = ("new", "unchanged") if outcome.baseline is not None else (None, None)
+    reported = sorted(
+        [(f, fp, new_state) for f, fp in zip(outcome.findings, outcome.fingerprints)]
+        + [(f, fp, unchanged) for f, fp in outcome.baselined],
+        key=lambda row: row[0].sort_key(),
+    )
+    described = {rule.code: rule for rule in rules}
+    described.update((f.code, BY_CODE[f.code]) for f, _, _ in reported if f.code not in described)
+    rules = sorted(described.values(), key=lambda rule: rule.code)
     index = {rule.code: i for i, rule in enumerate(rules)}
     invocation: Dict[str, Any] = {"executionSuccessful": True, "exitCode": outcome.exit_code}
     overrides = [
@@ -100,10 +136,7 @@ def render_sarif(outcome: Outcome, rules: List[Rule], stream: IO[str], severitie
             }},
             "originalUriBaseIds": {"%SRCROOT%": {"uri": outcome.base.resolve().as_uri() + "/"}},
             "columnKind": "unicodeCodePoints",
-            "results": [
-                result(f, index.get(f.code, 0), fp, outcome.baseline is not None)
-                for f, fp in zip(outcome.findings, outcome.fingerprints)
-            ],
+            "results": [result(f, index[f.code], fp, state) for f, fp, state in reported],
             "invocations": [invocation],
         }],
     }

@@ -16,7 +16,7 @@ def fixable(finding: Finding, unsafe_fixes: bool) -> bool:
 
 
 def render_text(findings: List[Finding], files: int, stream: IO[str], color: bool, unsafe_fixes: bool = False,
-                fixed: Optional[int] = None, style: str = "text", summary: bool = True,
+                fixed: Optional[int] = None, recorded: Optional[int] = None, style: str = "text", summary: bool = True,
                 sources: Optional[SourceLines] = None) -> None:
     """`[*]` marks a finding `--fix` would fix, as in ruff. `summary` False (`-q`) leaves out the
     closing counts; `full` reads the reported lines from `sources`."""
@@ -51,6 +51,10 @@ def render_text(findings: List[Finding], files: int, stream: IO[str], color: boo
         if style == "full":
             console.print("")
     if not summary:
+        return
+    if recorded is not None:  # `--write-baseline`: nothing is reported, everything was recorded
+        plural = "s" if recorded != 1 else ""
+        console.print(Text(f"Recorded {recorded} finding{plural} in the baseline; {files} file{'s' if files != 1 else ''} checked.", style="bold"))
         return
     console.print(Text(summary_line(findings, files), style="bold" if findings else "green"))
     fixes = fix_summary(findings, unsafe_fixes, fixed)
