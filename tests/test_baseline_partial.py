@@ -75,4 +75,4 @@ def test_writing_a_baseline_says_what_it_recorded_and_honours_statistics(tmp_pat
     stats = run_cli("check", "--write-baseline", "--statistics", "--no-cache", cwd=tmp_path)
     assert stats.stdout.splitlines() == ["2\tIG101\tundefined-name"]
     as_json = run_cli("check", "--write-baseline", "--statistics", "--format", "json", "--no-cache", cwd=tmp_path)
-    assert json.loads(as_json.stdout) == [{"code": "IG101", "name": "undefined-name", "count": 2}]
+    assert json.loads(as_json.stdout) == [{"code": "IG101", "name": "undefined-name", "count": 2, "fixable": False}]
