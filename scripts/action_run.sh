@@ -45,7 +45,7 @@ check() {
     # The facts cache and the run memo make the runs below cheap.
     if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
         local report lines limit="${IMPORTGUARD_SUMMARY_LINES:-5000}"
-        report="$(importguard "${args[@]}" --output-format text --color never --quiet "${src[@]}" 2>&1)" || true
+        report="$(importguard "${args[@]}" --output-format text --color never "${src[@]}" 2>&1)" || true
         lines="$(wc -l <<<"$report")"
         {
             echo "## importguard"
