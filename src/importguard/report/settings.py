@@ -34,6 +34,11 @@ def render_settings(group: Group, config: Config, files: bool, settings: bool) -
             f"per-file-target-version: {per_file_versions(config) or 'none'}",
             f"severity: {severities(config)}",
             f"cache: {cache_folder(config.root, config.cache_dir)}",
+            f"baseline: {config.baseline or 'none'}",
+            f"respect-gitignore: {str(config.respect_gitignore).lower()}",
+            f"force-exclude: {str(config.force_exclude).lower()}",
+            f"max-file-size: {config.max_file_mb:g} MB",
+            f"nested projects: {', '.join(display_path(p, cwd) for p in found.nested) or 'none'}",
         ]
     if files:
         shown = given if given and config.marked else found.reported
