@@ -47,3 +47,13 @@ def test_unknown_module_exits_1_with_a_clear_message(tmp_path):
     assert result.returncode == 1
     assert result.stderr.strip() == "importguard: unknown module `app.nowhere`: not a first-party module of ."
     assert "Traceback" not in result.stderr
+
+
+def test_paths_are_positional_like_every_other_command_and_typos_get_a_suggestion(tmp_path):
+    write_tree(tmp_path / "project", TREE)
+    result = run_cli("why", "app.web", "app.models", "project", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "app.web -> app.service -> app.models  (2 imports)"
+    typo = run_cli("why", "app.web", "app.modles", "project", cwd=tmp_path)
+    assert typo.returncode == 1
+    assert typo.stderr.strip() == "importguard: unknown module `app.modles`: not a first-party module of project; did you mean `app.models`?"

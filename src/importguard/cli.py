@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import sys
@@ -298,30 +299,36 @@ def _project(path: Path) -> Group:
 @main.command()
 @click.argument("source")
 @click.argument("target")
-@click.option("--path", "root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("."),
-              show_default=True, help="The project to read.")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--path", "root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="The project to read (the same as a path after the modules).")
 @click.option("--all-kinds", is_flag=True, help="Also follow deferred (function-local) and typing-only imports.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="Read settings from this TOML file.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPU count).")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
-def why(source: str, target: str, root: Path, all_kinds: bool, output_format: str, config_path: Optional[Path],
-        jobs: Optional[int], debug: bool) -> None:
-    """Show the shortest import chain from module SOURCE to module TARGET, file:line per hop.
+def why(source: str, target: str, paths: Tuple[Path, ...], root: Optional[Path], all_kinds: bool, output_format: str,
+        config_path: Optional[Path], jobs: Optional[int], debug: bool) -> None:
+    """Show the shortest import chain from module SOURCE to module TARGET in the project of
+    PATHS (default: the current folder), file:line per hop.
 
     Only import-time imports are followed unless --all-kinds is given. Exit 1 when there is no
     chain or a module is unknown.
     """
     with _errors_exit(debug):
-        project = _project(root)
+        targets = list(paths) + ([root] if root is not None else []) or [Path(".")]
+        project = _project(targets[0])
         config = load_config(project.root, config_path, project.marked)
         config.select, config.extend_select = [], []
-        project = run_check([root], config, jobs=jobs or os.cpu_count() or 1).project
+        project = run_check(targets, config, jobs=jobs or os.cpu_count() or 1).project
         unknown = [m for m in (source, target) if m not in project.graph.graph]
         kinds = frozenset({IMPORT_TIME, DEFERRED, TYPING_ONLY} if all_kinds else {IMPORT_TIME})
         chain = None if unknown else project.graph.shortest_chain(source, target, kinds)
     if unknown:
-        click.echo(f"importguard: unknown module {', '.join(f'`{m}`' for m in unknown)}: not a first-party module of {root}", err=True)
+        for module in unknown:
+            close = difflib.get_close_matches(module, list(project.graph.graph), n=1, cutoff=0.8)
+            mean = f"; did you mean `{close[0]}`?" if close else ""
+            click.echo(f"importguard: unknown module `{module}`: not a first-party module of {', '.join(map(str, targets))}{mean}", err=True)
         sys.exit(EXIT_FINDINGS)
     if chain is None:
         if all_kinds:
