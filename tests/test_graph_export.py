@@ -203,3 +203,22 @@ def test_readme_mermaid_block_is_what_the_command_prints():
     block = re.search(r"```mermaid\n(.*?)```", readme, re.S).group(1)
     result = run_cli("graph", "examples/chat_service", "--format", "mermaid", "--cycles-only", cwd=root)
     assert (result.returncode, result.stdout) == (0, block)
+
+
+def test_exclude_leaves_the_matching_modules_out_of_the_picture(tmp_path):
+    write_tree(tmp_path, {
+        "pyproject.toml": "",
+        "app/__init__.py": "",
+        "app/core.py": "from app import util\n",
+        "app/util.py": "",
+        "tests/__init__.py": "",
+        "tests/test_core.py": "from app import core\n",
+    })
+    everything = json.loads(run_cli("graph", ".", "--format", "json", cwd=tmp_path).stdout)
+    assert "tests.test_core" in {n["id"] for n in everything["nodes"]}
+    without = run_cli("graph", ".", "--format", "json", "--exclude", "tests/", cwd=tmp_path)
+    assert without.returncode == 0, without.stderr
+    nodes = {n["id"] for n in json.loads(without.stdout)["nodes"]}
+    assert nodes == {"app", "app.core", "app.util"}
+    same = run_cli("graph", ".", "--format", "json", "--extend-exclude", "tests/,app/util.py", cwd=tmp_path)
+    assert {n["id"] for n in json.loads(same.stdout)["nodes"]} == {"app", "app.core"}

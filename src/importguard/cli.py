@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 import os
@@ -19,7 +20,7 @@ from importguard import __version__
 from importguard.cache import cache_folder
 from importguard.cache import clean as remove_cache
 from importguard.config import STRUCTURAL_EXCLUDE, Config, load_config
-from importguard.discovery import find_root
+from importguard.discovery import find_root, matcher
 from importguard.errors import ImportguardError
 from importguard.findings import Hop
 from importguard.graph_export import FORMATS as GRAPH_FORMATS
@@ -363,11 +364,14 @@ def why(source: str, target: str, paths: Tuple[Path, ...], root: Optional[Path],
                    f"the html page groups above {PAGE_MODULE_LIMIT} modules unless told).")
 @click.option("--focus", metavar="MODULE", help="Only MODULE and the modules within --depth imports of it, either way.")
 @click.option("--depth", "radius", type=click.IntRange(min=1), default=1, show_default=True, help="How far around --focus.")
+@click.option("--exclude", "--extend-exclude", "excluded", multiple=True, metavar="PATTERNS",
+              help="Leave out the modules whose files match these comma-separated gitignore-style patterns (e.g. tests/).")
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="Read settings from this TOML file.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPU count).")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def graph(paths: Tuple[Path, ...], output_format: str, output: Optional[Path], kinds: str, cycles_only: bool,
-          depth: Optional[int], focus: Optional[str], radius: int, config_path: Optional[Path], jobs: Optional[int], debug: bool) -> None:
+          depth: Optional[int], focus: Optional[str], radius: int, excluded: Tuple[str, ...], config_path: Optional[Path],
+          jobs: Optional[int], debug: bool) -> None:
     """Draw the first-party import graph of the project at PATHS (default: the current folder).
 
     Edges are solid for import-time, dashed for deferred (function-local) and dotted for
@@ -384,6 +388,14 @@ def graph(paths: Tuple[Path, ...], output_format: str, output: Optional[Path], k
         config = load_config(groups[0].root, config_path, groups[0].marked)
         config.select, config.extend_select = [], []
         project = run_check(groups[0].paths, config, jobs=jobs or os.cpu_count() or 1).project
+        patterns = [p for value in excluded for p in _patterns(value)]
+        if patterns:
+            matches = matcher(patterns)
+            left_out = {
+                name for name, source in project.by_module.items()
+                if matches(os.path.relpath(source.path, config.root).replace(os.sep, "/"))
+            }
+            selection = dataclasses.replace(selection, left_out=frozenset(left_out))
         text = render_graph(project, output_format, selection, depth, config.root.name)
         if output is None:
             click.echo(text, nl=False)

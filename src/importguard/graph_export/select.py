@@ -31,6 +31,7 @@ class Selection:
     cycles_only: bool = False
     focus: Optional[str] = None
     depth: int = 1  # how far around `focus`, following imports both ways
+    left_out: FrozenSet[str] = frozenset()  # modules `--exclude` keeps out of the picture (tests, say)
 
 
 def cycle_kinds(kinds: FrozenSet[str]) -> FrozenSet[str]:
@@ -45,8 +46,11 @@ def modules_graph(graph: ImportGraph, paths: Mapping[str, str], selection: Selec
 
     shown = nx.DiGraph()
     for name in sorted(graph.graph):
-        shown.add_node(name, path=paths.get(name, ""), cycle=False, modules=[name])
+        if name not in selection.left_out:
+            shown.add_node(name, path=paths.get(name, ""), cycle=False, modules=[name])
     for importer, imported, sites in sorted(graph.graph.edges(data="sites")):
+        if importer in selection.left_out or imported in selection.left_out:
+            continue
         kept = sorted((s for s in sites if s.kind in selection.kinds), key=lambda s: (s.path, s.line, s.column))
         if kept:
             shown.add_edge(importer, imported, sites=kept, kinds=_kinds(kept), count=1, cycle=False)
