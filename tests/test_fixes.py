@@ -425,10 +425,10 @@ def test_late_local_import_without_a_module_level_one_is_hoisted_as_an_unsafe_fi
     )
 
 
-def test_fix_and_diff_refuse_standard_input(tmp_path):
-    result = run_cli("check", "-", "--fix", cwd=tmp_path)
+def test_diff_refuses_standard_input(tmp_path):
+    result = run_cli("check", "-", "--diff", cwd=tmp_path)
     assert result.returncode == 2
-    assert "--fix and --diff work on files" in result.stderr
+    assert "--diff works on files, not on standard input (--fix prints the fixed source)" in result.stderr
 
 
 def test_file_libcst_cannot_print_back_unchanged_is_not_edited(tmp_path):

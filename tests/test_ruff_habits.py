@@ -177,3 +177,24 @@ def test_peer_code_on_the_command_line_is_explained(tmp_path):
     write_tree(tmp_path, AUTH)
     result = run_cli("check", "--ignore", "F821", "--no-cache", cwd=tmp_path)
     assert (result.returncode, result.stderr) == (2, f"importguard: error: `F821` {PEER_IN_CONFIG} (use `IG101`, `IG106`)\n")
+
+
+def test_stdin_with_fix_prints_the_fixed_source_and_leaves_the_file_alone(tmp_path):
+    """As editor integrations need: the fixed source on stdout, the report on stderr."""
+    import subprocess
+    import sys
+
+    source = "import json\n\n\ndef a():\n    import time\n    return time.time()\n\n\ndef b():\n    return time.time()\n"
+    write_tree(tmp_path, {"pyproject.toml": "[project]\nname = 'x'\n", "pkg/__init__.py": "", "pkg/mod.py": source})
+    proc = subprocess.run(
+        [sys.executable, "-m", "importguard", "check", "-", "--stdin-filename", "pkg/mod.py", "--fix", "--no-cache"],
+        input=source, cwd=tmp_path, capture_output=True, text=True,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == source.replace("import json\n", "import json\nimport time\n", 1)
+    assert "Fixed 1 finding." in proc.stderr and "No findings" in proc.stderr
+    assert (tmp_path / "pkg/mod.py").read_text() == source
+    fixed = tmp_path / "fixed.py"
+    fixed.write_text(proc.stdout)
+    assert run_python("import fixed; fixed.b()", cwd=tmp_path).returncode == 0
+    assert "NameError" in run_python("from pkg import mod; mod.b()", cwd=tmp_path).stderr

@@ -149,8 +149,8 @@ def check(
         targets = list(paths) or [Path(".")]
         stdin = None
         if Path("-") in targets:
-            if fix or diff:
-                raise ImportguardError("--fix and --diff work on files, not on standard input")
+            if diff:
+                raise ImportguardError("--diff works on files, not on standard input (--fix prints the fixed source)")
             name = stdin_filename or Path("stdin.py")
             stdin = (name, click.get_binary_stream("stdin").read())
             targets = [name if p == Path("-") else p for p in targets]
@@ -199,7 +199,7 @@ def check(
                     f"importguard: {config.root} ({'project' if config.marked else 'loose'}; config: "
                     f"{config.source or 'defaults'}): {result.files} files, {result.modules} modules; {phases}", err=True,
                 )
-        fixed = _fix(configs, results, jobs, no_cache, fix, diff, unsafe_fixes)
+        fixed = _fix(configs, results, jobs, no_cache, fix, diff, unsafe_fixes, stdin)
         choice = BaselineChoice(baseline_path, write_baseline, no_baseline)
         outcome, notes = outcome_of([(c, r) for (_, c), r in zip(configs, results)], choice, threshold, exit_zero)
         outcome.unsafe_fixes, outcome.fixed, outcome.summary = unsafe_fixes, fixed, quiet == 0
@@ -212,25 +212,34 @@ def check(
                 click.echo(fix_summary(outcome.findings, unsafe_fixes, fixed), err=True)  # stdout stays JSON
         stream: IO[str]
         if output is not None or quiet < 2:  # -qq: nothing on standard output (a report file is still written)
-            with (output.open("w", encoding="utf-8") if output else _stdout()) as stream:
+            # With `-` and --fix, standard output is the fixed source (as editors expect): the report goes to stderr.
+            report_to = sys.stderr if stdin is not None and fix else None
+            with (output.open("w", encoding="utf-8") if output else report_to or _stdout()) as stream:
                 emit(outcome, output_format, stream, use_color(color, output is None and sys.stdout.isatty()), [c for _, c in configs], statistics)
     sys.exit(outcome.exit_code)
 
 
-def _fix(configs: list, results: list, jobs: Optional[int], no_cache: bool, fix: bool, diff: bool, unsafe: bool) -> Optional[int]:
+def _fix(configs: list, results: list, jobs: Optional[int], no_cache: bool, fix: bool, diff: bool, unsafe: bool,
+         stdin: Optional[Tuple[Path, bytes]] = None) -> Optional[int]:
     """With --fix, write the fixed files and replace each result by the analysis of the fixed
-    sources (returns how many findings were fixed); with --diff, print the diff and exit."""
+    sources (returns how many findings were fixed); with --diff, print the diff and exit. The
+    source read from standard input is fixed in memory and printed on standard output."""
     if not (fix or diff):
         return None
     from importguard.fixes.engine import run_fixes, with_notes
     from importguard.fixes.output import plural, unified_diff, write_fixes
 
     runs = []
+    piped = Path(os.path.abspath(stdin[0])) if stdin is not None else None
     for (group, config), result in zip(configs, results):
-        def check(overrides: dict, group: Group = group, config: object = config) -> object:
-            return run_check(group.paths, config, jobs=jobs or os.cpu_count() or 1, use_cache=not no_cache, overrides=overrides)
+        given = stdin if stdin is not None and stdin[0] in group.paths else None
 
-        runs.append(run_fixes(result if result.project is not None else check({}), check, unsafe))
+        def check(overrides: dict, group: Group = group, config: object = config, given: object = given) -> object:
+            return run_check(group.paths, config, jobs=jobs or os.cpu_count() or 1, use_cache=not no_cache,
+                             stdin=given, overrides=overrides)
+
+        first = result if result.project is not None else check({})
+        runs.append(run_fixes(first, check, unsafe, {piped: given[1]} if given is not None else None))
     fixed = sum(run.fixed for run, _ in runs)
     for index, (run, notes) in enumerate(runs):
         results[index] = run.result
@@ -244,6 +253,14 @@ def _fix(configs: list, results: list, jobs: Optional[int], no_cache: bool, fix:
         more = f" ({hidden} more with --unsafe-fixes)" if hidden else ""
         click.echo(f"Would fix {plural(fixed)}{more}." if patch else f"No fixes available{more}.", err=True)
         sys.exit(EXIT_FINDINGS if patch else EXIT_CLEAN)
+    if piped is not None:
+        assert stdin is not None
+        source = next((run.fixed_sources[piped] for run, _ in runs if piped in run.fixed_sources), stdin[1])
+        for run, _ in runs:
+            run.fixed_sources.pop(piped, None)  # never written to the file it stands for
+        sys.stdout.flush()
+        sys.stdout.buffer.write(source)
+        sys.stdout.flush()
     write_fixes(run for run, _ in runs)
     return fixed
 

@@ -78,9 +78,12 @@ def key(finding: Finding) -> Tuple[str, str, str]:
     return (finding.code, finding.path, symbol(finding).split("|")[0])
 
 
-def run_fixes(first: CheckResult, check: Check, unsafe: bool) -> Tuple[FixRun, Dict[str, str]]:
-    """Fix what can be fixed; also returns the notes of refused fixes, by fingerprint."""
+def run_fixes(first: CheckResult, check: Check, unsafe: bool,
+              given: Optional[Dict[Path, bytes]] = None) -> Tuple[FixRun, Dict[str, str]]:
+    """Fix what can be fixed; also returns the notes of refused fixes, by fingerprint. `given`
+    holds sources that are not on disk (standard input, by the path it stands for)."""
     sources = _Sources()
+    sources.originals.update(given or {})
     current, refused = first, {}
     tried: Set[str] = set()
     for _ in range(MAX_ROUNDS):
