@@ -55,7 +55,9 @@ def serve(conn: Connection, work: Work) -> None:
     while True:
         try:
             chunk = conn.recv()
-        except EOFError:  # the main process closed the pipe: the run is over
+        except EOFError:  # the main process is gone
+            return
+        if chunk is None:  # the run is over (a forked worker holds both ends: no EOF to wait for)
             return
         for index, path, options in chunk:
             try:
@@ -84,10 +86,15 @@ def start(work: Work) -> Worker:
 
 
 def stop(worker: Worker, kill: bool) -> None:
-    """End `worker`: killed when stuck or dead, else told (by closing its pipe) and waited for."""
-    worker.conn.close()
+    """End `worker`: killed when stuck or dead, else told and waited for."""
     if kill:
         worker.process.kill()
+    else:
+        try:
+            worker.conn.send(None)
+        except OSError:  # it died since its last answer
+            pass
+    worker.conn.close()
     worker.process.join(timeout=5)
     if worker.process.is_alive():
         worker.process.kill()
