@@ -29,8 +29,6 @@ Work = Callable[[Path, FrozenSet[str]], Outcome]
 Note = Callable[[Sequence[int], Iterable[Outcome]], None]
 
 DIED = "cannot analyse: the parser's process died on this file (a native crash or out of memory)"
-
-
 OVER_BUDGET = "not analysed: parsing took longer than the"
 
 
@@ -49,15 +47,16 @@ def failed(message: str) -> Outcome:
     return None, FileFacts(problem=Problem("IG002", message)), None
 
 
-def serve(conn: Connection, work: Work) -> None:
+def serve(conn: Connection, work: Work, ours: Connection) -> None:
     """A worker's loop: for each chunk received, one answer per file, as each is done."""
+    ours.close()  # the main process's end, a forked copy: closed, its death ends the loop (EOF)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the main process, which ends its workers
     while True:
         try:
             chunk = conn.recv()
         except EOFError:  # the main process is gone
             return
-        if chunk is None:  # the run is over (a forked worker holds both ends: no EOF to wait for)
+        if chunk is None:  # the run is over (workers forked later hold the main end: no EOF to wait for)
             return
         for index, path, options in chunk:
             try:
@@ -79,7 +78,7 @@ def start(work: Work) -> Worker:
     import multiprocessing
 
     ours, theirs = multiprocessing.Pipe()
-    process = multiprocessing.get_context().Process(target=serve, args=(theirs, work), daemon=True)
+    process = multiprocessing.get_context().Process(target=serve, args=(theirs, work, ours), daemon=True)
     process.start()
     theirs.close()  # else the pipe never reports the worker's death
     return Worker(process, ours)
