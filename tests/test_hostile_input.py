@@ -190,7 +190,7 @@ def crash_on_boom(path: Path, options):
 
 
 def test_a_worker_that_dies_takes_only_its_file_down(tmp_path):
-    from importguard.runner import in_workers
+    from importguard.workers import in_workers
 
     names = [f"m{i}.py" for i in range(12)] + ["boom.py"] + [f"n{i}.py" for i in range(12)]
     write_tree(tmp_path, {name: "def f():\n    return missing\n" for name in names})

@@ -34,6 +34,7 @@ DEFAULT_EXCLUDE = STRUCTURAL_EXCLUDE
 
 TARGET_VERSION = re.compile(r"py3(\d{1,2})")
 SEVERITIES = ("error", "warning", "info")
+DEFAULT_FILE_TIMEOUT = 60.0  # generous: the slowest file of large corpora parses in a few seconds
 
 
 def python_version(text: str) -> Optional[Tuple[int, int]]:
@@ -72,6 +73,7 @@ class Config:
     marked: bool = True  # the root is a project (a marker was found), not a loose folder
     respect_gitignore: bool = True
     max_file_mb: float = DEFAULT_MAX_FILE_MB  # larger files are reported (IG002), not parsed
+    file_timeout: float = DEFAULT_FILE_TIMEOUT  # seconds one file may take to parse before it is IG002
     force_exclude: bool = False  # exclusions apply to files named on the command line too
     split_nested: bool = True  # a folder with its own pyproject.toml is another project (not with --config)
     # Folders the packaging configuration installs from; None: read them from `root`. A field, so
@@ -134,6 +136,7 @@ _CHECKS = {
     "baseline": (lambda v: isinstance(v, str), "a file path"),
     "respect-gitignore": (lambda v: isinstance(v, bool), "true or false"),
     "max-file-size": (lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0, "a size in megabytes, such as 4 or 0.5"),
+    "file-timeout": (lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and 0 < v < float("inf"), "a number of seconds, such as 60 or 2.5"),
     "target-version": (lambda v: isinstance(v, str) and python_version(v) is not None, "a Python version such as \"py39\" or \"py314\""),
     "per-file-target-version": (
         lambda v: isinstance(v, dict), "a table mapping glob patterns to Python versions such as \"py314\"",
@@ -249,6 +252,7 @@ def build_config(root: Path, table: Optional[Dict[str, Any]], source: Optional[P
     config.severity = {code.upper(): level for code, level in table.get("severity", {}).items()}
     config.respect_gitignore = table.get("respect-gitignore", True)
     config.max_file_mb = float(table.get("max-file-size", DEFAULT_MAX_FILE_MB))
+    config.file_timeout = float(table.get("file-timeout", DEFAULT_FILE_TIMEOUT))
     return config
 
 

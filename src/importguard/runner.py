@@ -50,6 +50,7 @@ from importguard.rules.suppressions import (
     unknown_suppression_codes,
     unused_suppressions,
 )
+from importguard.workers import in_workers, over_budget
 from importguard.workspace import module_files, package_root
 
 # Below this many files, starting worker processes costs more than it saves.
@@ -127,10 +128,11 @@ _malloc_trim: object = None
 def compute_facts(
     paths: Sequence[Path], fact_options: Union[FrozenSet[str], FactOptions], jobs: int,
     cache: Optional[FactsCache] = None, executor: Optional[Executor] = None,
-    progress: Optional[Callable[[int, int], None]] = None,
+    progress: Optional[Callable[[int, int], None]] = None, budget: Optional[float] = None,
 ) -> List[FileFacts]:
     """Facts for every path, in the order given, whatever the number of workers; each file's
-    with its own options (`per-file-target-version`).
+    with its own options (`per-file-target-version`). With `budget` (seconds, `file-timeout`),
+    every file is parsed in a worker process the main process can stop: a file over it is IG002.
 
     Cached files cost a read, a hash and a JSON load in this process; the others are read again
     and parsed by local workers (only their paths travel), when there are enough of them.
@@ -192,19 +194,32 @@ def compute_facts(
         # worker after the others, so two of them never sit in memory at the same time and the
         # main process never holds one, even in a small run.
         sizes = {i: file_size(paths[i]) for i in misses}
+        if misses:
+            load_parser()
         huge = [i for i in misses if sizes[i] > HUGE_FILE_BYTES]
         rest = [i for i in misses if sizes[i] <= HUGE_FILE_BYTES]
         if jobs <= 1 or len(rest) < MIN_FILES_PER_WORKER * 2:
-            one_by_one(rest)
+            # In this process a parser that loops could never be stopped: with a budget, one
+            # worker (a fork costs a few milliseconds; a warm run has nothing to parse).
+            if budget is None:
+                one_by_one(rest)
+            else:
+                in_workers(rest, 1, 16, paths, options, collect, extract_file, budget)
         else:
             # Biggest first: the last chunks are small files, so no worker idles while another
             # finishes a long one. Results are placed by index, in the order given, whatever this.
             rest.sort(key=lambda i: -sizes[i])
-            in_workers(rest, jobs, max(1, min(16, len(rest) // (jobs * 8) or 1)), paths, options, collect)
-        in_workers(huge, 1, 1, paths, options, collect)
+            in_workers(rest, jobs, max(1, min(16, len(rest) // (jobs * 8) or 1)), paths, options, collect, extract_file, budget)
+        in_workers(huge, 1, 1, paths, options, collect, extract_file, budget)
     if cache is not None:
         cache.save_manifest()
     return results  # type: ignore[return-value]
+
+
+def load_parser() -> None:
+    """Parse one line here, before workers are forked: each would otherwise import the parser
+    and its native module (~0.15 s), in every batch of workers of the run."""
+    extract_facts(b"pass\n", frozenset())
 
 
 def read_for_executor(
@@ -217,43 +232,6 @@ def read_for_executor(
         data = read_source(paths[index], max_file_bytes(options))
         key = entry_key(data, options) if isinstance(data, bytes) else None
         yield (index, key, stat if key is not None else None), data
-
-
-def in_workers(indexes: Sequence[int], workers: int, chunk: int, paths: Sequence[Path], options: Sequence[FrozenSet[str]],
-               note: Callable[[Sequence[int], Iterable[Tuple[Optional[str], FileFacts, Optional[os.stat_result]]]], None],
-               work: Callable[..., Tuple[Optional[str], FileFacts, Optional[os.stat_result]]] = extract_file) -> None:
-    """Parse in worker processes. A worker that dies (a native crash in the parser, an
-    out-of-memory kill) takes only its file down: the files not done yet are retried one at a
-    time, each in a fresh worker, so the one that kills it is found and reported as IG002.
-    `options` are those of each file of `paths`."""
-    from concurrent.futures import ProcessPoolExecutor  # only cold runs start workers
-    from concurrent.futures.process import BrokenProcessPool
-
-    if not indexes:
-        return
-    done: List[int] = []
-
-    def record(batch: Sequence[int], computed: Iterable[Tuple[Optional[str], FileFacts, Optional[os.stat_result]]]) -> None:
-        for index, outcome in zip(batch, computed):
-            note([index], [outcome])
-            done.append(index)
-
-    try:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            record(indexes, pool.map(work, [paths[i] for i in indexes], [options[i] for i in indexes], chunksize=chunk))
-        return
-    except BrokenProcessPool:
-        pass
-    finished = set(done)
-    for index in [i for i in indexes if i not in finished]:
-        try:
-            with ProcessPoolExecutor(max_workers=1) as alone:
-                outcome = alone.submit(work, paths[index], options[index]).result()
-        except BrokenProcessPool:
-            outcome = (None, FileFacts(problem=Problem(
-                "IG002", "cannot analyse: the parser's process died on this file (a native crash or out of memory)",
-            )), None)
-        note([index], [outcome])
 
 
 def file_size(path: Path) -> int:
@@ -383,7 +361,7 @@ def _run_check(
     options = config.file_options()
     cache = FactsCache(cache_folder(config.root, config.cache_dir), options.default) if use_cache else None
     def compute(chosen: List[Path]) -> List[FileFacts]:
-        return compute_facts(chosen, options, jobs, cache, executor, progress)
+        return compute_facts(chosen, options, jobs, cache, executor, progress, config.file_timeout)
 
     # A file named on the command line is reported even if excluded (as ruff), unless
     # --force-exclude (what pre-commit needs: it passes every changed file).
@@ -447,7 +425,7 @@ def _run_check(
     warnings = unknown_suppression_codes(project, report_on, known)
     kept = with_severities(with_fixes(sorted(kept, key=Finding.sort_key), project), config.severity)
     modules = sum(1 for f in project.files if f.module is not None)
-    if memo is not None:
+    if memo is not None and not any(over_budget(facts) for facts in analysed.values()):
         stops = {path: (f.line, f.code) for path, f in first_failures(raw).items()}
         memo.store(Remembered(key, structure, {p: k for p, k, _ in rows}, [str(p) for p in analysed], stops, kept,
                               (len(reported), modules), warnings))
