@@ -226,7 +226,7 @@ def test_a_monorepo_checked_from_its_root_applies_each_services_own_project(tmp_
     ]
     settings = run_cli("check", ".", "--show-settings", cwd=tmp_path).stdout
     assert "# .: project" in settings and "# svc: project" in settings and "docs/example" not in settings
-    for line in ("nested projects: svc", "baseline: none", "respect-gitignore: true", "force-exclude: false", "max-file-size: 4 MB"):
+    for line in ("nested projects: svc", "baseline: none", "respect-gitignore: true", "force-exclude: false", "max-file-size: 4 MB", "file-timeout: 60 s"):
         assert line in settings.splitlines(), line
     assert "cannot import name 'Group'" in run_python("import pkg.views", cwd=tmp_path / "svc").stderr
 

@@ -38,6 +38,7 @@ def render_settings(group: Group, config: Config, files: bool, settings: bool) -
             f"respect-gitignore: {str(config.respect_gitignore).lower()}",
             f"force-exclude: {str(config.force_exclude).lower()}",
             f"max-file-size: {config.max_file_mb:g} MB",
+            f"file-timeout: {config.file_timeout:g} s",
             f"nested projects: {', '.join(display_path(p, cwd) for p in found.nested) or 'none'}",
         ]
     if files:
