@@ -152,3 +152,16 @@ def test_baselined_findings_are_carried_as_unchanged_and_new_ones_as_new(tmp_pat
     assert json_findings(tmp_path, ".", "--baseline", "base.json") == [  # other formats still show only new findings
         f for f in json_findings(tmp_path, ".", "--no-baseline") if f["code"] == "IG101"
     ]
+
+
+def test_help_uris_and_explain_point_at_each_rules_page_in_the_repository(tmp_path):
+    from importguard import __version__
+
+    write_tree(tmp_path, {"pyproject.toml": "[tool.importguard]\n", "m.py": "print(undefined)\n"})
+    sarif = json.loads(run_cli("check", "--format", "sarif", "--no-cache", cwd=tmp_path).stdout)
+    repository = Path(__file__).resolve().parents[1]
+    for rule in sarif["runs"][0]["tool"]["driver"]["rules"]:
+        assert rule["helpUri"] == f"https://github.com/importguard/importguard/blob/v{__version__}/docs/rules/{rule['id']}.md"
+        assert (repository / "docs" / "rules" / f"{rule['id']}.md").is_file()
+    explained = run_cli("explain", "IG101", cwd=tmp_path)
+    assert explained.stdout.splitlines()[-1] == f"Docs: docs/rules/IG101.md (https://github.com/importguard/importguard/blob/v{__version__}/docs/rules/IG101.md)"

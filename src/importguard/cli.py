@@ -30,6 +30,7 @@ from importguard.graph_export.select import PAGE_MODULE_LIMIT, Selection
 from importguard.project.graph import DEFERRED, IMPORT_TIME, KINDS, TYPING_ONLY
 from importguard.report.emit import FORMATS, STATISTICS_FORMATS, BaselineChoice, emit, outcome_of
 from importguard.report.progress import ParseProgress
+from importguard.report.rule_pages import page_url
 from importguard.report.settings import render_settings
 from importguard.report.text import fix_summary, render_chain
 from importguard.rules import ALL_RULES, BY_CODE, PEER_CODES, PEER_NAMES
@@ -485,6 +486,7 @@ def explain(code: str) -> None:
             click.echo(f"  # {path}")
             click.echo(textwrap.indent(text.rstrip("\n") or "(empty)", "  "))
         click.echo("")
+    click.echo(f"Docs: docs/rules/{rule.code}.md ({page_url(rule.code)})")
 
 
 main.add_command(explain, name="rule")  # ruff's spelling

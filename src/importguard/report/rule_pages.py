@@ -6,9 +6,18 @@ from __future__ import annotations
 
 from typing import Dict, List, Tuple
 
+from importguard import __version__
 from importguard.report.rule_docs import FIXES, tree_block
 from importguard.rules import PEER_CODES
 from importguard.rules.base import Rule
+
+REPOSITORY = "https://github.com/importguard/importguard"
+
+
+def page_url(code: str) -> str:
+    """Where a rule's page is read: in the repository, at this release's tag (`explain`, SARIF)."""
+    return f"{REPOSITORY}/blob/v{__version__}/docs/rules/{code}.md"
+
 
 # ruff's names for the pyflakes codes in `PEER_CODES`.
 PEER_NAMES = {"F821": "undefined-name", "F822": "undefined-export", "F823": "undefined-local"}

@@ -22,11 +22,11 @@ from urllib.parse import quote
 from importguard import __version__
 from importguard.findings import Finding
 from importguard.report.outcome import Outcome
+from importguard.report.rule_pages import page_url
 from importguard.rules import BY_CODE
 from importguard.rules.base import Rule
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-DOCS = "https://github.com/importguard/importguard/blob/main/docs/rules.md"
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 
@@ -55,14 +55,14 @@ def escape(text: str) -> str:
 
 
 def rule_descriptor(rule: Rule) -> Dict[str, Any]:
-    anchor = f"{rule.code.lower()}-{rule.name}"
+    page = page_url(rule.code)
     return {
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": rule.rationale},
-        "help": {"text": rule.rationale, "markdown": f"**{rule.code} {rule.name}**: {rule.summary}\n\n{rule.rationale}\n\n[Rule documentation]({DOCS}#{anchor})"},
-        "helpUri": f"{DOCS}#{anchor}",
+        "help": {"text": rule.rationale, "markdown": f"**{rule.code} {rule.name}**: {rule.summary}\n\n{rule.rationale}\n\n[Rule documentation]({page})"},
+        "helpUri": page,
         "defaultConfiguration": {"level": LEVEL[rule.severity], "enabled": rule.default},
     }
 
