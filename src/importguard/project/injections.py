@@ -19,6 +19,7 @@ from typing import Dict, Iterable, List, Set, Tuple
 
 from importguard.project.calls import imports_run_by
 from importguard.project.exports import replacement_source
+from importguard.project.loaded import loaded_modules, with_parents
 from importguard.project.model import Project, SourceFile
 
 
@@ -44,10 +45,7 @@ class Injection:
 
 def injections_into(project: Project, target: str, name: str) -> List[Injection]:
     """The injections of `name` into module `target`, by path and line."""
-    table = getattr(project, "_injections", None)
-    if table is None:
-        table = project._injections = collect(project)  # type: ignore[attr-defined]
-    return table.get((target, name), [])
+    return project.memo("injections", lambda: collect(project)).get((target, name), [])
 
 
 def collect(project: Project) -> Dict[Tuple[str, str], List[Injection]]:
@@ -62,28 +60,18 @@ def collect(project: Project) -> Dict[Tuple[str, str], List[Injection]]:
     return table
 
 
-def ancestors(module: str) -> List[str]:
-    parts = module.split(".")
-    return [".".join(parts[:depth]) for depth in range(1, len(parts))]
-
-
 def runs_before_calls(project: Project, injection: Injection, user: str) -> bool:
     """Has `injection` certainly run once `user` has been imported (when its functions run)?"""
     if injection.conditional or injection.source.module is None:
         return False
-    cache = getattr(project, "_certainly_run", None)
-    if cache is None:
-        cache = project._certainly_run = {}  # type: ignore[attr-defined]
-    if user not in cache:
-        cache[user] = reached(project, [*ancestors(user), user], certain=True)
-    return injection.source.module.name in cache[user]
+    return injection.source.module.name in loaded_modules(project).closure(with_parents(user))
 
 
 def runs_before_start(project: Project, injection: Injection, user: str) -> bool:
     """Has `injection` certainly run before module `user` starts? Only when a package above
     `user` makes it before any import it runs (or a call it makes) can reach `user`."""
     owner = injection.source
-    if injection.conditional or owner.module is None or owner.module.name not in ancestors(user):
+    if injection.conditional or owner.module is None or owner.module.name not in with_parents(user)[:-1]:
         return False
     index = project.index
     earlier = [dep.target for fact in owner.facts.imports
@@ -92,12 +80,12 @@ def runs_before_start(project: Project, injection: Injection, user: str) -> bool
     earlier += [dep.target for callee, line in owner.facts.module_calls if line < injection.line
                 for runner, fact in imports_run_by(project, owner, callee) if runner.module is not None
                 for dep in index.dependencies(fact, runner.module)]
-    return user not in reached(project, earlier, certain=False)
+    return user not in reached(project, earlier)
 
 
-def reached(project: Project, starts: Iterable[str], certain: bool) -> Set[str]:
-    """Modules that importing `starts` runs through their module-level imports: only the
-    unconditional ones when `certain`, else every import-time import (what may run)."""
+def reached(project: Project, starts: Iterable[str]) -> Set[str]:
+    """Modules that importing `starts` may run through their import-time imports, conditional
+    ones included (what certainly runs is `loaded.LoadedModules`)."""
     found: Set[str] = set()
     stack = list(starts)
     while stack:
@@ -109,6 +97,6 @@ def reached(project: Project, starts: Iterable[str], certain: bool) -> Set[str]:
         if source is None or source.module is None:
             continue
         for fact in source.facts.imports:
-            if fact.edge_kind == "import-time" and not (certain and (fact.conditional or fact.guarded)):
+            if fact.edge_kind == "import-time":
                 stack.extend(dep.target for dep in project.index.dependencies(fact, source.module))
     return found

@@ -57,6 +57,11 @@ def certain_imports(project: Project, source: SourceFile, before: Optional[int] 
     return loaded
 
 
+def loaded_modules(project: Project) -> "LoadedModules":
+    """The project's one `LoadedModules`: its per-module tables are shared by every rule."""
+    return project.memo("loaded", lambda: LoadedModules(project))
+
+
 class LoadedModules:
     """The import-time closure of first-party modules, computed once per module and project."""
 

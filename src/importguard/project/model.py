@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, FrozenSet, List, Optional, Sequence
+from typing import Any, Callable, Dict, FrozenSet, List, Optional, Sequence, TypeVar
 
 from importguard.facts.model import FileFacts
 from importguard.project.graph import ImportGraph, ImportSite
 from importguard.project.modules import ModuleIndex, ModuleInfo, module_name
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -45,6 +47,14 @@ class Project:
     graph: Optional[ImportGraph]  # None in a partial re-run, which runs no rule that needs it
     by_module: Dict[str, SourceFile]
     builtins: FrozenSet[str] = frozenset()  # extra builtins from the configuration
+    # tables rules derive from the project, built once per run by the first rule that asks
+    derived: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def memo(self, key: str, build: Callable[[], T]) -> T:
+        """`build()` once per project: replays, injections, import-time closures."""
+        if key not in self.derived:
+            self.derived[key] = build()
+        return self.derived[key]  # type: ignore[no-any-return]
 
     def display_path(self, module: str) -> Optional[str]:
         source = self.by_module.get(module)

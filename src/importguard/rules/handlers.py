@@ -7,7 +7,7 @@ from typing import Iterator, List, Optional, Set, Tuple
 from importguard.facts.model import HandlerCalls, ImportFact
 from importguard.findings import Finding, Related
 from importguard.project.calls import Call, chain_from
-from importguard.project.loaded import LoadedModules, targets_of
+from importguard.project.loaded import LoadedModules, loaded_modules, targets_of
 from importguard.project.model import Project, SourceFile
 from importguard.project.stdlib import is_stdlib
 from importguard.rules.base import Rule
@@ -52,7 +52,7 @@ def ran_before(project: Project, source: SourceFile, function: Optional[str], li
 
 def check_import_in_except(project: Project, stdlib: bool = False) -> Iterator[Finding]:
     rule = STDLIB_IMPORT_IN_HANDLER if stdlib else IMPORT_IN_EXCEPT
-    loaded = LoadedModules(project)
+    loaded = loaded_modules(project)
     for source in project.files:
         for fact in source.facts.imports:
             if fact.handler is None or stdlib_target(project, source, fact) != stdlib:
@@ -83,7 +83,7 @@ def handler_phrase(caught: List[str]) -> str:
 
 def check_handler_reachable_import(project: Project, stdlib: bool = False) -> Iterator[Finding]:
     rule = STDLIB_IMPORT_IN_HANDLER if stdlib else HANDLER_REACHABLE_IMPORT
-    loaded = LoadedModules(project)
+    loaded = loaded_modules(project)
     for source in project.files:
         for handler in source.facts.handlers:
             reported: Set[Tuple[str, str]] = set()

@@ -8,7 +8,8 @@ from typing import Optional
 
 from importguard.facts.model import ImportFact, NameIssue
 from importguard.findings import Related
-from importguard.project.injections import Injection, ancestors, runs_before_calls, runs_before_start
+from importguard.project.injections import Injection, runs_before_calls, runs_before_start
+from importguard.project.loaded import with_parents
 from importguard.project.model import Project, SourceFile
 
 
@@ -52,7 +53,7 @@ def injected_condition(injection: Injection, module: str, function: Optional[str
     """When the injection runs before code of `module` in `function` (at `line`) does."""
     if in_function(function):
         return f"`{injection.module}` has been imported first"
-    if injection.module in ancestors(module):
+    if injection.module in with_parents(module)[:-1]:
         return None  # the package is already running: importing it again does not run it
     # module-level code runs while `module` is first imported; the injector needs it to exist
     return f"`{module}` itself imports `{injection.module}` above line {line}"
@@ -77,6 +78,6 @@ def import_condition(injection: Injection, importer: str, fact: ImportFact) -> s
     """When the injection runs before the import `fact` of module `importer` does."""
     if fact.edge_kind != "import-time":
         return f"`{injection.module}` has been imported first"
-    if injection.module in ancestors(importer):
+    if injection.module in with_parents(importer)[:-1]:
         return f"nothing `{injection.module}` runs above line {injection.line} imports `{importer}`"
     return f"`{injection.module}` has run before `{importer}` is first imported"

@@ -24,21 +24,20 @@ Swallowed = Tuple[PartialImport, Step]  # a failure and the guarded import that 
 def replays(project: Project) -> Iterator[Tuple[Set[str], List[str], Dict[str, Tuple[Optional[PartialImport], List[Swallowed]]]]]:
     """Per import-time cycle: its members, the entries replayed, and per entry (the failure that
     ends the import, the failures guards swallowed on the way). Computed once per project."""
-    cached = getattr(project, "_replays", None)
-    if cached is None:
-        plans = Plans(project)
-        cached = []
-        for _view, members in project.graph.components(frozenset({IMPORT_TIME})):
-            entries = entry_points(plans, members)
-            if entries:
-                relevant = reaching(project, members)
-                outcome = {}
-                for entry in entries:
-                    failure, run = replay(project, entry, plans, relevant)
-                    outcome[entry] = (failure, run.swallowed)
-                cached.append((members, entries, outcome))
-        project._replays = cached  # type: ignore[attr-defined]
-    yield from cached
+    yield from project.memo("replays", lambda: list(replay_cycles(project)))
+
+
+def replay_cycles(project: Project) -> Iterator[Tuple[Set[str], List[str], Dict[str, Tuple[Optional[PartialImport], List[Swallowed]]]]]:
+    plans = Plans(project)
+    for _view, members in project.graph.components(frozenset({IMPORT_TIME})):
+        entries = entry_points(plans, members)
+        if entries:
+            relevant = reaching(project, members)
+            outcome = {}
+            for entry in entries:
+                failure, run = replay(project, entry, plans, relevant)
+                outcome[entry] = (failure, run.swallowed)
+            yield members, entries, outcome
 
 
 def failures_by_site(project: Project) -> Iterator[Tuple[PartialImport, List[str], List[str]]]:
