@@ -10,7 +10,7 @@ from typing import Dict, Iterable, List, Optional, Union
 
 import pytest
 
-from importguard.config import Config
+from importguard.config import Config, load_config
 from importguard.findings import Finding
 from importguard.runner import run_check
 
@@ -29,9 +29,11 @@ def write_tree(root: Path, files: Tree) -> Path:
 
 
 def check_tree(root: Path, files: Tree, select: Iterable[str] = ("ALL",), paths: Optional[List[Path]] = None) -> List[Finding]:
-    """Write `files` under `root` and run every selected rule in-process."""
+    """Write `files` under `root` and run every selected rule in-process (with the tree's own
+    `pyproject.toml` settings when it has one: contracts, say)."""
     write_tree(root, files)
-    config = Config(root=root, select=list(select))
+    config = load_config(root, None) if "pyproject.toml" in files else Config(root=root)
+    config.select = list(select)
     return run_check(paths or [root], config, cwd=root).findings
 
 

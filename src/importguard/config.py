@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, List, Optional, Tuple
 
+from importguard.contracts.config import Contract, parse_contracts
 from importguard.discovery import valid_patterns
 from importguard.errors import ConfigError
 from importguard.fact_options import FactOptions
@@ -79,6 +80,7 @@ class Config:
     # Folders the packaging configuration installs from; None: read them from `root`. A field, so
     # that the run memo (keyed by the settings) is stale when the packaging configuration changes.
     packaging_roots: Optional[List[Path]] = None
+    contracts: List[Contract] = field(default_factory=list)  # [[tool.importguard.contracts]] (IG4xx)
 
     def __post_init__(self) -> None:
         if self.packaging_roots is None:
@@ -142,6 +144,7 @@ _CHECKS = {
         lambda v: isinstance(v, dict), "a table mapping glob patterns to Python versions such as \"py314\"",
     ),
     "severity": (lambda v: isinstance(v, dict), "a table mapping rule codes to \"error\", \"warning\" or \"info\""),
+    "contracts": (lambda v: isinstance(v, list), "an array of tables ([[tool.importguard.contracts]])"),
 }
 
 
@@ -223,6 +226,8 @@ def build_config(root: Path, table: Optional[Dict[str, Any]], source: Optional[P
         if _CHECKS["per-file-ignores"][0](table["per-file-ignores"]) for problem in unknown_codes(codes)
     ]
     problems += table_problems(table)
+    contracts, found = parse_contracts(table["contracts"], _text(where)) if isinstance(table.get("contracts"), list) else ([], [])
+    problems += found
     problems += [
         f"`src`: folder `{folder}` does not exist" for folder in table.get("src", []) if isinstance(folder, str) and not (base / folder).is_dir()
     ]
@@ -253,7 +258,16 @@ def build_config(root: Path, table: Optional[Dict[str, Any]], source: Optional[P
     config.respect_gitignore = table.get("respect-gitignore", True)
     config.max_file_mb = float(table.get("max-file-size", DEFAULT_MAX_FILE_MB))
     config.file_timeout = float(table.get("file-timeout", DEFAULT_FILE_TIMEOUT))
+    config.contracts = contracts
     return config
+
+
+def _text(path: Path) -> str:
+    """The configuration file's text, to place contract findings on its lines ("" if unreadable)."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 def load_config(root: Path, explicit: Optional[Path], marked: bool = True) -> Config:

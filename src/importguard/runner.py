@@ -24,6 +24,7 @@ from typing import (
 
 from importguard.cache import FactsCache, cache_folder, entry_key
 from importguard.config import STRUCTURAL_EXCLUDE, Config
+from importguard.contracts.config import ContractScope
 from importguard.discovery import Discovered, discover
 from importguard.fact_options import FactOptions, per_file
 from importguard.facts.extract import extract_facts
@@ -369,6 +370,8 @@ def _run_check(
     reported = [p for p in found.sources if p in found.reported or p in named]
     only = {display_path(p, cwd) for p in given_files} if given_files and config.marked else None
     report_on = {display_path(p, cwd) for p in found.reported | named}
+    if config.contracts and config.source is not None:  # IG405/IG406 are reported at the contract's lines
+        report_on.add(display_path(config.source, cwd))
     partial = config.marked and (bool(given_files) or bool(folders and config.root not in folders))
     checked = sorted(only if only is not None else report_on) if partial else None
     rules = select_rules(config.select, config.ignore, config.extend_select)
@@ -410,6 +413,7 @@ def _run_check(
     everything = sorted(set(found.sources) | set(analysed))
     files = [SourceFile(path, display_path(path, cwd), analysed.get(path) or FileFacts(problem=NOT_ANALYSED)) for path in everything]
     project = build_project(files, roots, found.extensions, frozenset(config.builtins))
+    project.contracts = contract_scope(config, cwd)
     add_import_time_calls(project)
     lap("project")
     if UNUSED_SUPPRESSION.code in selected:  # whether a suppression is used needs its rule's findings
@@ -430,6 +434,13 @@ def _run_check(
         memo.store(Remembered(key, structure, {p: k for p, k, _ in rows}, [str(p) for p in analysed], stops, kept,
                               (len(reported), modules), warnings))
     return CheckResult(kept, project, len(reported), modules, found.missing, timings, warnings, found.nested, checked)
+
+
+def contract_scope(config: Config, cwd: Path) -> ContractScope:
+    """The declared contracts and where: inherited when the table is a project's above this one."""
+    source = config.source
+    inherited = source is not None and config.split_nested and source.parent != config.root
+    return ContractScope(tuple(config.contracts), display_path(source, cwd) if source else None, inherited)
 
 
 def discovered_files(found: Discovered, cache: FactsCache, options: FactOptions) -> List[List[str]]:

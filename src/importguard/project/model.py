@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, FrozenSet, List, Optional, Sequence, TypeVar
 
+from importguard.contracts.config import ContractScope
 from importguard.facts.model import FileFacts
 from importguard.project.graph import ImportGraph, ImportSite
 from importguard.project.modules import ModuleIndex, ModuleInfo, module_name
@@ -47,6 +48,7 @@ class Project:
     graph: Optional[ImportGraph]  # None in a partial re-run, which runs no rule that needs it
     by_module: Dict[str, SourceFile]
     builtins: FrozenSet[str] = frozenset()  # extra builtins from the configuration
+    contracts: ContractScope = field(default_factory=ContractScope)  # checked by the IG4xx rules
     # tables rules derive from the project, built once per run by the first rule that asks
     derived: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 

@@ -3,7 +3,7 @@
 One module per family, named by what it checks: `files` (IG001-IG002), `suppressions` (IG003),
 `names` (IG101, IG102, IG104), `unbound_paths` (IG103, IG105), `annotation_names` (IG106),
 `handlers` (IG201-IG205), `cycles` (IG301-IG303), `modules` (IG304-IG305), `partial_import`
-(IG306-IG307); `masking` marks findings another explains; `injected` decides when a name another
+(IG306-IG307), `contracts` (IG401-IG406, a package: one module per contract type); `masking` marks findings another explains; `injected` decides when a name another
 module assigns from outside is bound (IG101, IG305).
 """
 
@@ -14,6 +14,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 from importguard.errors import ConfigError
 from importguard.rules import (
     annotation_names,
+    contracts,
     cycles,
     files,
     handlers,
@@ -29,6 +30,7 @@ ALL_RULES: List[Rule] = sorted(
     [
         *files.RULES, *suppressions.RULES, *names.RULES, *unbound_paths.RULES, *annotation_names.RULES,
         *handlers.RULES, *cycles.RULES, *modules.RULES, *partial_import.RULES,
+        *contracts.RULES,
     ],
     key=lambda r: r.code,
 )
