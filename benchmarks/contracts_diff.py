@@ -4,21 +4,33 @@ Usage::
 
     python benchmarks/contracts_diff.py --tree DIR --package NAME --contracts FILE [--json OUT] [--runs N]
 
-``--tree``       a folder holding the top-level package NAME (copied to a scratch folder first).
+``--tree``       a folder holding the top-level package NAME (only that package is copied to a
+                 scratch folder, so both tools see the same modules).
 ``--contracts``  a TOML file of ``[[contracts]]`` tables in import-linter's syntax (the same
                  tables go into ``[tool.importguard]`` and ``[tool.importlinter]``).
-``--json``       write both sides' pairs and the differences to OUT.
-``--runs``       also time both tools (median of N runs; importguard cold with ``--no-cache``,
-                 and warm, memo hit).
+``--json``       write both sides' pairs and the classified differences to OUT.
+``--runs``       also time both tools (median of N runs).
 
-import-linter reports, per contract, the pairs of modules its chains join (a route with several
-heads or tails stands for each pair); importguard reports one finding per pair, `module` the
-importing end and `name` the imported one. Third-party modules are compared by their top-level
-package (grimp squashes them). For `acyclic_siblings` the compared items are the packages whose
-children form a cycle. Both tools count every import (typing-only and function-local ones
-included), so the contracts are given `import_kinds` with all three kinds on the importguard side.
+Compared, per contract, are the pairs of modules that violating chains join: (importing end,
+imported end). import-linter lists a layers/independence route once with "extra firsts/lasts"
+(each stands for a pair) and, for `forbidden`, shows one chain per route; importguard reports a
+finding per pair. Third-party modules are named by their top-level package (grimp squashes them).
+For `acyclic_siblings` the items are the packages whose children form a cycle.
+
+Both tools find routes the same way (the shortest chain between the two sides, whose imports are
+then left out of the next search), so direct imports and the set of violated contracts never
+differ; a pair found only by one tool is classified:
+
+- ``same-route``: the other tool reports a chain through the same modules in between (it shows one
+  head or tail of the route where importguard reports each);
+- ``tie``: the other tool found an equally short chain from the same importer or to the same
+  imported module (the shortest chain was not unique and the tools chose differently, which then
+  leaves different imports for the next search);
+- ``unexplained``: anything else (the differential test fails on it).
+
+Both tools count every import (typing-only and function-local ones included), so the contracts
+are given `import_kinds` with all three kinds on the importguard side.
 """
-
 from __future__ import annotations
 
 import argparse
@@ -38,8 +50,9 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-Pairs = Dict[str, Set[Tuple[str, ...]]]
+Chains = Dict[str, Set[Tuple[str, ...]]]  # contract name -> chains (module names, importer first)
 CONTRACT = re.compile(r"\(contract `(.+?)`\)$")
+HOP = re.compile(r"`(.+?)` imports `(.+?)`")
 ALL_KINDS = ["import-time", "deferred", "typing-only"]
 
 
@@ -58,78 +71,91 @@ def write_config(tree: Path, package: str, contracts: List[Dict[str, Any]]) -> N
     (tree / "pyproject.toml").write_text("\n".join(lines), encoding="utf-8")
 
 
-def importguard_pairs(tree: Path) -> Tuple[Pairs, List[Dict[str, Any]]]:
+def squashed(chain: List[str], top: str) -> Tuple[str, ...]:
+    """The chain with a third-party end named by its top-level package, as grimp names it."""
+    last = chain[-1] if chain[-1].split(".")[0] == top else chain[-1].split(".")[0]
+    return (*chain[:-1], last)
+
+
+def importguard_chains(tree: Path, top: str) -> Tuple[Chains, List[Dict[str, Any]]]:
     proc = subprocess.run([sys.executable, "-m", "importguard", "check", "--select", "IG4", "--format", "json", "--no-cache", "."],
                           cwd=tree, capture_output=True, text=True)
     if proc.returncode not in (0, 1):
         raise SystemExit(f"importguard failed ({proc.returncode}): {proc.stderr}")
     findings = json.loads(proc.stdout)["findings"]
-    pairs: Pairs = {}
+    chains: Chains = {}
     for finding in findings:
         match = CONTRACT.search(finding["message"])
         if finding["code"] in ("IG401", "IG402", "IG403") and match:
-            pairs.setdefault(match.group(1), set()).add((finding["module"], finding["name"]))
+            hops = [HOP.match(r["message"]).group(2) for r in finding["related"]]  # type: ignore[union-attr]
+            chains.setdefault(match.group(1), set()).add(squashed([finding["module"], *hops], top))
         elif finding["code"] == "IG404" and match:
-            pairs.setdefault(match.group(1), set()).add((finding["name"],))
-    return pairs, [f for f in findings if f["code"] in ("IG405", "IG406")]
+            chains.setdefault(match.group(1), set()).add((finding["name"],))
+    return chains, [f for f in findings if f["code"] in ("IG405", "IG406")]
 
 
-def _route_pairs(route: Dict[str, Any]) -> Set[Tuple[str, str]]:
-    chain = route["chain"]
-    heads = {chain[0]["importer"]} | {link["importer"] for link in route["extra_firsts"]}
-    tails = {chain[-1]["imported"]} | {link["imported"] for link in route["extra_lasts"]}
-    return {(head, tail) for head in heads for tail in tails}
+def _route_chains(route: Dict[str, Any]) -> Set[Tuple[str, ...]]:
+    links = route["chain"]
+    middle = [link["imported"] for link in links[:-1]]
+    heads = {links[0]["importer"]} | {link["importer"] for link in route["extra_firsts"]}
+    tails = {links[-1]["imported"]} | {link["imported"] for link in route["extra_lasts"]}
+    return {(head, *middle, tail) for head in heads for tail in tails}
 
 
-def import_linter_pairs(tree: Path, package: str) -> Pairs:
+def import_linter_chains(tree: Path) -> Chains:
     sys.path.insert(0, str(tree))
     from importlinter.application import use_cases
     from importlinter.configuration import configure
 
     configure()
     use_cases._register_built_in_contract_types()  # what `lint_imports` does before `create_report`
-
     report = use_cases.create_report(use_cases.read_user_options(str(tree / "pyproject.toml")), cache_dir=None)
     if report.could_not_run or report.invalid_contract_options:
         raise SystemExit(f"import-linter could not run: {report.invalid_contract_options}")
-    pairs: Pairs = {}
+    chains: Chains = {}
     for contract, check in report.get_contracts_and_checks():
-        found = pairs.setdefault(contract.name, set())
+        found = chains.setdefault(contract.name, set())
         data = check.metadata
         if "invalid_dependencies" in data:  # layers
-            found |= {p for dependency in data["invalid_dependencies"] for route in dependency["routes"] for p in _route_pairs(route)}
+            found |= {c for dependency in data["invalid_dependencies"] for route in dependency["routes"] for c in _route_chains(route)}
         elif "cycle_breakers_by_package" in data:  # acyclic_siblings
             found |= {(name,) for name in data["cycle_breakers_by_package"]}
         else:
             for group in data.get("invalid_chains", []):
                 for chain in group["chains"]:
                     if isinstance(chain, dict):  # independence: routes
-                        found |= _route_pairs(chain)
+                        found |= _route_chains(chain)
                     else:  # forbidden: plain chains
-                        found.add((chain[0]["importer"], chain[-1]["imported"]))
-    return pairs  # grimp names a third-party module by its top-level package already
+                        found.add((chain[0]["importer"], *(link["imported"] for link in chain)))
+    return chains
 
 
-def squash_external(pairs: Pairs, package: str) -> Pairs:
-    top = package.split(".")[0]
-    return {name: {p if len(p) == 1 else (p[0], p[1] if p[1].split(".")[0] == top else p[1].split(".")[0]) for p in found}
-            for name, found in pairs.items()}
+def classify(pair: Tuple[str, ...], chain: Tuple[str, ...], others: Set[Tuple[str, ...]]) -> str:
+    if len(chain) > 2 and any(len(o) > 2 and o[1:-1] == chain[1:-1] for o in others):
+        return "same-route"
+    if len(chain) > 2 and any(len(o) == len(chain) and (o[0] == pair[0] or o[-1] == pair[-1]) for o in others):
+        return "tie"
+    return "unexplained"
+
+
+def differences(mine: Set[Tuple[str, ...]], theirs: Set[Tuple[str, ...]]) -> Dict[str, Any]:
+    def ends(chains: Set[Tuple[str, ...]]) -> Dict[Tuple[str, ...], Tuple[str, ...]]:
+        return {(c[0], c[-1]) if len(c) > 1 else c: c for c in sorted(chains, key=len, reverse=True)}
+
+    ours, other = ends(mine), ends(theirs)
+    row: Dict[str, Any] = {"importguard": len(ours), "import-linter": len(other), "both": len(ours.keys() & other.keys())}
+    for label, side, rest in (("only_importguard", ours, theirs), ("only_import_linter", other, mine)):
+        row[label] = [{"pair": list(pair), "chain": list(side[pair]), "why": classify(pair, side[pair], rest)}
+                      for pair in sorted(side.keys() - (other if side is ours else ours).keys())]
+    return row
 
 
 def compare(tree: Path, package: str, contracts: List[Dict[str, Any]]) -> Dict[str, Any]:
     write_config(tree, package, contracts)
-    ours, problems = importguard_pairs(tree)
-    ours = squash_external(ours, package)
-    theirs = import_linter_pairs(tree, package)
-    result: Dict[str, Any] = {"problems": problems, "contracts": {}}
-    for contract in contracts:
-        name = contract["name"]
-        mine, other = ours.get(name, set()), theirs.get(name, set())
-        result["contracts"][name] = {
-            "importguard": len(mine), "import-linter": len(other), "both": len(mine & other),
-            "only_importguard": sorted(mine - other), "only_import_linter": sorted(other - mine),
-        }
-    return result
+    ours, problems = importguard_chains(tree, package.split(".")[0])
+    theirs = import_linter_chains(tree)
+    return {"problems": problems,
+            "contracts": {c["name"]: differences(ours.get(c["name"], set()), theirs.get(c["name"], set())) for c in contracts}}
 
 
 def timed(command: List[str], cwd: Path, runs: int) -> float:
@@ -164,10 +190,9 @@ def main() -> None:
     for name, row in result["contracts"].items():
         print(f"{name}: importguard {row['importguard']}, import-linter {row['import-linter']}, both {row['both']}, "
               f"only importguard {len(row['only_importguard'])}, only import-linter {len(row['only_import_linter'])}")
-        for pair in row["only_importguard"]:
-            print(f"    only importguard: {' -> '.join(pair)}")
-        for pair in row["only_import_linter"]:
-            print(f"    only import-linter: {' -> '.join(pair)}")
+        for label in ("only_importguard", "only_import_linter"):
+            for item in row[label]:
+                print(f"    {label.replace('_', ' ')} ({item['why']}): {' -> '.join(item['chain'])}")
     for problem in result["problems"]:
         print(f"importguard configuration finding: {problem['code']} {problem['message']}")
     for label, seconds in result.get("seconds", {}).items():

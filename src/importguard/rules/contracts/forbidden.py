@@ -22,7 +22,7 @@ from importguard.rules.contracts.common import (
     matching,
     with_descendants,
 )
-from importguard.rules.contracts.routes import Chain, pair_chains
+from importguard.rules.contracts.routes import Chain, direct_chains, layer_chains
 
 HINT = "keep this dependency out: reach it through a module the contract allows, or pass the object in"
 
@@ -51,7 +51,9 @@ def _check(project: Project, contract: Contract) -> Iterator[Finding]:
                 continue
             importers = with_descendants([source], view.internal) if contract.as_packages else {source}
             imported = with_descendants([target], every) if contract.as_packages else {target} & set(every)
-            for chain in pair_chains(view.graph, importers, imported, contract.allow_indirect_imports):
+            chains = (direct_chains(view.graph, importers, imported) if contract.allow_indirect_imports
+                      else layer_chains(view.graph, importers, imported, set()))
+            for chain in chains:
                 if chain not in seen:
                     seen.add(chain)
                     yield chain_finding(FORBIDDEN, view, contract, chain,

@@ -1,15 +1,16 @@
 """Import chains that break a contract, found as import-linter (grimp) finds them, so that both
 report the same pairs of modules.
 
-`layer_chains` (layers, independence): repeatedly the shortest chain from any module of one
-side to any module of the other, not passing through the modules of other layers; the imports of
-each chain found are then left out, so the next search finds another route. A route with
-modules in between is reported for every module of each side that imports into, or is imported
-from, its ends. `pair_chains` (forbidden): the shortest chain for every pair of a source module
-and a forbidden one that does not pass through other modules of either side.
+`layer_chains` (every contract type): repeatedly the shortest chain from any module of one side
+to any module of the other (for layers and independence not passing through the modules of
+other layers); the imports of each chain found are then left out, so the next search finds
+another route. A route with modules in between is reported for every module of each side that
+imports into, or is imported from, its ends (import-linter lists them as one chain with "extra
+firsts/lasts" for layers and independence, and shows a single one of them for `forbidden`).
+`direct_chains`: the direct imports only (`allow_indirect_imports = true`).
 
 Shortest paths are networkx's; among equally short chains the choice may differ from grimp's,
-never the pairs of a direct import.
+never the direct imports.
 """
 
 from __future__ import annotations
@@ -50,22 +51,6 @@ def layer_chains(graph: nx.DiGraph, sources: Set[str], targets: Set[str], exclud
     return sorted(set(chains))
 
 
-def pair_chains(graph: nx.DiGraph, sources: Set[str], targets: Set[str], direct_only: bool) -> List[Chain]:
-    """For each (source, target) pair, the shortest chain whose modules in between belong to neither side."""
-    import networkx as nx
-
-    chains: List[Chain] = []
-    if direct_only:
-        return sorted((s, t) for s in sources if s in graph for t in graph.successors(s) if t in targets)
-    sides = sources | targets
-    between = nx.DiGraph(graph.subgraph(set(graph) - sides))
-    for source in sorted(s for s in sources if s in graph):
-        between.add_node(source)
-        between.add_edges_from((source, n) for n in graph.successors(source) if n in between)
-        paths = nx.single_source_shortest_path(between, source)
-        between.remove_node(source)
-        for target in sorted(t for t in targets if t in graph):
-            found = [paths[p] + [target] for p in graph.predecessors(target) if p in paths]
-            if found:
-                chains.append(tuple(min(found, key=lambda path: (len(path), path))))
-    return chains
+def direct_chains(graph: nx.DiGraph, sources: Set[str], targets: Set[str]) -> List[Chain]:
+    """The direct imports from `sources` into `targets`."""
+    return sorted((s, t) for s in sources if s in graph for t in graph.successors(s) if t in targets)
