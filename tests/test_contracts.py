@@ -263,3 +263,21 @@ def test_every_bad_contract_is_reported_at_once(tmp_path):
     assert "`contracts` #1 `X`: `layers` is required" in proc.stderr and "`contracts` #2 `X`: `type` must be one of" in proc.stderr
 
 
+
+
+def test_graph_highlights_the_chain_of_a_contract_violation(tmp_path):
+    root = write(tmp_path, {"pyproject.toml": pyproject(LAYERS), **APP, "app/data.py": "from app import util\n",
+                            "app/util.py": "import app.web\n"})
+    document = json.loads(run_cli("graph", "--format", "json", "--contract", "L", cwd=root).stdout)
+    assert sorted((e["source"], e["target"]) for e in document["edges"] if e["violation"]) == [("app.data", "app.util"), ("app.util", "app.web")]
+    assert sorted(n["id"] for n in document["nodes"] if n["violation"]) == ["app.data", "app.util", "app.web"]
+    dot = run_cli("graph", "--contract", "L", cwd=root).stdout
+    assert '"app.util" -> "app.web" [style=solid, tooltip="import-time", color="#ef6c00", penwidth=3];' in dot
+    plain = json.loads(run_cli("graph", "--format", "json", cwd=root).stdout)
+    assert not any(e["violation"] for e in plain["edges"])
+
+
+def test_graph_contract_names_the_closest_declared_contract(tmp_path):
+    root = write(tmp_path, {"pyproject.toml": pyproject(LAYERS), **APP})
+    proc = run_cli("graph", "--contract", "l", cwd=root)
+    assert proc.returncode == 2 and "--contract: no contract named `l`" in proc.stderr and "declared: `L`" in proc.stderr

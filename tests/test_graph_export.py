@@ -104,7 +104,7 @@ def test_mermaid_ids_are_safe_and_every_edge_is_drawn(tmp_path):
 def test_json_is_networkx_node_link_with_import_sites(tmp_path):
     loaded = node_link(tmp_path)
     assert set(loaded.edges) == set(EDGES)
-    assert loaded.nodes["app.core.store"] == {"path": "app/core/store.py", "cycle": True, "modules": ["app.core.store"]}
+    assert loaded.nodes["app.core.store"] == {"path": "app/core/store.py", "cycle": True, "modules": ["app.core.store"], "violation": False}
     (site,) = loaded.edges["app.web.views", "app.web.forms"]["sites"]
     assert site == {"path": "app/web/views.py", "line": 6, "column": 5, "kind": "deferred", "statement": "from app.web import forms"}
     assert loaded.graph["kinds"] == ["import-time", "deferred", "typing-only"]

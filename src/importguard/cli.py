@@ -20,6 +20,7 @@ from importguard import __version__
 from importguard.cache import cache_folder
 from importguard.cache import clean as remove_cache
 from importguard.config import STRUCTURAL_EXCLUDE, Config, load_config
+from importguard.contracts.config import find_contract
 from importguard.discovery import find_root, matcher
 from importguard.errors import ImportguardError
 from importguard.findings import Hop
@@ -34,6 +35,7 @@ from importguard.report.rule_pages import page_url
 from importguard.report.settings import render_settings
 from importguard.report.text import fix_summary, render_chain
 from importguard.rules import ALL_RULES, BY_CODE, PEER_CODES, PEER_NAMES
+from importguard.rules.contracts.common import VIOLATION_CODES, violation_edges
 from importguard.runner import plan, run_check
 from importguard.workspace import Group, group_paths, package_root, project_root
 
@@ -384,12 +386,13 @@ def why(source: str, target: str, paths: Tuple[Path, ...], root: Optional[Path],
 @click.option("--depth", "radius", type=click.IntRange(min=1), default=1, show_default=True, help="How far around --focus.")
 @click.option("--exclude", "--extend-exclude", "excluded", multiple=True, metavar="PATTERNS",
               help="Leave out the modules whose files match these comma-separated gitignore-style patterns (e.g. tests/).")
+@click.option("--contract", metavar="NAME", help="Highlight the imports that break this declared contract (dot, mermaid, json, graphml).")
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="Read settings from this TOML file.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPU count).")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def graph(paths: Tuple[Path, ...], output_format: str, output: Optional[Path], kinds: str, cycles_only: bool,
-          depth: Optional[int], focus: Optional[str], radius: int, excluded: Tuple[str, ...], config_path: Optional[Path],
-          jobs: Optional[int], debug: bool) -> None:
+          depth: Optional[int], focus: Optional[str], radius: int, excluded: Tuple[str, ...], contract: Optional[str],
+          config_path: Optional[Path], jobs: Optional[int], debug: bool) -> None:
     """Draw the first-party import graph of the project at PATHS (default: the current folder).
 
     Edges are solid for import-time, dashed for deferred (function-local) and dotted for
@@ -397,6 +400,8 @@ def graph(paths: Tuple[Path, ...], output_format: str, output: Optional[Path], k
     """
     with _errors_exit(debug):
         selection = Selection(parse_kinds(kinds), cycles_only, focus, radius)
+        if contract is not None and output_format == "html":
+            raise ImportguardError("--contract: the html page does not show contracts yet; use --format dot, mermaid, json or graphml")
         if output is not None:
             prepare_output(output)
         groups = _groups(list(paths) or [Path(".")], config_path)
@@ -405,7 +410,11 @@ def graph(paths: Tuple[Path, ...], output_format: str, output: Optional[Path], k
                                    + ", ".join(str(g.root) for g in groups))
         config = load_config(groups[0].root, config_path, groups[0].marked)
         config.select, config.extend_select = [], []
-        project = run_check(groups[0].paths, config, jobs=jobs or os.cpu_count() or 1).project
+        if contract is not None:  # only the named contract's rules, on that contract alone
+            config.contracts, config.select = [find_contract(config.contracts, contract)], list(VIOLATION_CODES)
+        checked = run_check(groups[0].paths, config, jobs=jobs or os.cpu_count() or 1)
+        project = checked.project
+        selection = dataclasses.replace(selection, violations=frozenset(violation_edges(checked.findings)))
         patterns = [p for value in excluded for p in _patterns(value)]
         if patterns:
             matches = matcher(patterns)

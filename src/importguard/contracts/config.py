@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+from importguard.errors import ConfigError
+
 # The kinds of `ImportFact.edge_kind` (`importguard.project.graph.KINDS`; a test keeps them equal:
 # this package sits below the project model and may not import it).
 IMPORT_KINDS = ("import-time", "deferred", "typing-only")
@@ -218,6 +220,16 @@ def _parse_one(table: Dict[str, Any], line: int, lines: _Lines) -> Tuple[Optiona
         modules=tuple(table.get("modules", [])), ancestors=tuple(table.get("ancestors", [])),
         depth=table.get("depth", DEFAULT_DEPTH), skip_descendants=tuple(table.get("skip_descendants", [])),
     ), []
+
+
+def find_contract(contracts: Sequence[Contract], name: str) -> Contract:
+    """The contract of that name (or import-linter `id`); a clear error naming the closest otherwise."""
+    for contract in contracts:
+        if name in (contract.name, contract.identifier):
+            return contract
+    names = [c.name for c in contracts]
+    known = f"; declared: {', '.join(f'`{n}`' for n in names)}" if names else "; no contract is declared ([[tool.importguard.contracts]])"
+    raise ConfigError(f"--contract: no contract named `{name}`{_closest(name, names)}{known}")
 
 
 @dataclass(frozen=True)

@@ -38,11 +38,11 @@ def render_json(shown: nx.DiGraph, settings: dict) -> str:
 def render_graphml(shown: nx.DiGraph) -> str:
     flat = nx.DiGraph()
     for name, data in shown.nodes(data=True):
-        flat.add_node(name, path=data["path"], cycle=data["cycle"], modules=",".join(data["modules"]))
+        flat.add_node(name, path=data["path"], cycle=data["cycle"], violation=data["violation"], modules=",".join(data["modules"]))
     for importer, imported, data in shown.edges(data=True):
         flat.add_edge(
             importer, imported, kinds=",".join(data["kinds"]), count=data["count"], cycle=data["cycle"],
-            sites=json.dumps([site.to_json() for site in data["sites"]]),
+            violation=data["violation"], sites=json.dumps([site.to_json() for site in data["sites"]]),
         )
     buffer = io.BytesIO()
     nx.write_graphml(flat, buffer, encoding="utf-8")

@@ -1,4 +1,5 @@
-"""Graphviz DOT: packages as nested clusters, edge style by kind, cycles in red.
+"""Graphviz DOT: packages as nested clusters, edge style by kind, cycles in red, the imports that
+break a contract (`--contract`) in orange.
 
 Render with `dot -Tsvg graph.dot -o graph.svg`.
 """
@@ -13,6 +14,7 @@ from importguard.project.graph import DEFERRED, IMPORT_TIME, TYPING_ONLY
 
 STYLES = {IMPORT_TIME: "solid", DEFERRED: "dashed", TYPING_ONLY: "dotted"}
 CYCLE_COLOUR = "#c62828"
+VIOLATION_COLOUR = "#ef6c00"
 
 
 def quote(text: str) -> str:
@@ -31,7 +33,9 @@ def render_dot(shown: nx.DiGraph) -> str:
         attributes = [f"style={STYLES[data['kinds'][0]]}", f"tooltip={quote(', '.join(data['kinds']))}"]
         if data["count"] > 1:
             attributes.append(f"label={quote(str(data['count']))}")
-        if data["cycle"]:
+        if data["violation"]:
+            attributes += [f"color={quote(VIOLATION_COLOUR)}", "penwidth=3"]
+        elif data["cycle"]:
             attributes += [f"color={quote(CYCLE_COLOUR)}", "penwidth=2"]
         lines.append(f"  {quote(importer)} -> {quote(imported)} [{', '.join(attributes)}];")
     lines.append("}")
@@ -43,7 +47,9 @@ def _node(name: str, data: dict) -> str:
     attributes = [f"label={quote(label)}"]
     if data["path"]:
         attributes.append(f"tooltip={quote(data['path'])}")
-    if data["cycle"]:
+    if data["violation"]:
+        attributes += [f"color={quote(VIOLATION_COLOUR)}", 'fillcolor="#fff3e0"', "penwidth=2"]
+    elif data["cycle"]:
         attributes += [f"color={quote(CYCLE_COLOUR)}", 'fillcolor="#ffebee"', "penwidth=2"]
     return f"{quote(name)} [{', '.join(attributes)}];"
 

@@ -17,6 +17,7 @@ from importguard.project.graph import DEFERRED, IMPORT_TIME, TYPING_ONLY
 ARROWS = {IMPORT_TIME: "-->", DEFERRED: "-.->", TYPING_ONLY: "-.->"}
 TYPING_ONLY_STYLE = "stroke-dasharray:1 4"  # dotted, to tell it from the dashed deferred imports
 CYCLE_COLOUR = "#c62828"
+VIOLATION_COLOUR = "#ef6c00"  # the imports that break the contract `graph --contract` names
 
 
 def safe_ids(names: List[str]) -> Dict[str, str]:
@@ -44,21 +45,29 @@ def render_mermaid(shown: nx.DiGraph) -> str:
         count = len(shown.nodes[name]["modules"])
         text = name if count <= 1 else f"{name} ({count} modules)"
         lines.append(f"    {ids[name]}[{label(text)}]")
-    typing_only, cyclic = [], []
+    typing_only, cyclic, violating = [], [], []
     for index, (importer, imported, data) in enumerate(sorted(shown.edges(data=True), key=lambda e: e[:2])):
         kind = data["kinds"][0]
         arrow = ARROWS[kind] + (f"|{label(str(data['count']))}|" if data["count"] > 1 else "")
         lines.append(f"    {ids[importer]} {arrow} {ids[imported]}")
         if kind == TYPING_ONLY:
             typing_only.append(str(index))
-        if data["cycle"]:
+        if data["violation"]:
+            violating.append(str(index))
+        elif data["cycle"]:
             cyclic.append(str(index))
     members = [ids[name] for name in sorted(shown) if shown.nodes[name]["cycle"]]
     if members:
         lines.append(f"    classDef cycle fill:#ffebee,stroke:{CYCLE_COLOUR},stroke-width:2px")
         lines.append(f"    class {','.join(members)} cycle")
+    broken = [ids[name] for name in sorted(shown) if shown.nodes[name]["violation"]]
+    if broken:
+        lines.append(f"    classDef violation fill:#fff3e0,stroke:{VIOLATION_COLOUR},stroke-width:2px")
+        lines.append(f"    class {','.join(broken)} violation")
     if typing_only:
         lines.append(f"    linkStyle {','.join(typing_only)} {TYPING_ONLY_STYLE}")
     if cyclic:
         lines.append(f"    linkStyle {','.join(cyclic)} stroke:{CYCLE_COLOUR},stroke-width:2px")
+    if violating:
+        lines.append(f"    linkStyle {','.join(violating)} stroke:{VIOLATION_COLOUR},stroke-width:3px")
     return "\n".join(lines) + "\n"

@@ -6,14 +6,15 @@ neighbourhood of one module, modules grouped into packages.
 cycle) and `modules` (the module names it stands for). An edge has `sites` (the `ImportSite`s
 behind it), `kinds` (theirs, in `KINDS` order; an edge is drawn as its first kind, so as
 import-time when any of its imports runs at import time), `count` (the module-to-module imports it
-stands for) and `cycle` (it closes an import cycle).
+stands for) and `cycle` (it closes an import cycle). Nodes and edges have `violation`: they are
+on a chain that breaks the contract `graph --contract` names.
 """
 
 from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, FrozenSet, List, Mapping, Optional
+from typing import TYPE_CHECKING, FrozenSet, List, Mapping, Optional, Tuple
 
 from importguard.errors import ImportguardError
 from importguard.project.graph import IMPORT_TIME, KINDS, ImportGraph, ImportSite
@@ -32,6 +33,7 @@ class Selection:
     focus: Optional[str] = None
     depth: int = 1  # how far around `focus`, following imports both ways
     left_out: FrozenSet[str] = frozenset()  # modules `--exclude` keeps out of the picture (tests, say)
+    violations: FrozenSet[Tuple[str, str]] = frozenset()  # imports on a chain that breaks a contract (--contract)
 
 
 def cycle_kinds(kinds: FrozenSet[str]) -> FrozenSet[str]:
@@ -47,13 +49,15 @@ def modules_graph(graph: ImportGraph, paths: Mapping[str, str], selection: Selec
     shown = nx.DiGraph()
     for name in sorted(graph.graph):
         if name not in selection.left_out:
-            shown.add_node(name, path=paths.get(name, ""), cycle=False, modules=[name])
+            shown.add_node(name, path=paths.get(name, ""), cycle=False, modules=[name],
+                           violation=any(name in edge for edge in selection.violations))
     for importer, imported, sites in sorted(graph.graph.edges(data="sites")):
         if importer in selection.left_out or imported in selection.left_out:
             continue
         kept = sorted((s for s in sites if s.kind in selection.kinds), key=lambda s: (s.path, s.line, s.column))
         if kept:
-            shown.add_edge(importer, imported, sites=kept, kinds=_kinds(kept), count=1, cycle=False)
+            shown.add_edge(importer, imported, sites=kept, kinds=_kinds(kept), count=1, cycle=False,
+                           violation=(importer, imported) in selection.violations)
     _mark_cycles(shown, cycle_kinds(selection.kinds))
     if selection.focus is not None and selection.focus not in shown:
         raise ImportguardError(f"--focus: unknown module `{selection.focus}`{_suggestion(selection.focus, shown)}")
@@ -104,10 +108,11 @@ def collapse(modules: nx.DiGraph, depth: int) -> nx.DiGraph:
     for name, data in modules.nodes(data=True):
         group = package_of(name, depth)
         if group not in grouped:
-            grouped.add_node(group, path="", cycle=False, modules=[])
+            grouped.add_node(group, path="", cycle=False, modules=[], violation=False)
         node = grouped.nodes[group]
         node["modules"].append(name)
         node["cycle"] = node["cycle"] or data["cycle"]
+        node["violation"] = node["violation"] or data["violation"]
         if group == name:
             node["path"] = data["path"]
     for importer, imported, data in modules.edges(data=True):
@@ -115,11 +120,12 @@ def collapse(modules: nx.DiGraph, depth: int) -> nx.DiGraph:
         if source == target:
             continue
         if not grouped.has_edge(source, target):
-            grouped.add_edge(source, target, sites=[], count=0, cycle=False)
+            grouped.add_edge(source, target, sites=[], count=0, cycle=False, violation=False)
         edge = grouped[source][target]
         edge["sites"] += data["sites"]
         edge["count"] += 1
         edge["cycle"] = edge["cycle"] or data["cycle"]
+        edge["violation"] = edge["violation"] or data["violation"]
     for _, _, data in grouped.edges(data=True):
         data["kinds"] = _kinds(data["sites"])
     return grouped

@@ -17,7 +17,7 @@ from importguard.findings import Finding, Related
 from importguard.project.graph import ImportSite, shortest_cycle
 from importguard.project.model import Project
 from importguard.rules.base import Rule
-from importguard.rules.contracts.common import ContractView, applies, contract_view, matching
+from importguard.rules.contracts.common import ContractView, applies, contract_view, hop_message, matching
 
 HINT = "a cycle between siblings makes them one unit: move what both need into a new sibling both may import"
 Edge = Tuple[str, str]
@@ -88,7 +88,7 @@ def _finding(contract: Contract, package: str, cycle: List[str], edges: Dict[Edg
     for child, other in zip(cycle, cycle[1:] + cycle[:1]):
         site, (importer, imported) = edges[(child, other)]
         first = first or site
-        related.append(Related(site.path, site.line, f"`{importer}` imports `{imported}` ({site.kind}): `{site.statement}`"))
+        related.append(Related(site.path, site.line, hop_message(importer, imported, site)))
     assert first is not None
     loop = " -> ".join(f"`{m}`" for m in cycle + cycle[:1])
     size = f" (one cycle of {members} children in a circle)" if members > len(cycle) else ""

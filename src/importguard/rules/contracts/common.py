@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Dict, FrozenSet, Iterable, List, Sequence, Set
 from importguard.contracts.config import Contract, IgnoredImport
 from importguard.findings import Finding, Related
 from importguard.project.declared import declared_graph, is_external
-from importguard.project.graph import ImportGraph
+from importguard.project.graph import ImportGraph, ImportSite
 from importguard.project.model import Project
 from importguard.rules.base import Rule
 
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     import networkx as nx
 
 DEFAULT_CONFIG = "pyproject.toml"  # where contracts are said to be when the settings came from no file
+VIOLATION_CODES = ("IG401", "IG402", "IG403", "IG404")
+HOP = re.compile(r"`([^`]+)` imports `([^`]+)` \(")  # a related location of a chain: see `hop_message`
 
 
 @dataclass
@@ -110,13 +112,23 @@ def describe_via(chain: Sequence[str]) -> str:
     return "" if len(chain) <= 2 else " through " + " -> ".join(f"`{m}`" for m in chain[1:-1])
 
 
+def hop_message(importer: str, imported: str, site: ImportSite) -> str:
+    return f"`{importer}` imports `{imported}` ({site.kind}): `{site.statement}`"
+
+
+def violation_edges(findings: Iterable[Finding]) -> Set[Tuple[str, str]]:
+    """The imports on the chains of contract findings (what `graph --contract` highlights)."""
+    return {(match.group(1), match.group(2)) for f in findings if f.code in VIOLATION_CODES
+            for related in f.related for match in [HOP.match(related.message)] if match}
+
+
 def chain_finding(rule: Rule, view: ContractView, contract: Contract, chain: Sequence[str], message: str,
                   default_hint: str) -> Finding:
     """One finding at the first import of `chain`; every hop (file:line, kind) a related location."""
     related = []
     for importer, imported in zip(chain, chain[1:]):
         site = view.declared.best_site(importer, imported, view.kinds)
-        related.append(Related(site.path, site.line, f"`{importer}` imports `{imported}` ({site.kind}): `{site.statement}`"))
+        related.append(Related(site.path, site.line, hop_message(importer, imported, site)))
     first = view.declared.best_site(chain[0], chain[1], view.kinds)
     return rule.finding(
         path=first.path, line=first.line, column=first.column, end_column=first.column + len(first.statement),
