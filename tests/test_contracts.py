@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Dict, List
+from pathlib import Path
+from typing import Dict
 
 import pytest
 
@@ -281,3 +282,17 @@ def test_graph_contract_names_the_closest_declared_contract(tmp_path):
     root = write(tmp_path, {"pyproject.toml": pyproject(LAYERS), **APP})
     proc = run_cli("graph", "--contract", "l", cwd=root)
     assert proc.returncode == 2 and "--contract: no contract named `l`" in proc.stderr and "declared: `L`" in proc.stderr
+
+
+def test_importguard_keeps_its_own_architecture_contracts():
+    """The layers, the purity of facts and the acyclic packages declared in pyproject.toml (as `.ci/run` does)."""
+    repository = Path(__file__).resolve().parents[1]
+    proc = run_cli("check", "src", "--select", "IG4", "--no-cache", cwd=repository)
+    assert (proc.returncode, proc.stdout.strip().splitlines()[-1]) == (0, f"No findings; {len(list((repository / 'src').rglob('*.py')))} files checked."), proc.stdout
+
+
+def test_each_declared_breach_of_the_layers_is_still_there():
+    """An `ignore_imports` entry of importguard's own contracts that matched nothing would be IG405."""
+    repository = Path(__file__).resolve().parents[1]
+    proc = run_cli("check", "src", "--select", "IG405", "--no-cache", cwd=repository)
+    assert proc.returncode == 0, proc.stdout
