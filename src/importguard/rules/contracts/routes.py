@@ -25,29 +25,36 @@ START, END = "\0start", "\0end"  # never module names
 
 
 def layer_chains(graph: nx.DiGraph, sources: Set[str], targets: Set[str], excluded: Set[str]) -> List[Chain]:
-    """Chains from `sources` to `targets` avoiding `excluded`, one per (head, tail) of each route."""
+    """Chains from `sources` to `targets` avoiding `excluded`, one per (head, tail) of each route.
+
+    `graph` gets two extra nodes for the search (a start importing every source, an end every
+    target imports) and loses them again; the imports of found chains are hidden by a view, so
+    nothing is copied (a copy of a large project's graph costs more than the searches)."""
     import networkx as nx
 
     if not sources or not targets:
         return []
-    work = nx.DiGraph(graph.subgraph(set(graph) - excluded))
-    work.add_edges_from((START, s) for s in sorted(sources) if s in work)
-    work.add_edges_from((t, END) for t in sorted(targets) if t in work)
+    graph.add_edges_from((START, s) for s in sorted(sources) if s in graph)
+    graph.add_edges_from((t, END) for t in sorted(targets) if t in graph)
+    hidden: Set[Tuple[str, str]] = set()
     chains: List[Chain] = []
-    while True:
-        try:
-            path = nx.bidirectional_shortest_path(work, START, END)
-        except nx.NetworkXNoPath:
-            break
-        route = path[1:-1]
-        work.remove_edges_from(list(zip(route, route[1:])))
-        if len(route) == 2:
-            chains.append(tuple(route))
-            continue
-        middle = tuple(route[1:-1])
-        heads = sorted(s for s in sources if graph.has_edge(s, middle[0]))
-        tails = sorted(t for t in targets if graph.has_edge(middle[-1], t))
-        chains += [(head, *middle, tail) for head in heads for tail in tails]
+    try:
+        while True:
+            try:
+                path = nx.bidirectional_shortest_path(nx.restricted_view(graph, excluded, hidden), START, END)
+            except nx.NetworkXNoPath:
+                break
+            route = path[1:-1]
+            hidden.update(zip(route, route[1:]))
+            if len(route) == 2:
+                chains.append(tuple(route))
+                continue
+            middle = tuple(route[1:-1])
+            heads = sorted(s for s in graph.predecessors(middle[0]) if s in sources)
+            tails = sorted(t for t in graph.successors(middle[-1]) if t in targets)
+            chains += [(head, *middle, tail) for head in heads for tail in tails]
+    finally:
+        graph.remove_nodes_from([START, END])
     return sorted(set(chains))
 
 
