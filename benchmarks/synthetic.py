@@ -159,8 +159,8 @@ def generate(out: Path, modules: int, cycle: int, depth: int) -> int:
 
 def check(out: Path, jobs: int) -> dict:
     """A cold run (no cache) in this process, with the time of each phase."""
-    from importguard.config import load_config
-    from importguard.runner import run_check
+    from importguard.run.config import load_config
+    from importguard.run.check import run_check
 
     start = time.perf_counter()
     result = run_check([out], load_config(out, None), jobs=jobs, cwd=out, use_cache=False)

@@ -10,9 +10,9 @@ from typing import Dict, Iterable, List, Optional, Union
 
 import pytest
 
-from importguard.config import Config
+from importguard.run.config import Config
 from importguard.findings import Finding
-from importguard.runner import run_check
+from importguard.run.check import run_check
 
 Tree = Dict[str, Union[str, bytes]]
 

@@ -21,7 +21,7 @@ OVER = "not analysed: parsing took longer than the 1 s `file-timeout` (raise it 
 
 def loop_on_stuck(path: Path, options):
     """A worker's work that never returns on one file, as a parser stuck in a loop would."""
-    from importguard.runner import extract_file
+    from importguard.run.check import extract_file
 
     while path.name == "stuck.py":
         pass
@@ -29,7 +29,7 @@ def loop_on_stuck(path: Path, options):
 
 
 def test_a_file_over_the_budget_is_ig002_and_every_other_file_is_analysed(tmp_path):
-    from importguard.workers import in_workers
+    from importguard.run.workers import in_workers
 
     names = [f"m{i}.py" for i in range(10)] + ["stuck.py"] + [f"n{i}.py" for i in range(10)]
     write_tree(tmp_path, {name: "def f():\n    return missing\n" for name in names})
@@ -48,7 +48,7 @@ def test_a_file_over_the_budget_is_ig002_and_every_other_file_is_analysed(tmp_pa
 
 LOOPING_CLI = """
 import sys
-import importguard.runner as runner
+import importguard.run.check as runner
 
 parse = runner.extract_facts
 
@@ -82,8 +82,8 @@ def test_the_cli_reports_a_looping_file_and_finishes_within_the_budget(tmp_path,
 def test_a_run_with_a_file_over_the_budget_is_not_remembered(tmp_path, monkeypatch):
     """How long a parse takes is a figure of the machine's load, not of the file: the next run
     parses it again instead of replaying the IG002 from the run memo."""
-    import importguard.runner as runner
-    from importguard.config import Config
+    import importguard.run.check as runner
+    from importguard.run.config import Config
 
     parse = runner.extract_facts
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from importguard.cache import FORMAT
+from importguard.run.cache import FORMAT
 
 from conftest import write_tree
 
@@ -182,7 +182,7 @@ def crash_on_boom(path: Path, options):
     """A worker's work that dies on one file, as when the kernel kills it for memory."""
     import signal
 
-    from importguard.runner import extract_file
+    from importguard.run.check import extract_file
 
     if path.name == "boom.py":
         os.kill(os.getpid(), signal.SIGKILL)
@@ -190,7 +190,7 @@ def crash_on_boom(path: Path, options):
 
 
 def test_a_worker_that_dies_takes_only_its_file_down(tmp_path):
-    from importguard.workers import in_workers
+    from importguard.run.workers import in_workers
 
     names = [f"m{i}.py" for i in range(12)] + ["boom.py"] + [f"n{i}.py" for i in range(12)]
     write_tree(tmp_path, {name: "def f():\n    return missing\n" for name in names})
@@ -206,8 +206,8 @@ def test_a_worker_that_dies_takes_only_its_file_down(tmp_path):
 def test_a_small_run_still_parses_a_huge_file_in_a_worker(tmp_path, monkeypatch):
     """With --jobs 1 and a handful of files, a huge file is parsed in a worker all the same: a
     parser that kills its process on it (here, a stand-in that does) leaves the run standing."""
-    import importguard.runner as runner
-    from importguard.config import Config
+    import importguard.run.check as runner
+    from importguard.run.config import Config
 
     parse = runner.extract_facts
 

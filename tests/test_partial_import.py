@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 
 from conftest import check_tree, run_python
-from importguard.config import Config
+from importguard.run.config import Config
 from importguard.project.graph import IMPORT_TIME
 from importguard.project.simulate import first_failure
 from importguard.rules.partial_import import SWALLOWED_PARTIAL_IMPORT
-from importguard.runner import run_check
+from importguard.run.check import run_check
 
 CASES = {
     "two_modules_both_orders_fail": (

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import write_tree
-from importguard.config import Config
-from importguard.runner import run_check
+from importguard.run.config import Config
+from importguard.run.check import run_check
 from importguard.trace.failures import NAME, UNBOUND_LOCAL, failure_of
 from importguard.trace.logtext import log_lines
 from importguard.trace.paths import FileIndex

@@ -17,10 +17,10 @@ from typing import IO, Callable, Iterator, List, Optional, Tuple
 import click
 
 from importguard import __version__
-from importguard.cache import cache_folder
-from importguard.cache import clean as remove_cache
-from importguard.config import STRUCTURAL_EXCLUDE, Config, load_config
-from importguard.discovery import find_root, matcher
+from importguard.run.cache import cache_folder
+from importguard.run.cache import clean as remove_cache
+from importguard.run.config import STRUCTURAL_EXCLUDE, Config, load_config
+from importguard.run.discovery import find_root, matcher
 from importguard.errors import ImportguardError
 from importguard.findings import Hop
 from importguard.graph_export import FORMATS as GRAPH_FORMATS
@@ -34,8 +34,8 @@ from importguard.report.rule_pages import page_url
 from importguard.report.settings import render_settings
 from importguard.report.text import fix_summary, render_chain
 from importguard.rules import ALL_RULES, BY_CODE, PEER_CODES, PEER_NAMES
-from importguard.runner import plan, run_check
-from importguard.workspace import Group, group_paths, package_root, project_root
+from importguard.run.check import plan, run_check
+from importguard.run.workspace import Group, group_paths, package_root, project_root
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -272,7 +272,7 @@ def _executor(url: Optional[str]) -> Iterator[Optional[Executor]]:
     if url is None:
         yield None
         return
-    from importguard.executors import dask_executor  # only this option needs it
+    from importguard.run.executors import dask_executor  # only this option needs it
 
     with dask_executor(url) as pool:
         yield pool

@@ -18,8 +18,8 @@ from importguard.findings import Finding
 from importguard.fixes.model import UNSAFE, Fix
 from importguard.fixes.plan import Planner
 from importguard.project.graph import IMPORT_TIME
-from importguard.report.fingerprints import fingerprints, symbol
-from importguard.runner import CheckResult
+from importguard.run.fingerprints import fingerprints, symbol
+from importguard.run.check import CheckResult
 
 MAX_ROUNDS = 8
 

@@ -22,7 +22,7 @@ class SourceFile:
 
 
 class DeferredSourceFile(SourceFile):
-    """A file whose facts are loaded on first use: a partial re-run (see `importguard.memo`)
+    """A file whose facts are loaded on first use: a partial re-run (see `importguard.run.memo`)
     reads only the files its rules look at."""
 
     def __init__(self, path: Path, display: str, load: Callable[[], FileFacts]) -> None:

@@ -8,18 +8,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Dict, List, Optional, Sequence, Set, Tuple
 
-from importguard.config import Config
+from importguard.run.config import Config
 from importguard.findings import Finding
-from importguard.report.baseline import (
+from importguard.run.baseline import (
     DEFAULT_NAME,
     apply_baseline,
     load_entries,
     write_baseline,
 )
-from importguard.report.fingerprints import LineReader, fingerprints
-from importguard.report.outcome import LEVELS, Outcome
+from importguard.run.fingerprints import LineReader, fingerprints
+from importguard.run.outcome import LEVELS, Outcome
 from importguard.rules import ALL_RULES, select_rules
-from importguard.runner import CheckResult
+from importguard.run.check import CheckResult
 
 FORMATS = ("text", "concise", "full", "json", "sarif", "github", "gitlab", "junit")
 STATISTICS_FORMATS = ("text", "concise", "full", "json")  # as ruff: other formats have no statistics form

@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 from importguard import __version__
 from importguard.findings import Finding
-from importguard.report.outcome import Outcome
+from importguard.run.outcome import Outcome
 from importguard.report.rule_pages import page_url
 from importguard.rules import BY_CODE
 from importguard.rules.base import Rule

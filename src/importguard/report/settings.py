@@ -7,11 +7,11 @@ import os
 from pathlib import Path
 from typing import List
 
-from importguard.cache import cache_folder
-from importguard.config import Config
+from importguard.run.cache import cache_folder
+from importguard.run.config import Config
 from importguard.rules import select_rules
-from importguard.runner import display_path, plan
-from importguard.workspace import Group
+from importguard.run.check import display_path, plan
+from importguard.run.workspace import Group
 
 
 def render_settings(group: Group, config: Config, files: bool, settings: bool) -> str:

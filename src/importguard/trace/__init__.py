@@ -11,13 +11,13 @@ import os
 from pathlib import Path
 from typing import Callable, List, Optional, Sequence
 
-from importguard.config import STRUCTURAL_EXCLUDE, load_config
-from importguard.discovery import find_root
-from importguard.runner import run_check
+from importguard.run.config import STRUCTURAL_EXCLUDE, load_config
+from importguard.run.discovery import find_root
+from importguard.run.check import run_check
 from importguard.trace.explain import Analysed, Explainer, Explanation
 from importguard.trace.logtext import log_lines
 from importguard.trace.tracebacks import find_errors
-from importguard.workspace import Group, group_paths
+from importguard.run.workspace import Group, group_paths
 
 
 def analyse(paths: Sequence[Path], config_path: Optional[Path] = None, jobs: Optional[int] = None, use_cache: bool = True,

@@ -22,18 +22,18 @@ from typing import (
 )
 
 
-from importguard.cache import FactsCache, cache_folder, entry_key
-from importguard.config import STRUCTURAL_EXCLUDE, Config
-from importguard.discovery import Discovered, discover
-from importguard.fact_options import FactOptions, per_file
+from importguard.run.cache import FactsCache, cache_folder, entry_key
+from importguard.run.config import STRUCTURAL_EXCLUDE, Config
+from importguard.run.discovery import Discovered, discover
+from importguard.run.fact_options import FactOptions, per_file
 from importguard.facts.extract import extract_facts
 from importguard.facts.model import FileFacts, Problem, max_file_bytes
 from importguard.findings import Finding
-from importguard.gcpause import paused_gc
+from importguard.facts.gcpause import paused_gc
 from importguard.fixes.plan import with_fixes
-from importguard.filtering import display_path, filter_findings, with_severities
-from importguard.incremental import changed_files, rerun_changed
-from importguard.memo import Memo, Remembered, run_keys
+from importguard.run.filtering import display_path, filter_findings, with_severities
+from importguard.run.incremental import changed_files, rerun_changed
+from importguard.run.memo import Memo, Remembered, run_keys
 from importguard.project.calls import add_import_time_calls
 from importguard.project.model import Project, SourceFile, build_project
 from importguard.project.modules import ModuleIndex, ModuleInfo, module_name
@@ -50,8 +50,8 @@ from importguard.rules.suppressions import (
     unknown_suppression_codes,
     unused_suppressions,
 )
-from importguard.workers import in_workers, over_budget
-from importguard.workspace import module_files, package_root
+from importguard.run.workers import in_workers, over_budget
+from importguard.run.workspace import module_files, package_root
 
 # Below this many files, starting worker processes costs more than it saves.
 MIN_FILES_PER_WORKER = 32
@@ -180,7 +180,7 @@ def compute_facts(
         collect(indexes, (extract_file(paths[i], options[i]) for i in indexes))
 
     if executor is not None:
-        from importguard.executors import facts_on
+        from importguard.run.executors import facts_on
 
         groups: Dict[FrozenSet[str], List[int]] = {}  # a batch shares its options: one group in most projects
         for index in misses:
@@ -333,7 +333,7 @@ def run_check(
     With `use_memo` (and the cache), an unchanged project's findings come from the memo and
     the result has no project model. `overrides` maps absolute paths of project files to sources
     analysed instead of their bytes on disk (fixes are verified this way before they are written)."""
-    with paused_gc():  # a run allocates far more than it frees: see `importguard.gcpause`
+    with paused_gc():  # a run allocates far more than it frees: see `importguard.facts.gcpause`
         return _run_check(paths, config, jobs=jobs, cwd=cwd, use_cache=use_cache, executor=executor, progress=progress,
                           stdin=stdin, use_memo=use_memo, overrides=overrides)
 

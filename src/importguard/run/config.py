@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, List, Optional, Tuple
 
-from importguard.discovery import valid_patterns
+from importguard.run.discovery import valid_patterns
 from importguard.errors import ConfigError
-from importguard.fact_options import FactOptions
+from importguard.run.fact_options import FactOptions
 from importguard.facts.model import DEFAULT_MAX_FILE_MB, LAZY_ANNOTATIONS, MAX_FILE_MB
-from importguard.packaging_roots import declared_roots
-from importguard.workspace import config_file, user_cache_folder
+from importguard.run.packaging_roots import declared_roots
+from importguard.run.workspace import config_file, user_cache_folder
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -99,7 +99,7 @@ class Config:
 
     def source_roots(self) -> List[Path]:
         """`src` when set; else the project root (top-level tests and scripts), `src/`, and the
-        folders the packaging configuration installs from (see `importguard.packaging_roots`)."""
+        folders the packaging configuration installs from (see `importguard.run.packaging_roots`)."""
         if self.src:
             return list(self.src)
         roots = [self.root]

@@ -1,5 +1,5 @@
 """A partial re-run: the last run's findings, with the "file" rules re-run on the files whose
-contents changed but whose project-level facts did not (see `importguard.memo`)."""
+contents changed but whose project-level facts did not (see `importguard.run.memo`)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Set
 
-from importguard.cache import FactsCache
-from importguard.config import Config
+from importguard.run.cache import FactsCache
+from importguard.run.config import Config
 from importguard.facts.model import FileFacts, Problem
-from importguard.filtering import display_path, filter_findings, with_severities
+from importguard.run.filtering import display_path, filter_findings, with_severities
 from importguard.findings import Finding
 from importguard.fixes.plan import with_fixes
-from importguard.memo import Remembered, project_signature
+from importguard.run.memo import Remembered, project_signature
 from importguard.project.model import DeferredSourceFile, SourceFile, build_project
 from importguard.rules.base import Rule
 from importguard.rules.masking import mark_masked

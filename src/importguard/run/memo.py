@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from importguard import __version__
-from importguard.cache import MAX_ENTRY_BYTES, FactsCache
-from importguard.config import Config
+from importguard.run.cache import MAX_ENTRY_BYTES, FactsCache
+from importguard.run.config import Config
 from importguard.facts.model import FileFacts
 from importguard.findings import Finding, Hop, Related
 
