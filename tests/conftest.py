@@ -13,6 +13,7 @@ import pytest
 from importguard.run.config import Config
 from importguard.findings import Finding
 from importguard.run.check import run_check
+from importguard.run.settings import Settings
 
 Tree = Dict[str, Union[str, bytes]]
 
@@ -32,18 +33,18 @@ def check_tree(root: Path, files: Tree, select: Iterable[str] = ("ALL",), paths:
     """Write `files` under `root` and run every selected rule in-process."""
     write_tree(root, files)
     config = Config(root=root, select=list(select))
-    return run_check(paths or [root], config, cwd=root).findings
+    return run_check(paths or [root], Settings(config), cwd=root).findings
 
 
 def fix_tree(root: Path, files: Tree, select: Iterable[str] = ("ALL",), unsafe: bool = False) -> List[Finding]:
     """Write `files` under `root`, apply the fixes in-process as `check --fix` does and return the
     findings left."""
-    from importguard.fixes.engine import run_fixes
+    from importguard.fixes.engine import Target, run_fixes
     from importguard.fixes.output import write_fixes
 
     write_tree(root, files)
     config = Config(root=root, select=list(select))
-    run, _ = run_fixes(run_check([root], config, cwd=root), lambda o: run_check([root], config, cwd=root, overrides=o), unsafe)
+    run, _ = run_fixes(run_check([root], Settings(config), cwd=root), Target([root], Settings(config), cwd=root), unsafe)
     write_fixes([run])
     return run.result.findings
 

@@ -12,18 +12,32 @@ import dataclasses
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
 
 from importguard.findings import Finding
 from importguard.fixes.model import UNSAFE, Fix
 from importguard.fixes.plan import Planner
 from importguard.project.graph import IMPORT_TIME
+from importguard.run.check import CheckResult, InMemory, run_check
 from importguard.run.fingerprints import fingerprints, symbol
-from importguard.run.check import CheckResult
+from importguard.run.settings import Settings
 
 MAX_ROUNDS = 8
 
-Check = Callable[[Dict[Path, bytes]], CheckResult]  # analyse the project with these sources instead
+
+@dataclass(frozen=True)
+class Target:
+    """One project to analyse again with fixed sources: its paths and settings as checked."""
+
+    paths: Sequence[Path]
+    settings: Settings
+    stdin: Optional[Tuple[Path, bytes]] = None
+    cwd: Optional[Path] = None  # display paths are relative to it (default: the working directory)
+
+    def check(self, edits: Dict[Path, bytes]) -> CheckResult:
+        """The analysis with `edits` in place of those files (a full run: never from the memo)."""
+        settings = dataclasses.replace(self.settings, use_memo=False, progress=None, executor=None)
+        return run_check(self.paths, settings, InMemory(self.stdin, edits), self.cwd)
 
 
 @dataclass
@@ -78,7 +92,7 @@ def key(finding: Finding) -> Tuple[str, str, str]:
     return (finding.code, finding.path, symbol(finding).split("|")[0])
 
 
-def run_fixes(first: CheckResult, check: Check, unsafe: bool,
+def run_fixes(first: CheckResult, target: Target, unsafe: bool,
               given: Optional[Dict[Path, bytes]] = None) -> Tuple[FixRun, Dict[str, str]]:
     """Fix what can be fixed; also returns the notes of refused fixes, by fingerprint. `given`
     holds sources that are not on disk (standard input, by the path it stands for)."""
@@ -100,7 +114,7 @@ def run_fixes(first: CheckResult, check: Check, unsafe: bool,
         if not candidates:
             break
         tried.update(c.fingerprint for c in candidates)
-        accepted, current, notes = settle(current, candidates, sources, check, planner)
+        accepted, current, notes = settle(current, candidates, sources, target, planner)
         refused.update(notes)
         if not accepted:
             break
@@ -112,7 +126,7 @@ def run_fixes(first: CheckResult, check: Check, unsafe: bool,
     return run, refused
 
 
-def settle(before: CheckResult, candidates: Sequence[Candidate], sources: _Sources, check: Check,
+def settle(before: CheckResult, candidates: Sequence[Candidate], sources: _Sources, target: Target,
            planner: Planner) -> Tuple[List[Candidate], CheckResult, Dict[str, str]]:
     """Apply as many files' fixes as re-analysis accepts: all at once, else without the files
     blamed, then each blamed file on its own."""
@@ -144,7 +158,7 @@ def settle(before: CheckResult, candidates: Sequence[Candidate], sources: _Sourc
             return None, blamed, edited
         trial = _Sources()
         trial.originals, trial.fixed = sources.originals, {**sources.fixed, **edited}
-        after = check(trial.fixed)
+        after = target.check(trial.fixed)
         blamed = judge(before, after, [c for p in files for c in by_file[p]], before_prints, prints_of(after, trial), paths)
         return after, blamed, edited
 

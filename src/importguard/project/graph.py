@@ -50,6 +50,12 @@ class ImportGraph:
         self.graph = nx.DiGraph()
         self._views: Dict[FrozenSet[str], nx.DiGraph] = {}
 
+    def __contains__(self, module: object) -> bool:
+        return module in self.graph
+
+    def modules(self) -> List[str]:
+        return list(self.graph)
+
     def add_module(self, name: str) -> None:
         self.graph.add_node(name)
 

@@ -14,18 +14,6 @@ SOURCE_SUFFIXES = (".py", ".pyi")
 EXTENSION_SUFFIXES = (".so", ".pyd")
 
 
-def find_root(paths: Sequence[Path]) -> Path:
-    """Nearest folder above the paths with `pyproject.toml`, else `.git`, else the path itself."""
-    start = Path(os.path.commonpath([str(p.resolve()) for p in paths]))
-    if not start.is_dir():
-        start = start.parent
-    for marker in ("pyproject.toml", ".git"):
-        for folder in (start, *start.parents):
-            if (folder / marker).exists():
-                return folder
-    return start
-
-
 @dataclass
 class Discovered:
     sources: List[Path] = field(default_factory=list)  # every importable .py/.pyi file, sorted

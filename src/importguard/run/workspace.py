@@ -55,6 +55,12 @@ def project_root(path: Path) -> Optional[Path]:
     return None
 
 
+def find_root(paths: Sequence[Path]) -> Path:
+    """The project of all `paths` together (`--config` makes them one project), else their folder."""
+    start = Path(os.path.commonpath([str(p.resolve()) for p in paths]))
+    return project_root(start) or _folder(start)
+
+
 def config_file(root: Path) -> Optional[Path]:
     """The `pyproject.toml` whose `[tool.importguard]` configures the project at `root`."""
     for folder in (root, *root.parents):
