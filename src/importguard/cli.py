@@ -210,7 +210,7 @@ def _check(command: CheckCommand) -> Outcome:
         if command.diff:
             raise ImportguardError("--diff works on files, not on standard input (--fix prints the fixed source)")
         name = command.stdin_filename or Path("stdin.py")
-        stdin = (name, click.get_binary_stream("stdin").read())
+        stdin = (name, _stdin_bytes())
         targets = [name if p == Path("-") else p for p in targets]
     missing = [str(p) for p in targets if not p.exists() and not p.is_symlink() and not (stdin and p == stdin[0])]
     if missing:
@@ -533,11 +533,15 @@ def trace(log: str, paths: Tuple[Path, ...], output_format: str, config_path: Op
     sys.exit(EXIT_FINDINGS if any(has_static_cause(e) for e in explanations) else EXIT_CLEAN)
 
 
+def _stdin_bytes() -> bytes:
+    return sys.stdin.buffer.read()  # what click's deprecated `get_binary_stream("stdin")` returned
+
+
 def _read_log(log: str) -> bytes:
     if log == "-":
         if sys.stdin.isatty():
             click.echo("importguard: reading the log from standard input: paste it, then press Ctrl-D", err=True)
-        return click.get_binary_stream("stdin").read()
+        return _stdin_bytes()
     try:
         return Path(log).read_bytes()
     except OSError as error:

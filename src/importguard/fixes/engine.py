@@ -72,7 +72,7 @@ class _Sources:
 
 
 def prints_of(result: CheckResult, sources: _Sources) -> List[str]:
-    paths = {f.display: f.path for f in result.project.files}
+    paths = {f.display: f.path for f in result.model.files}
     lines: Dict[str, List[bytes]] = {}
 
     def line_text(display: str, line: int) -> str:
@@ -101,7 +101,7 @@ def run_fixes(first: CheckResult, target: Target, unsafe: bool,
     current, refused = first, {}
     tried: Set[str] = set()
     for _ in range(MAX_ROUNDS):
-        planner = Planner(current.project)
+        planner = Planner(current.model)
         candidates = []
         for finding, fingerprint in zip(current.findings, prints_of(current, sources)):
             if fingerprint in tried or fingerprint in refused:
@@ -118,7 +118,7 @@ def run_fixes(first: CheckResult, target: Target, unsafe: bool,
         refused.update(notes)
         if not accepted:
             break
-    paths = {f.path: f.display for f in current.project.files}
+    paths = {f.path: f.display for f in current.model.files}
     changed = {p: data for p, data in sources.fixed.items() if data != sources.originals.get(p)}
     before, after = Counter(key(f) for f in first.findings), Counter(key(f) for f in current.findings)
     fixed = sum(max(0, count - after[k]) for k, count in before.items())
@@ -130,7 +130,7 @@ def settle(before: CheckResult, candidates: Sequence[Candidate], sources: _Sourc
            planner: Planner) -> Tuple[List[Candidate], CheckResult, Dict[str, str]]:
     """Apply as many files' fixes as re-analysis accepts: all at once, else without the files
     blamed, then each blamed file on its own."""
-    paths = {f.display: f.path for f in before.project.files}
+    paths = {f.display: f.path for f in before.model.files}
     by_file: Dict[Path, List[Candidate]] = {}
     for candidate in candidates:
         by_file.setdefault(paths[candidate.fix.path], []).append(candidate)
@@ -200,7 +200,7 @@ def judge(before: CheckResult, after: CheckResult, fixes: Sequence[Candidate], b
     blamed: Dict[Path, str] = {}
     for candidate in fixes:  # a cycle first: it is the reason the user most needs to read
         for importer, imported in candidate.fix.edges:
-            chain = after.project.graph.shortest_chain(imported, importer, frozenset({IMPORT_TIME}))
+            chain = after.model.graph.shortest_chain(imported, importer, frozenset({IMPORT_TIME}))
             if chain is not None:
                 cycle = " -> ".join(f"`{m}`" for m in [importer, *chain])
                 blamed.setdefault(paths[candidate.fix.path], f"not fixed: it would create the import-time cycle {cycle}")

@@ -44,7 +44,7 @@ class DeferredSourceFile(SourceFile):
 class Project:
     files: List[SourceFile]
     index: ModuleIndex
-    graph: Optional[ImportGraph]  # None in a partial re-run, which runs no rule that needs it
+    built_graph: Optional[ImportGraph]  # None in a partial re-run, which runs no rule that needs it
     by_module: Dict[str, SourceFile]
     builtins: FrozenSet[str] = frozenset()  # extra builtins from the configuration
     # tables rules derive from the project, built once per run by the first rule that asks
@@ -55,6 +55,12 @@ class Project:
         if key not in self.derived:
             self.derived[key] = build()
         return self.derived[key]  # type: ignore[no-any-return]
+
+    @property
+    def graph(self) -> ImportGraph:
+        if self.built_graph is None:
+            raise RuntimeError("this project was built without its import graph (a partial re-run)")
+        return self.built_graph
 
     def display_path(self, module: str) -> Optional[str]:
         source = self.by_module.get(module)
@@ -73,8 +79,11 @@ def build_project(
         found = names[source.path]
         if found is not None and index.modules[found[0]].path == source.path:
             source.module = index.modules[found[0]]
-    graph = ImportGraph() if with_graph else None
-    for source in files if graph is not None else ():
+    by_module = {f.module.name: f for f in files if f.module is not None}
+    if not with_graph:
+        return Project(list(files), index, None, by_module, builtins)
+    graph = ImportGraph()
+    for source in files:
         if source.module is None:
             continue
         graph.add_module(source.module.name)
@@ -82,5 +91,4 @@ def build_project(
             site = ImportSite(source.display, fact.line, fact.column, fact.edge_kind, fact.display)
             for dependency in index.dependencies(fact, source.module):
                 graph.add_import(source.module.name, dependency.target, site)
-    by_module = {f.module.name: f for f in files if f.module is not None}
     return Project(list(files), index, graph, by_module, builtins)

@@ -59,6 +59,13 @@ class CheckResult:
     # (files or folders given inside it); None: the whole project (a baseline may drop stale entries)
     checked: Optional[List[str]] = None
 
+    @property
+    def model(self) -> Project:
+        """The project model, which only a result from the memo lacks."""
+        if self.project is None:
+            raise RuntimeError("this result came from the run memo: it has no project model")
+        return self.project
+
 
 # Facts of a file that is indexed (its module exists) but not analysed: excluded from the report
 # and imported by no reported module. Its names are unknown, so nothing is concluded from them.

@@ -48,7 +48,7 @@ def matcher(lines: Iterable[str]) -> Matcher:
         return lambda path: bool(spec.match_file(path))
     if not patterns:
         return lambda path: False
-    combined = re.compile("|".join(_NAMED_GROUP.sub("(?:", p.regex.pattern) for p in patterns))
+    combined = re.compile("|".join(_NAMED_GROUP.sub("(?:", p.regex.pattern) for p in patterns if p.regex is not None))
     return lambda path: combined.search(path) is not None
 
 

@@ -65,10 +65,11 @@ def outcome_of(results: Sequence[Tuple[Config, CheckResult]], choice: BaselineCh
     checked = checked_paths(results, cwd)
     if choice.write is not None:
         for path, chosen in baseline_files(rows, choice, write=True, configs=[c for c, _ in results]):
+            assert path is not None  # writing, each project has a file
             partial = covered(path, results, choice, checked)
             total = write_baseline(path, [r[0] for r in chosen], [r[1] for r in chosen], [r[2] for r in chosen], partial)
-            kept = f"; kept {total - len(chosen)} of files this run did not check" if total > len(chosen) else ""
-            notes.append(f"importguard: wrote {len(chosen)} finding(s) to the baseline {path}{kept}")
+            others = f"; kept {total - len(chosen)} of files this run did not check" if total > len(chosen) else ""
+            notes.append(f"importguard: wrote {len(chosen)} finding(s) to the baseline {path}{others}")
         outcome.recorded = outcome.findings
         outcome.findings, outcome.fingerprints = [], []
     elif not choice.ignore:

@@ -79,11 +79,11 @@ def release_free_memory() -> None:
             _malloc_trim = ctypes.CDLL("libc.so.6").malloc_trim
         except (OSError, AttributeError):
             _malloc_trim = False
-    if _malloc_trim:
+    if callable(_malloc_trim):
         _malloc_trim(0)
 
 
-_malloc_trim: object = None
+_malloc_trim: Union[None, bool, Callable[[int], int]] = None
 
 
 def compute_facts(
