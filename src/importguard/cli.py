@@ -35,11 +35,10 @@ from importguard.run.cache import cache_folder
 from importguard.run.cache import clean as remove_cache
 from importguard.run.check import CheckResult, InMemory, load_project, run_check
 from importguard.run.config import Config
-from importguard.run.discovery import matcher
+from importguard.run.discovery import matcher, Group
 from importguard.run.outcome import BaselineChoice, Outcome, outcome_of
 from importguard.run.projects import describe, each_project, group_of_folder, groups_of, nested_projects
 from importguard.run.settings import Overrides, Settings, project_config
-from importguard.run.workspace import Group
 
 if TYPE_CHECKING:  # libcst edits are imported only when fixing
     from importguard.fixes.engine import Target

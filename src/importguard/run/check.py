@@ -22,7 +22,7 @@ from importguard.rules.base import Rule
 from importguard.rules.masking import first_failures, mark_masked
 from importguard.rules.suppressions import UNUSED_SUPPRESSION, Used, unknown_suppression_codes, unused_suppressions
 from importguard.run.cache import FactsCache, cache_folder, entry_key
-from importguard.run.discovery import Discovered
+from importguard.run.discovery import Discovered, module_files
 from importguard.run.fact_options import FactOptions
 from importguard.run.filtering import display_path, filter_findings, with_severities
 from importguard.run.incremental import changed_files, rerun_changed
@@ -31,7 +31,6 @@ from importguard.run.scope import Scope, scope_of
 from importguard.run.settings import Settings
 from importguard.run.sources import compute_facts, file_stat, read_source
 from importguard.run.workers import over_budget
-from importguard.run.workspace import module_files
 
 Compute = Callable[[List[Path]], List[FileFacts]]
 

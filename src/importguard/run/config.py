@@ -9,12 +9,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, List, Optional, Tuple
 
-from importguard.run.discovery import valid_patterns
+from importguard.run.discovery import valid_patterns, config_file, user_cache_folder
 from importguard.errors import ConfigError
 from importguard.run.fact_options import FactOptions
 from importguard.facts.model import DEFAULT_MAX_FILE_MB, LAZY_ANNOTATIONS, MAX_FILE_MB
 from importguard.run.packaging_roots import declared_roots
-from importguard.run.workspace import config_file, user_cache_folder
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -14,7 +14,7 @@ from importguard.run.cache import cache_folder
 from importguard.run.config import Config
 from importguard.run.scope import Scope, scope_of
 from importguard.run.settings import Overrides, project_config
-from importguard.run.workspace import Group, find_root, group_paths, package_root, project_root
+from importguard.run.discovery import Group, find_root, group_paths, package_root, project_root
 
 
 def groups_of(targets: List[Path], config_path: Optional[Path]) -> List[Group]:

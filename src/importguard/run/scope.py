@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import List, Optional, Sequence, Set
 
 from importguard.run.config import STRUCTURAL_EXCLUDE, Config
-from importguard.run.discovery import Discovered, discover
+from importguard.run.discovery import Discovered, discover, package_root
 from importguard.run.filtering import display_path
-from importguard.run.workspace import package_root
 
 
 @dataclass

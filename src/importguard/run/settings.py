@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable, Optional, Sequence
 
 from importguard.run.config import STRUCTURAL_EXCLUDE, Config, load_config
-from importguard.run.workspace import Group
+from importguard.run.discovery import Group
 
 
 @dataclass(frozen=True)
