@@ -29,7 +29,7 @@ class DeferredSourceFile(SourceFile):
         self._load: Optional[Callable[[], FileFacts]] = load
         super().__init__(path, display, None)  # type: ignore[arg-type]
 
-    @property  # type: ignore[override]
+    @property
     def facts(self) -> FileFacts:
         if self._load is not None:
             self._facts, self._load = self._load(), None
@@ -54,7 +54,7 @@ class Project:
         """`build()` once per project: replays, injections, import-time closures."""
         if key not in self.derived:
             self.derived[key] = build()
-        return self.derived[key]  # type: ignore[no-any-return]
+        return self.derived[key]
 
     @property
     def graph(self) -> ImportGraph:

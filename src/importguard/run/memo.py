@@ -91,7 +91,7 @@ class Memo:
             return Remembered(
                 document["key"], document["structure"], dict(document["files"]), list(document["analysed"]),
                 {path: (int(line), str(code)) for path, (line, code) in document["stops"].items()},
-                [finding_from_json(f) for f in document["findings"]], tuple(document["counts"]),  # type: ignore[arg-type]
+                [finding_from_json(f) for f in document["findings"]], tuple(document["counts"]),
                 list(document["warnings"]),
             )
         except Exception:  # noqa: BLE001 - missing, damaged or foreign: a miss
