@@ -159,11 +159,12 @@ def generate(out: Path, modules: int, cycle: int, depth: int) -> int:
 
 def check(out: Path, jobs: int) -> dict:
     """A cold run (no cache) in this process, with the time of each phase."""
-    from importguard.config import load_config
-    from importguard.runner import run_check
+    from importguard.run.config import load_config
+    from importguard.run.check import run_check
+    from importguard.run.settings import Settings
 
     start = time.perf_counter()
-    result = run_check([out], load_config(out, None), jobs=jobs, cwd=out, use_cache=False)
+    result = run_check([out], Settings(load_config(out, None), jobs=jobs, use_cache=False), cwd=out)
     total = time.perf_counter() - start
     codes: dict = {}
     for finding in result.findings:

@@ -5,14 +5,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Union
 
 import pytest
 
-from importguard.config import Config, load_config
+from importguard.run.config import Config, load_config
 from importguard.findings import Finding
-from importguard.runner import run_check
+from importguard.run.check import run_check
+from importguard.run.settings import Settings
 
 Tree = Dict[str, Union[str, bytes]]
 
@@ -33,19 +35,19 @@ def check_tree(root: Path, files: Tree, select: Iterable[str] = ("ALL",), paths:
     `pyproject.toml` settings when it has one: contracts, say)."""
     write_tree(root, files)
     config = load_config(root, None) if "pyproject.toml" in files else Config(root=root)
-    config.select = list(select)
-    return run_check(paths or [root], config, cwd=root).findings
+    config = replace(config, select=list(select))
+    return run_check(paths or [root], Settings(config), cwd=root).findings
 
 
 def fix_tree(root: Path, files: Tree, select: Iterable[str] = ("ALL",), unsafe: bool = False) -> List[Finding]:
     """Write `files` under `root`, apply the fixes in-process as `check --fix` does and return the
     findings left."""
-    from importguard.fixes.engine import run_fixes
+    from importguard.fixes.engine import Target, run_fixes
     from importguard.fixes.output import write_fixes
 
     write_tree(root, files)
     config = Config(root=root, select=list(select))
-    run, _ = run_fixes(run_check([root], config, cwd=root), lambda o: run_check([root], config, cwd=root, overrides=o), unsafe)
+    run, _ = run_fixes(run_check([root], Settings(config), cwd=root), Target([root], Settings(config), cwd=root), unsafe)
     write_fixes([run])
     return run.result.findings
 

@@ -15,7 +15,7 @@ import yaml
 
 from conftest import run_python, write_tree
 from importguard import __version__
-from importguard.cache import CACHE_FOLDER
+from importguard.run.cache import CACHE_FOLDER
 
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "scripts" / "action_run.sh"

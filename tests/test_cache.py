@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 from conftest import run_cli, write_tree
-from importguard.cache import CACHE_FOLDER, FORMAT
-from importguard.memo import FORMAT as MEMO_FORMAT
+from importguard.run.cache import CACHE_FOLDER, FORMAT
+from importguard.run.memo import FORMAT as MEMO_FORMAT
 
 TREE = {
     "pyproject.toml": "",

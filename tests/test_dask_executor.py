@@ -16,14 +16,15 @@ from typing import Callable, Dict, Iterator, List, Optional, Sequence
 import pytest
 from click.testing import CliRunner
 
-from importguard import __version__, executors
-from importguard.cache import FactsCache
+from importguard import __version__
+from importguard.run import executors
+from importguard.run.cache import FactsCache
 from importguard.cli import main
 from importguard.errors import ImportguardError
-from importguard.executors import check_workers, extract_batch, facts_on, scheduler_address
+from importguard.run.executors import check_workers, extract_batch, facts_on, scheduler_address
 from importguard.facts.extract import extract_facts
 from importguard.facts.model import FileFacts, Problem
-from importguard.runner import compute_facts
+from importguard.run.sources import compute_facts
 
 from conftest import run_cli
 

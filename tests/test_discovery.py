@@ -5,8 +5,8 @@ from __future__ import annotations
 import pathspec
 import pytest
 
-from importguard.config import DEFAULT_EXCLUDE
-from importguard.discovery import matcher
+from importguard.run.config import DEFAULT_EXCLUDE
+from importguard.run.discovery import matcher
 
 PATHS = [
     "build/", "src/build/", "src/pkg/mod.py", "pkg.egg-info/", "a/node_modules/", "docs/conf.py",

@@ -21,7 +21,7 @@ OVER = "not analysed: parsing took longer than the 1 s `file-timeout` (raise it 
 
 def loop_on_stuck(path: Path, options):
     """A worker's work that never returns on one file, as a parser stuck in a loop would."""
-    from importguard.runner import extract_file
+    from importguard.run.sources import extract_file
 
     while path.name == "stuck.py":
         pass
@@ -29,7 +29,7 @@ def loop_on_stuck(path: Path, options):
 
 
 def test_a_file_over_the_budget_is_ig002_and_every_other_file_is_analysed(tmp_path):
-    from importguard.workers import in_workers
+    from importguard.run.workers import in_workers
 
     names = [f"m{i}.py" for i in range(10)] + ["stuck.py"] + [f"n{i}.py" for i in range(10)]
     write_tree(tmp_path, {name: "def f():\n    return missing\n" for name in names})
@@ -48,16 +48,16 @@ def test_a_file_over_the_budget_is_ig002_and_every_other_file_is_analysed(tmp_pa
 
 LOOPING_CLI = """
 import sys
-import importguard.runner as runner
+import importguard.run.sources as sources
 
-parse = runner.extract_facts
+parse = sources.extract_facts
 
 def loops_on_stuck(data, options):
     while b"STUCK" in data:
         pass
     return parse(data, options)
 
-runner.extract_facts = loops_on_stuck  # workers are forked from this process: they loop too
+sources.extract_facts = loops_on_stuck  # workers are forked from this process: they loop too
 sys.argv = ["importguard", *sys.argv[1:]]
 from importguard.cli import main
 main()
@@ -82,10 +82,12 @@ def test_the_cli_reports_a_looping_file_and_finishes_within_the_budget(tmp_path,
 def test_a_run_with_a_file_over_the_budget_is_not_remembered(tmp_path, monkeypatch):
     """How long a parse takes is a figure of the machine's load, not of the file: the next run
     parses it again instead of replaying the IG002 from the run memo."""
-    import importguard.runner as runner
-    from importguard.config import Config
+    import importguard.run.sources as sources
+    from importguard.run.check import run_check
+    from importguard.run.config import Config
+    from importguard.run.settings import Settings
 
-    parse = runner.extract_facts
+    parse = sources.extract_facts
 
     def loops_on_stuck(data, options):
         while b"STUCK" in data:
@@ -94,11 +96,11 @@ def test_a_run_with_a_file_over_the_budget_is_not_remembered(tmp_path, monkeypat
 
     write_tree(tmp_path, {**BUG, "pyproject.toml": "", "pkg/stuck.py": "STUCK = 1\nprint(undefined)\n"})
     config = Config(root=tmp_path, cache_dir=tmp_path / "cache", file_timeout=1)
-    monkeypatch.setattr(runner, "extract_facts", loops_on_stuck)
-    first = runner.run_check([tmp_path], config, cwd=tmp_path, use_memo=True)
+    monkeypatch.setattr(sources, "extract_facts", loops_on_stuck)
+    first = run_check([tmp_path], Settings(config, use_memo=True), cwd=tmp_path)
     assert [(f.code, f.path, f.message) for f in first.findings if f.path == "pkg/stuck.py"] == [("IG002", "pkg/stuck.py", OVER)]
-    monkeypatch.setattr(runner, "extract_facts", parse)
-    second = runner.run_check([tmp_path], config, cwd=tmp_path, use_memo=True)
+    monkeypatch.setattr(sources, "extract_facts", parse)
+    second = run_check([tmp_path], Settings(config, use_memo=True), cwd=tmp_path)
     assert [(f.code, f.path) for f in second.findings if f.path == "pkg/stuck.py"] == [("IG101", "pkg/stuck.py")]
 
 

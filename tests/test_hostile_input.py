@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from importguard.cache import FORMAT
+from importguard.run.cache import FORMAT
 
 from conftest import write_tree
 
@@ -182,7 +182,7 @@ def crash_on_boom(path: Path, options):
     """A worker's work that dies on one file, as when the kernel kills it for memory."""
     import signal
 
-    from importguard.runner import extract_file
+    from importguard.run.sources import extract_file
 
     if path.name == "boom.py":
         os.kill(os.getpid(), signal.SIGKILL)
@@ -190,7 +190,7 @@ def crash_on_boom(path: Path, options):
 
 
 def test_a_worker_that_dies_takes_only_its_file_down(tmp_path):
-    from importguard.workers import in_workers
+    from importguard.run.workers import in_workers
 
     names = [f"m{i}.py" for i in range(12)] + ["boom.py"] + [f"n{i}.py" for i in range(12)]
     write_tree(tmp_path, {name: "def f():\n    return missing\n" for name in names})
@@ -206,19 +206,21 @@ def test_a_worker_that_dies_takes_only_its_file_down(tmp_path):
 def test_a_small_run_still_parses_a_huge_file_in_a_worker(tmp_path, monkeypatch):
     """With --jobs 1 and a handful of files, a huge file is parsed in a worker all the same: a
     parser that kills its process on it (here, a stand-in that does) leaves the run standing."""
-    import importguard.runner as runner
-    from importguard.config import Config
+    import importguard.run.sources as sources
+    from importguard.run.check import run_check
+    from importguard.run.config import Config
+    from importguard.run.settings import Settings
 
-    parse = runner.extract_facts
+    parse = sources.extract_facts
 
     def dies_on_huge(data, options):
-        if len(data) > runner.HUGE_FILE_BYTES:
+        if len(data) > sources.HUGE_FILE_BYTES:
             os.kill(os.getpid(), signal.SIGKILL)  # only ever in a worker, or this test dies
         return parse(data, options)
 
-    monkeypatch.setattr(runner, "extract_facts", dies_on_huge)
+    monkeypatch.setattr(sources, "extract_facts", dies_on_huge)
     write_tree(tmp_path, {**BUG, "pkg/huge.py": "VALUE = 1\n" * 30000})
-    result = runner.run_check([tmp_path], Config(root=tmp_path), jobs=1, cwd=tmp_path, use_cache=False)
+    result = run_check([tmp_path], Settings(Config(root=tmp_path), use_cache=False), cwd=tmp_path)
     got = [(f.code, f.path, f.message) for f in result.findings]
     assert ("IG002", "pkg/huge.py", "cannot analyse: the parser's process died on this file (a native crash or out of memory)") in got
     assert ("IG101", "pkg/bug.py") in [(code, path) for code, path, _ in got]

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli, write_tree
-from importguard.cache import CACHE_FOLDER
-from importguard.memo import FORMAT
+from importguard.run.cache import CACHE_FOLDER
+from importguard.run.memo import FORMAT
 
 TREE = {
     "pyproject.toml": "",

@@ -7,11 +7,12 @@ from __future__ import annotations
 import pytest
 
 from conftest import check_tree, run_python
-from importguard.config import Config
+from importguard.run.config import Config
 from importguard.project.graph import IMPORT_TIME
 from importguard.project.simulate import first_failure
 from importguard.rules.partial_import import SWALLOWED_PARTIAL_IMPORT
-from importguard.runner import run_check
+from importguard.run.check import run_check
+from importguard.run.settings import Settings
 
 CASES = {
     "two_modules_both_orders_fail": (
@@ -66,7 +67,7 @@ CASES = {
 
 
 def cycle_members(root):
-    result = run_check([root], Config(root=root, select=["IG306"]), cwd=root)
+    result = run_check([root], Settings(Config(root=root, select=["IG306"])), cwd=root)
     return result.project, sorted(m for _v, ms in result.project.graph.components(frozenset({IMPORT_TIME})) for m in ms)
 
 

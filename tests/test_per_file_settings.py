@@ -17,10 +17,10 @@ from typing import Optional
 import pytest
 
 from conftest import run_cli, write_tree
-from importguard.config import Config
+from importguard.run.config import Config
 from importguard.facts.model import LAZY_ANNOTATIONS
 from importguard.rules import BY_CODE
-from importguard.runner import compute_facts
+from importguard.run.sources import compute_facts
 
 SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "data" / "sarif-schema-2.1.0.json"
 

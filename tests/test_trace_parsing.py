@@ -6,8 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import write_tree
-from importguard.config import Config
-from importguard.runner import run_check
+from importguard.run.config import Config
+from importguard.run.check import run_check
+from importguard.run.settings import Settings
 from importguard.trace.failures import NAME, UNBOUND_LOCAL, failure_of
 from importguard.trace.logtext import log_lines
 from importguard.trace.paths import FileIndex
@@ -98,7 +99,7 @@ def test_frames_map_by_the_longest_suffix_that_agrees_with_the_module(tmp_path: 
     root = write_tree(tmp_path, {
         "pyproject.toml": "", "auth.py": "", "chat/__init__.py": "", "chat/auth.py": "", "chat/api/__init__.py": "",
     })
-    project = run_check([root], Config(root=root), cwd=root).project
+    project = run_check([root], Settings(Config(root=root)), cwd=root).project
     index = FileIndex(project.files)
 
     def found(path: str):

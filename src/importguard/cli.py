@@ -11,17 +11,14 @@ import textwrap
 import traceback
 from concurrent.futures import Executor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Callable, Iterator, List, Optional, Tuple
+from typing import IO, TYPE_CHECKING, Any, Iterator, List, Optional, Tuple
 
 import click
 
 from importguard import __version__
-from importguard.cache import cache_folder
-from importguard.cache import clean as remove_cache
-from importguard.config import STRUCTURAL_EXCLUDE, Config, load_config
 from importguard.contracts.config import find_contract
-from importguard.discovery import find_root, matcher
 from importguard.errors import ImportguardError
 from importguard.findings import Hop
 from importguard.graph_export import FORMATS as GRAPH_FORMATS
@@ -29,15 +26,24 @@ from importguard.graph_export import parse_kinds, prepare_output, write_atomical
 from importguard.graph_export import render as render_graph
 from importguard.graph_export.select import PAGE_MODULE_LIMIT, Selection
 from importguard.project.graph import DEFERRED, IMPORT_TIME, KINDS, TYPING_ONLY
-from importguard.report.emit import FORMATS, STATISTICS_FORMATS, BaselineChoice, emit, outcome_of
+from importguard.report.emit import FORMATS, STATISTICS_FORMATS, emit
 from importguard.report.progress import ParseProgress
 from importguard.report.rule_pages import page_url
 from importguard.report.settings import render_settings
 from importguard.report.text import fix_summary, render_chain
 from importguard.rules import ALL_RULES, BY_CODE, PEER_CODES, PEER_NAMES
 from importguard.rules.contracts.common import VIOLATION_CODES, violation_edges
-from importguard.runner import plan, run_check
-from importguard.workspace import Group, group_paths, package_root, project_root
+from importguard.run.cache import cache_folder
+from importguard.run.cache import clean as remove_cache
+from importguard.run.check import CheckResult, InMemory, load_project, run_check
+from importguard.run.config import Config
+from importguard.run.discovery import matcher, Group
+from importguard.run.outcome import BaselineChoice, Outcome, outcome_of
+from importguard.run.projects import describe, each_project, group_of_folder, groups_of, nested_projects
+from importguard.run.settings import Overrides, Settings, project_config
+
+if TYPE_CHECKING:  # libcst edits are imported only when fixing
+    from importguard.fixes.engine import Target
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -128,144 +134,167 @@ def main() -> None:
 @click.option("--show-files", is_flag=True, help="List the files each project reports on (and those it only indexes), then exit.")
 @click.option("--show-settings", is_flag=True, help="Print the resolved settings of each project, then exit.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
-def check(
-    paths: Tuple[Path, ...], output_format: str, select: Optional[str], extend_select: Optional[str],
-    ignore: Optional[str], config_path: Optional[Path], jobs: Optional[int], exit_zero: bool,
-    output: Optional[Path], no_cache: bool, quiet: int, show_files: bool, show_settings: bool, debug: bool,
-    statistics: bool, baseline_path: Optional[Path], write_baseline: Optional[str], no_baseline: bool, threshold: str,
-    cache_dir: Optional[Path], exclude: Optional[str], extend_exclude: Optional[str], respect_gitignore: Optional[bool],
-    force_exclude: bool, color: str, stdin_filename: Optional[Path], verbose: bool, fix: bool, diff: bool, unsafe_fixes: bool,
-    executor: Optional[str], silent: bool,
-) -> None:
+def check(**options: Any) -> None:
     """Check PATHS (default: the current folder) and report findings."""
-    quiet = 2 if silent else quiet
-    with _errors_exit(debug):
-        if statistics and output_format not in STATISTICS_FORMATS:
-            raise ImportguardError(f"--statistics prints text or json, not `{output_format}`")
-        if select is not None and not _codes(select):
-            raise ImportguardError("--select needs at least one rule code or prefix (see `importguard rules`)")
-        if output is not None:
-            try:
-                output.parent.mkdir(parents=True, exist_ok=True)  # before the analysis, not after it
-            except OSError as error:
-                raise ImportguardError(f"cannot write {output}: {error.strerror or error}") from None
-        targets = list(paths) or [Path(".")]
-        stdin = None
-        if Path("-") in targets:
-            if diff:
-                raise ImportguardError("--diff works on files, not on standard input (--fix prints the fixed source)")
-            name = stdin_filename or Path("stdin.py")
-            stdin = (name, click.get_binary_stream("stdin").read())
-            targets = [name if p == Path("-") else p for p in targets]
-        missing = [str(p) for p in targets if not p.exists() and not p.is_symlink() and not (stdin and p == stdin[0])]
-        if missing:
-            raise ImportguardError(f"path not found: {', '.join(missing)}")
-        def configure(group: Group) -> Config:
-            config = load_config(group.root, config_path, group.marked)
-            if select is not None:
-                config.select = _codes(select) or []
-            config.extend_select += _codes(extend_select) or []
-            config.ignore += _codes(ignore) or []
-            if exclude is not None:
-                config.exclude = list(STRUCTURAL_EXCLUDE) + _patterns(exclude)
-            config.exclude += _patterns(extend_exclude)
-            if respect_gitignore is not None:
-                config.respect_gitignore = respect_gitignore
-            config.force_exclude = force_exclude
-            if cache_dir is not None:
-                config.cache_dir = cache_dir.resolve()
-            return config
-
-        configs = [(group, configure(group)) for group in _groups(targets, config_path)]
-        if show_files or show_settings:
-            for group, config in with_nested(configs, configure, lambda _, config: render_nested(config)):
-                click.echo(render_settings(group, config, show_files, show_settings), nl=False)
-            sys.exit(EXIT_CLEAN)
-        progress = ParseProgress(enabled=not quiet)
-        results = []
-        try:
-            with _executor(executor) as pool:
-                def run(group: Group, config: Config) -> List[Path]:
-                    results.append(run_check(
-                        group.paths, config, jobs=jobs or os.cpu_count() or 1, use_cache=not no_cache, progress=progress,
-                        stdin=stdin if stdin and stdin[0] in group.paths else None, use_memo=True, executor=pool,
-                    ))
-                    return results[-1].nested
-
-                configs = list(with_nested(configs, configure, run))
-        finally:
-            progress.close()
-        if verbose:
-            for (group, config), result in zip(configs, results):
-                phases = ", ".join(f"{phase} {seconds:.2f} s" for phase, seconds in result.timings.items())
-                click.echo(
-                    f"importguard: {config.root} ({'project' if config.marked else 'loose'}; config: "
-                    f"{config.source or 'defaults'}): {result.files} files, {result.modules} modules; {phases}", err=True,
-                )
-        fixed = _fix(configs, results, jobs, no_cache, fix, diff, unsafe_fixes, stdin)
-        choice = BaselineChoice(baseline_path, write_baseline, no_baseline)
-        outcome, notes = outcome_of([(c, r) for (_, c), r in zip(configs, results)], choice, threshold, exit_zero)
-        outcome.unsafe_fixes, outcome.fixed, outcome.summary = unsafe_fixes, fixed, quiet == 0
-        if quiet < 2:  # -qq: errors only
-            for note in notes + [f"importguard: warning: {w}" for r in results for w in r.warnings]:
-                click.echo(note, err=True)
-            if not outcome.files and write_baseline is None:
-                click.echo("importguard: warning: No Python files found under the given paths", err=True)
-            if statistics and output_format == "json" and fixed is not None and quiet == 0:
-                click.echo(fix_summary(outcome.findings, unsafe_fixes, fixed), err=True)  # stdout stays JSON
-        stream: IO[str]
-        if output is not None or quiet < 2:  # -qq: nothing on standard output (a report file is still written)
-            # With `-` and --fix, standard output is the fixed source (as editors expect): the report goes to stderr.
-            report_to = sys.stderr if stdin is not None and fix else None
-            with (output.open("w", encoding="utf-8") if output else report_to or _stdout()) as stream:
-                emit(outcome, output_format, stream, use_color(color, output is None and sys.stdout.isatty()), [c for _, c in configs], statistics)
+    command = CheckCommand(**options)
+    with _errors_exit(command.debug):
+        outcome = _check(command)
     sys.exit(outcome.exit_code)
 
 
-def _fix(configs: list, results: list, jobs: Optional[int], no_cache: bool, fix: bool, diff: bool, unsafe: bool,
-         stdin: Optional[Tuple[Path, bytes]] = None) -> Optional[int]:
-    """With --fix, write the fixed files and replace each result by the analysis of the fixed
-    sources (returns how many findings were fixed); with --diff, print the diff and exit. The
-    source read from standard input is fixed in memory and printed on standard output."""
-    if not (fix or diff):
-        return None
-    from importguard.fixes.engine import run_fixes, with_notes
+@dataclass(frozen=True)
+class CheckCommand:
+    """The options of `check`, as click parsed them."""
+
+    paths: Tuple[Path, ...]
+    output_format: str
+    statistics: bool
+    fix: bool
+    diff: bool
+    unsafe_fixes: bool
+    baseline_path: Optional[Path]
+    write_baseline: Optional[str]
+    no_baseline: bool
+    threshold: str
+    select: Optional[str]
+    extend_select: Optional[str]
+    ignore: Optional[str]
+    config_path: Optional[Path]
+    jobs: Optional[int]
+    executor: Optional[str]
+    exit_zero: bool
+    output: Optional[Path]
+    no_cache: bool
+    cache_dir: Optional[Path]
+    exclude: Optional[str]
+    extend_exclude: Optional[str]
+    respect_gitignore: Optional[bool]
+    force_exclude: bool
+    quiet: int
+    silent: bool
+    verbose: bool
+    color: str
+    stdin_filename: Optional[Path]
+    show_files: bool
+    show_settings: bool
+    debug: bool
+
+    @property
+    def level(self) -> int:
+        """0: everything; 1 (-q): findings only; 2 (-qq, --silent): nothing but errors."""
+        return 2 if self.silent else self.quiet
+
+    def overrides(self) -> Overrides:
+        return Overrides(
+            select=_codes(self.select), extend_select=_codes(self.extend_select) or [], ignore=_codes(self.ignore) or [],
+            exclude=_patterns(self.exclude) if self.exclude is not None else None, extend_exclude=_patterns(self.extend_exclude),
+            respect_gitignore=self.respect_gitignore, force_exclude=self.force_exclude, cache_dir=self.cache_dir,
+        )
+
+    def validate(self) -> None:
+        if self.statistics and self.output_format not in STATISTICS_FORMATS:
+            raise ImportguardError(f"--statistics prints text or json, not `{self.output_format}`")
+        if self.select is not None and not _codes(self.select):
+            raise ImportguardError("--select needs at least one rule code or prefix (see `importguard rules`)")
+        if self.output is not None:
+            try:
+                self.output.parent.mkdir(parents=True, exist_ok=True)  # before the analysis, not after it
+            except OSError as error:
+                raise ImportguardError(f"cannot write {self.output}: {error.strerror or error}") from None
+
+
+def _check(command: CheckCommand) -> Outcome:
+    command.validate()
+    targets = list(command.paths) or [Path(".")]
+    stdin = None
+    if Path("-") in targets:
+        if command.diff:
+            raise ImportguardError("--diff works on files, not on standard input (--fix prints the fixed source)")
+        name = command.stdin_filename or Path("stdin.py")
+        stdin = (name, _stdin_bytes())
+        targets = [name if p == Path("-") else p for p in targets]
+    missing = [str(p) for p in targets if not p.exists() and not p.is_symlink() and not (stdin and p == stdin[0])]
+    if missing:
+        raise ImportguardError(f"path not found: {', '.join(missing)}")
+    overrides = command.overrides()
+    groups = groups_of(targets, command.config_path)
+    if command.show_files or command.show_settings:
+        for group, config in each_project(groups, command.config_path, overrides, lambda _, config: nested_projects(config)):
+            click.echo(render_settings(describe(group, config), command.show_files, command.show_settings), nl=False)
+        sys.exit(EXIT_CLEAN)
+    progress = ParseProgress(enabled=not command.level)
+    checked: List[Tuple[Group, Config, CheckResult, Settings]] = []
+    try:
+        with _executor(command.executor) as pool:
+            def run(group: Group, config: Config) -> List[Path]:
+                settings = Settings(config, jobs=command.jobs or os.cpu_count() or 1, use_cache=not command.no_cache,
+                                    use_memo=True, executor=pool, progress=progress)
+                result = run_check(group.paths, settings, InMemory(stdin=stdin if stdin and stdin[0] in group.paths else None))
+                checked.append((group, config, result, settings))
+                return result.nested
+
+            for _ in each_project(groups, command.config_path, overrides, run):
+                pass
+    finally:
+        progress.close()
+    if command.verbose:
+        for group, config, result, _ in checked:
+            phases = ", ".join(f"{phase} {seconds:.2f} s" for phase, seconds in result.timings.items())
+            click.echo(
+                f"importguard: {config.root} ({'project' if config.marked else 'loose'}; config: "
+                f"{config.source or 'defaults'}): {result.files} files, {result.modules} modules; {phases}", err=True,
+            )
+    results = [result for _, _, result, _ in checked]
+    fixed = None
+    if command.fix or command.diff:
+        from importguard.fixes.engine import Target  # libcst edits: only when fixing
+
+        targets_of = [Target(group.paths, settings, stdin if stdin and stdin[0] in group.paths else None) for group, _, _, settings in checked]
+        results, fixed = _fix(targets_of, results, command, stdin)
+    choice = BaselineChoice(command.baseline_path, command.write_baseline, command.no_baseline)
+    outcome, notes = outcome_of([(config, result) for (_, config, _, _), result in zip(checked, results)], choice,
+                                command.threshold, command.exit_zero)
+    outcome.unsafe_fixes, outcome.fixed, outcome.summary = command.unsafe_fixes, fixed, command.level == 0
+    if command.level < 2:  # -qq: errors only
+        for note in notes + [f"importguard: warning: {w}" for r in results for w in r.warnings]:
+            click.echo(note, err=True)
+        if not outcome.files and command.write_baseline is None:
+            click.echo("importguard: warning: No Python files found under the given paths", err=True)
+        if command.statistics and command.output_format == "json" and fixed is not None and command.level == 0:
+            click.echo(fix_summary(outcome.findings, command.unsafe_fixes, fixed), err=True)  # stdout stays JSON
+    if command.output is not None or command.level < 2:  # -qq: nothing on standard output (a report file is still written)
+        # With `-` and --fix, standard output is the fixed source (as editors expect): the report goes to stderr.
+        report_to = sys.stderr if stdin is not None and command.fix else None
+        color = use_color(command.color, command.output is None and sys.stdout.isatty())
+        with (command.output.open("w", encoding="utf-8") if command.output else report_to or _stdout()) as stream:
+            emit(outcome, command.output_format, stream, color, command.statistics)
+    return outcome
+
+
+def _fix(targets: List[Target], results: List[CheckResult], command: CheckCommand,
+         stdin: Optional[Tuple[Path, bytes]]) -> Tuple[List[CheckResult], int]:
+    """With --fix, write the fixed files and report on the analysis of the fixed sources; with
+    --diff, print the diff and exit. Standard input is fixed in memory and printed on stdout."""
     from importguard.fixes.output import plural, unified_diff, write_fixes
+    from importguard.fixes.session import fix_projects
 
-    runs = []
-    piped = Path(os.path.abspath(stdin[0])) if stdin is not None else None
-    for (group, config), result in zip(configs, results):
-        given = stdin if stdin is not None and stdin[0] in group.paths else None
-
-        def check(overrides: dict, group: Group = group, config: object = config, given: object = given) -> object:
-            return run_check(group.paths, config, jobs=jobs or os.cpu_count() or 1, use_cache=not no_cache,
-                             stdin=given, overrides=overrides)
-
-        first = result if result.project is not None else check({})
-        runs.append(run_fixes(first, check, unsafe, {piped: given[1]} if given is not None else None))
-    fixed = sum(run.fixed for run, _ in runs)
-    for index, (run, notes) in enumerate(runs):
-        results[index] = run.result
-        run.result.findings = with_notes(run.result, notes)
-    if diff:
-        patch = unified_diff(run for run, _ in runs)
+    piped = (Path(os.path.abspath(stdin[0])), stdin[1]) if stdin is not None else None
+    session = fix_projects(targets, results, command.unsafe_fixes, piped)
+    if command.diff:
+        patch = unified_diff(session.runs)
         sys.stdout.flush()
         sys.stdout.buffer.write(patch)
         sys.stdout.flush()
-        hidden = 0 if unsafe else sum(1 for r in results for f in r.findings if f.fix and f.fix[0] == "unsafe")
+        hidden = 0 if command.unsafe_fixes else sum(1 for r in session.results for f in r.findings if f.fix and f.fix[0] == "unsafe")
         more = f" ({hidden} more with --unsafe-fixes)" if hidden else ""
-        click.echo(f"Would fix {plural(fixed)}{more}." if patch else f"No fixes available{more}.", err=True)
+        click.echo(f"Would fix {plural(session.fixed)}{more}." if patch else f"No fixes available{more}.", err=True)
         sys.exit(EXIT_FINDINGS if patch else EXIT_CLEAN)
     if piped is not None:
-        assert stdin is not None
-        source = next((run.fixed_sources[piped] for run, _ in runs if piped in run.fixed_sources), stdin[1])
-        for run, _ in runs:
-            run.fixed_sources.pop(piped, None)  # never written to the file it stands for
         sys.stdout.flush()
-        sys.stdout.buffer.write(source)
+        sys.stdout.buffer.write(session.piped_source(*piped))
         sys.stdout.flush()
-    write_fixes(run for run, _ in runs)
-    return fixed
+    write_fixes(session.runs)
+    return session.results, session.fixed
 
 
 @contextmanager
@@ -274,47 +303,10 @@ def _executor(url: Optional[str]) -> Iterator[Optional[Executor]]:
     if url is None:
         yield None
         return
-    from importguard.executors import dask_executor  # only this option needs it
+    from importguard.run.executors import dask_executor  # only this option needs it
 
     with dask_executor(url) as pool:
         yield pool
-
-
-def with_nested(configs: List[Tuple[Group, Config]], configure: Callable[[Group], Config],
-                visit: Callable[[Group, Config], List[Path]]) -> Iterator[Tuple[Group, Config]]:
-    """Each project in turn, then the projects found below them (a monorepo checked from its
-    root: each service has its own configuration and module root, as ruff uses the nearest
-    config). `visit` runs each project and returns the roots of the projects below it."""
-    pending = list(configs)
-    seen = {group.root for group, _ in pending}
-    while pending:
-        group, config = pending.pop(0)
-        nested = visit(group, config)
-        yield group, config
-        for root in nested:
-            if root not in seen:
-                seen.add(root)
-                inner = Group(root, True, [root])
-                pending.append((inner, configure(inner)))
-
-
-def render_nested(config: Config) -> List[Path]:
-    """The projects below one project, for `--show-settings`/`--show-files`."""
-    return plan([config.root], config)[2].nested if config.marked else []
-
-
-def _groups(targets: List[Path], config_path: Optional[Path]) -> List[Group]:
-    """Paths per project, each analysed with its own configuration (as ruff uses the nearest
-    config per file). An explicit `--config` applies to all the paths at once."""
-    if config_path is None:
-        return group_paths(targets)
-    return [Group(find_root(targets), True, list(targets))]
-
-
-def _project(path: Path) -> Group:
-    """The project of one folder (for `why` and `clean`)."""
-    root = project_root(path)
-    return Group(root, True, [path]) if root is not None else Group(package_root(path), False, [path])
 
 
 @main.command()
@@ -338,16 +330,15 @@ def why(source: str, target: str, paths: Tuple[Path, ...], root: Optional[Path],
     """
     with _errors_exit(debug):
         targets = list(paths) + ([root] if root is not None else []) or [Path(".")]
-        project = _project(targets[0])
-        config = load_config(project.root, config_path, project.marked)
-        config.select, config.extend_select = [], []
-        project = run_check(targets, config, jobs=jobs or os.cpu_count() or 1).project
-        unknown = [m for m in (source, target) if m not in project.graph.graph]
+        group = group_of_folder(targets[0])
+        config = project_config(group, config_path)
+        project = load_project(targets, Settings(config, jobs=jobs or os.cpu_count() or 1))
+        unknown = [m for m in (source, target) if m not in project.graph]
         kinds = frozenset({IMPORT_TIME, DEFERRED, TYPING_ONLY} if all_kinds else {IMPORT_TIME})
         chain = None if unknown else project.graph.shortest_chain(source, target, kinds)
     if unknown:
         for module in unknown:
-            close = difflib.get_close_matches(module, list(project.graph.graph), n=1, cutoff=0.8)
+            close = difflib.get_close_matches(module, project.graph.modules(), n=1, cutoff=0.8)
             mean = f"; did you mean `{close[0]}`?" if close else ""
             click.echo(f"importguard: unknown module `{module}`: not a first-party module of {', '.join(map(str, targets))}{mean}", err=True)
         sys.exit(EXIT_FINDINGS)
@@ -404,17 +395,20 @@ def graph(paths: Tuple[Path, ...], output_format: str, output: Optional[Path], k
             raise ImportguardError("--contract: the html page does not show contracts yet; use --format dot, mermaid, json or graphml")
         if output is not None:
             prepare_output(output)
-        groups = _groups(list(paths) or [Path(".")], config_path)
+        groups = groups_of(list(paths) or [Path(".")], config_path)
         if len(groups) > 1:
             raise ImportguardError(f"graph draws one project at a time; these paths belong to {len(groups)}: "
                                    + ", ".join(str(g.root) for g in groups))
-        config = load_config(groups[0].root, config_path, groups[0].marked)
-        config.select, config.extend_select = [], []
-        if contract is not None:  # only the named contract's rules, on that contract alone
-            config.contracts, config.select = [find_contract(config.contracts, contract)], list(VIOLATION_CODES)
-        checked = run_check(groups[0].paths, config, jobs=jobs or os.cpu_count() or 1)
-        project = checked.project
-        selection = dataclasses.replace(selection, violations=frozenset(violation_edges(checked.findings)))
+        config = project_config(groups[0], config_path)
+        settings = Settings(config, jobs=jobs or os.cpu_count() or 1)
+        if contract is None:
+            project = load_project(groups[0].paths, settings)
+        else:  # only the named contract's rules, on that contract alone
+            only = dataclasses.replace(config, contracts=[find_contract(config.contracts, contract)], select=list(VIOLATION_CODES),
+                                       extend_select=[])
+            checked = run_check(groups[0].paths, dataclasses.replace(settings, config=only))
+            project = checked.model
+            selection = dataclasses.replace(selection, violations=frozenset(violation_edges(checked.findings)))
         patterns = [p for value in excluded for p in _patterns(value)]
         if patterns:
             matches = matcher(patterns)
@@ -438,8 +432,7 @@ def graph(paths: Tuple[Path, ...], output_format: str, output: Optional[Path], k
 def clean(path: Path, config_path: Optional[Path], debug: bool) -> None:
     """Remove the facts cache of the project at PATH (default: the current folder)."""
     with _errors_exit(debug):
-        project = _project(path)
-        config = load_config(project.root, config_path, project.marked)
+        config = project_config(group_of_folder(path), config_path)
         folder = cache_folder(config.root, config.cache_dir)
         try:
             removed = remove_cache(folder)
@@ -552,11 +545,15 @@ def trace(log: str, paths: Tuple[Path, ...], output_format: str, config_path: Op
     sys.exit(EXIT_FINDINGS if any(has_static_cause(e) for e in explanations) else EXIT_CLEAN)
 
 
+def _stdin_bytes() -> bytes:
+    return sys.stdin.buffer.read()  # what click's deprecated `get_binary_stream("stdin")` returned
+
+
 def _read_log(log: str) -> bytes:
     if log == "-":
         if sys.stdin.isatty():
             click.echo("importguard: reading the log from standard input: paste it, then press Ctrl-D", err=True)
-        return click.get_binary_stream("stdin").read()
+        return _stdin_bytes()
     try:
         return Path(log).read_bytes()
     except OSError as error:

@@ -10,7 +10,7 @@ from typing import Dict, FrozenSet, List, Optional, Set
 
 from importguard.facts.data_module import DATA_MODULE_BYTES, data_module_facts, quiet_parse
 from importguard.facts.model import FileFacts, Problem
-from importguard.gcpause import paused_gc
+from importguard.facts.gcpause import paused_gc
 
 SKIP_FILE = re.compile(rb"#\s*importguard:\s*skip-file\b")
 SKIP_FILE_LINES = 10

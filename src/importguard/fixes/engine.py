@@ -12,18 +12,32 @@ import dataclasses
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
 
 from importguard.findings import Finding
 from importguard.fixes.model import UNSAFE, Fix
 from importguard.fixes.plan import Planner
 from importguard.project.graph import IMPORT_TIME
-from importguard.report.fingerprints import fingerprints, symbol
-from importguard.runner import CheckResult
+from importguard.run.check import CheckResult, InMemory, run_check
+from importguard.run.fingerprints import fingerprints, symbol
+from importguard.run.settings import Settings
 
 MAX_ROUNDS = 8
 
-Check = Callable[[Dict[Path, bytes]], CheckResult]  # analyse the project with these sources instead
+
+@dataclass(frozen=True)
+class Target:
+    """One project to analyse again with fixed sources: its paths and settings as checked."""
+
+    paths: Sequence[Path]
+    settings: Settings
+    stdin: Optional[Tuple[Path, bytes]] = None
+    cwd: Optional[Path] = None  # display paths are relative to it (default: the working directory)
+
+    def check(self, edits: Dict[Path, bytes]) -> CheckResult:
+        """The analysis with `edits` in place of those files (a full run: never from the memo)."""
+        settings = dataclasses.replace(self.settings, use_memo=False, progress=None, executor=None)
+        return run_check(self.paths, settings, InMemory(self.stdin, edits), self.cwd)
 
 
 @dataclass
@@ -58,7 +72,7 @@ class _Sources:
 
 
 def prints_of(result: CheckResult, sources: _Sources) -> List[str]:
-    paths = {f.display: f.path for f in result.project.files}
+    paths = {f.display: f.path for f in result.model.files}
     lines: Dict[str, List[bytes]] = {}
 
     def line_text(display: str, line: int) -> str:
@@ -78,7 +92,7 @@ def key(finding: Finding) -> Tuple[str, str, str]:
     return (finding.code, finding.path, symbol(finding).split("|")[0])
 
 
-def run_fixes(first: CheckResult, check: Check, unsafe: bool,
+def run_fixes(first: CheckResult, target: Target, unsafe: bool,
               given: Optional[Dict[Path, bytes]] = None) -> Tuple[FixRun, Dict[str, str]]:
     """Fix what can be fixed; also returns the notes of refused fixes, by fingerprint. `given`
     holds sources that are not on disk (standard input, by the path it stands for)."""
@@ -87,7 +101,7 @@ def run_fixes(first: CheckResult, check: Check, unsafe: bool,
     current, refused = first, {}
     tried: Set[str] = set()
     for _ in range(MAX_ROUNDS):
-        planner = Planner(current.project)
+        planner = Planner(current.model)
         candidates = []
         for finding, fingerprint in zip(current.findings, prints_of(current, sources)):
             if fingerprint in tried or fingerprint in refused:
@@ -100,11 +114,11 @@ def run_fixes(first: CheckResult, check: Check, unsafe: bool,
         if not candidates:
             break
         tried.update(c.fingerprint for c in candidates)
-        accepted, current, notes = settle(current, candidates, sources, check, planner)
+        accepted, current, notes = settle(current, candidates, sources, target, planner)
         refused.update(notes)
         if not accepted:
             break
-    paths = {f.path: f.display for f in current.project.files}
+    paths = {f.path: f.display for f in current.model.files}
     changed = {p: data for p, data in sources.fixed.items() if data != sources.originals.get(p)}
     before, after = Counter(key(f) for f in first.findings), Counter(key(f) for f in current.findings)
     fixed = sum(max(0, count - after[k]) for k, count in before.items())
@@ -112,11 +126,11 @@ def run_fixes(first: CheckResult, check: Check, unsafe: bool,
     return run, refused
 
 
-def settle(before: CheckResult, candidates: Sequence[Candidate], sources: _Sources, check: Check,
+def settle(before: CheckResult, candidates: Sequence[Candidate], sources: _Sources, target: Target,
            planner: Planner) -> Tuple[List[Candidate], CheckResult, Dict[str, str]]:
     """Apply as many files' fixes as re-analysis accepts: all at once, else without the files
     blamed, then each blamed file on its own."""
-    paths = {f.display: f.path for f in before.project.files}
+    paths = {f.display: f.path for f in before.model.files}
     by_file: Dict[Path, List[Candidate]] = {}
     for candidate in candidates:
         by_file.setdefault(paths[candidate.fix.path], []).append(candidate)
@@ -144,7 +158,7 @@ def settle(before: CheckResult, candidates: Sequence[Candidate], sources: _Sourc
             return None, blamed, edited
         trial = _Sources()
         trial.originals, trial.fixed = sources.originals, {**sources.fixed, **edited}
-        after = check(trial.fixed)
+        after = target.check(trial.fixed)
         blamed = judge(before, after, [c for p in files for c in by_file[p]], before_prints, prints_of(after, trial), paths)
         return after, blamed, edited
 
@@ -186,7 +200,7 @@ def judge(before: CheckResult, after: CheckResult, fixes: Sequence[Candidate], b
     blamed: Dict[Path, str] = {}
     for candidate in fixes:  # a cycle first: it is the reason the user most needs to read
         for importer, imported in candidate.fix.edges:
-            chain = after.project.graph.shortest_chain(imported, importer, frozenset({IMPORT_TIME}))
+            chain = after.model.graph.shortest_chain(imported, importer, frozenset({IMPORT_TIME}))
             if chain is not None:
                 cycle = " -> ".join(f"`{m}`" for m in [importer, *chain])
                 blamed.setdefault(paths[candidate.fix.path], f"not fixed: it would create the import-time cycle {cycle}")

@@ -109,7 +109,7 @@ def resolve_class(project: Project, source: SourceFile, name: str) -> Optional[T
             target = module_of(project, source, fact)
             provider = project.by_module.get(target) if target else None
             for imported, alias in fact.names:
-                if (alias or imported) == name and provider is not None:
+                if (alias or imported) == name and provider is not None and imported is not None:
                     return resolve_class(project, provider, imported) if provider is not source else None
         return None
     module = bound_module(project, source, parts[0])

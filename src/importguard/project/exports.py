@@ -109,6 +109,7 @@ def replacement_source(project: Project, source: SourceFile, dotted: str) -> Opt
     for fact in source.facts.imports:
         if fact.scope != "module":
             continue
+        target: Optional[str]
         if fact.kind == "import" and (fact.alias or fact.module) == dotted:
             target = fact.module
         elif fact.kind == "from" and any((alias or name) == dotted for name, alias in fact.names):

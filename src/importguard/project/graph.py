@@ -7,7 +7,7 @@ keep only some kinds of edges; a view lists every module's successors in sorted 
 breadth-first searches, and with them every chain and cycle reported, do not depend on the order
 in which files were read.
 
-Warm runs with nothing changed never build this graph (see `importguard.memo`); networkx
+Warm runs with nothing changed never build this graph (see `importguard.run.memo`); networkx
 (~75 ms to import) is imported when a graph is first built, so those runs never load it.
 """
 
@@ -49,6 +49,12 @@ class ImportGraph:
 
         self.graph = nx.DiGraph()
         self._views: Dict[FrozenSet[str], nx.DiGraph] = {}
+
+    def __contains__(self, module: object) -> bool:
+        return module in self.graph
+
+    def modules(self) -> List[str]:
+        return list(self.graph)
 
     def add_module(self, name: str) -> None:
         self.graph.add_node(name)

@@ -30,7 +30,7 @@ def targets_of(project: Project, source: SourceFile, fact: ImportFact) -> List[s
     `a`, and `a.b` when that is a first-party submodule. Empty when it cannot be resolved."""
     if source.module is None and fact.level:
         return []
-    target = fact.module
+    target: Optional[str] = fact.module
     if source.module is not None:
         target, _ = project.index.absolute_target(fact, source.module)
     if not target:

@@ -23,14 +23,14 @@ class SourceFile:
 
 
 class DeferredSourceFile(SourceFile):
-    """A file whose facts are loaded on first use: a partial re-run (see `importguard.memo`)
+    """A file whose facts are loaded on first use: a partial re-run (see `importguard.run.memo`)
     reads only the files its rules look at."""
 
     def __init__(self, path: Path, display: str, load: Callable[[], FileFacts]) -> None:
         self._load: Optional[Callable[[], FileFacts]] = load
         super().__init__(path, display, None)  # type: ignore[arg-type]
 
-    @property  # type: ignore[override]
+    @property
     def facts(self) -> FileFacts:
         if self._load is not None:
             self._facts, self._load = self._load(), None
@@ -45,7 +45,7 @@ class DeferredSourceFile(SourceFile):
 class Project:
     files: List[SourceFile]
     index: ModuleIndex
-    graph: Optional[ImportGraph]  # None in a partial re-run, which runs no rule that needs it
+    built_graph: Optional[ImportGraph]  # None in a partial re-run, which runs no rule that needs it
     by_module: Dict[str, SourceFile]
     builtins: FrozenSet[str] = frozenset()  # extra builtins from the configuration
     contracts: ContractScope = field(default_factory=ContractScope)  # checked by the IG4xx rules
@@ -56,7 +56,13 @@ class Project:
         """`build()` once per project: replays, injections, import-time closures."""
         if key not in self.derived:
             self.derived[key] = build()
-        return self.derived[key]  # type: ignore[no-any-return]
+        return self.derived[key]
+
+    @property
+    def graph(self) -> ImportGraph:
+        if self.built_graph is None:
+            raise RuntimeError("this project was built without its import graph (a partial re-run)")
+        return self.built_graph
 
     def display_path(self, module: str) -> Optional[str]:
         source = self.by_module.get(module)
@@ -75,8 +81,11 @@ def build_project(
         found = names[source.path]
         if found is not None and index.modules[found[0]].path == source.path:
             source.module = index.modules[found[0]]
-    graph = ImportGraph() if with_graph else None
-    for source in files if graph is not None else ():
+    by_module = {f.module.name: f for f in files if f.module is not None}
+    if not with_graph:
+        return Project(list(files), index, None, by_module, builtins)
+    graph = ImportGraph()
+    for source in files:
         if source.module is None:
             continue
         graph.add_module(source.module.name)
@@ -84,5 +93,4 @@ def build_project(
             site = ImportSite(source.display, fact.line, fact.column, fact.edge_kind, fact.display)
             for dependency in index.dependencies(fact, source.module):
                 graph.add_import(source.module.name, dependency.target, site)
-    by_module = {f.module.name: f for f in files if f.module is not None}
     return Project(list(files), index, graph, by_module, builtins)

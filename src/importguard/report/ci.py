@@ -6,7 +6,7 @@ import json
 import xml.etree.ElementTree as ET
 from typing import IO
 
-from importguard.report.outcome import Outcome
+from importguard.run.outcome import Outcome
 
 GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 GITLAB_SEVERITY = {"error": "major", "warning": "minor", "info": "info"}

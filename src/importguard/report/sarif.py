@@ -21,9 +21,8 @@ from urllib.parse import quote
 
 from importguard import __version__
 from importguard.findings import Finding
-from importguard.report.outcome import Outcome
+from importguard.run.outcome import Outcome
 from importguard.report.rule_pages import page_url
-from importguard.rules import BY_CODE
 from importguard.rules.base import Rule
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -105,23 +104,21 @@ def result(finding: Finding, index: int, fingerprint: str, state: Optional[str])
     return found
 
 
-def render_sarif(outcome: Outcome, rules: List[Rule], stream: IO[str], severities: Optional[Mapping[str, str]] = None) -> None:
-    """`rules`: every rule that ran; a reported code missing from them is described too, so each
-    `ruleIndex` names the result's own rule."""
+def render_sarif(outcome: Outcome, stream: IO[str]) -> None:
+    """The rule table lists every rule some project ran (`Outcome.rules`), so each result's
+    `ruleIndex` names its own rule whichever project reported it."""
     new_state, unchanged = ("new", "unchanged") if outcome.baseline is not None else (None, None)
     reported = sorted(
         [(f, fp, new_state) for f, fp in zip(outcome.findings, outcome.fingerprints)]
         + [(f, fp, unchanged) for f, fp in outcome.baselined],
         key=lambda row: row[0].sort_key(),
     )
-    described = {rule.code: rule for rule in rules}
-    described.update((f.code, BY_CODE[f.code]) for f, _, _ in reported if f.code not in described)
-    rules = sorted(described.values(), key=lambda rule: rule.code)
+    rules = sorted(outcome.rules, key=lambda rule: rule.code)
     index = {rule.code: i for i, rule in enumerate(rules)}
     invocation: Dict[str, Any] = {"executionSuccessful": True, "exitCode": outcome.exit_code}
     overrides = [
         {"descriptor": {"id": code, "index": index[code]}, "configuration": {"level": LEVEL[level]}}
-        for code, level in sorted((severities or {}).items()) if code in index
+        for code, level in sorted(outcome.severity.items()) if code in index
     ]
     if overrides:
         invocation["ruleConfigurationOverrides"] = overrides

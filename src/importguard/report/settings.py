@@ -7,20 +7,18 @@ import os
 from pathlib import Path
 from typing import List
 
-from importguard.cache import cache_folder
-from importguard.config import Config
-from importguard.rules import select_rules
-from importguard.runner import display_path, plan
-from importguard.workspace import Group
+from importguard.run.config import Config
+from importguard.run.filtering import display_path
+from importguard.run.projects import Description
 
 
-def render_settings(group: Group, config: Config, files: bool, settings: bool) -> str:
-    cwd = Path.cwd()
-    given, _, found, roots = plan(group.paths, config)
+def render_settings(project: Description, files: bool, settings: bool) -> str:
+    config, cwd = project.config, project.scope.cwd
+    given, found, roots = project.scope.given_files, project.scope.found, project.scope.roots
     kind = "project" if config.marked else "loose (no pyproject.toml or .git above)"
     lines: List[str] = [f"# {display_path(config.root, cwd) or '.'}: {kind}"]
     if settings:
-        rules = [rule.code for rule in select_rules(config.select, config.ignore, config.extend_select)]
+        rules = [rule.code for rule in project.rules]
         version = f"py3{config.target_version[1]}" if config.target_version else "not set"
         lines += [
             f"config file: {config.source or 'none (defaults)'}",
@@ -32,8 +30,8 @@ def render_settings(group: Group, config: Config, files: bool, settings: bool) -
             f"type-checking-names: {', '.join(config.type_checking_names)}",
             f"target-version: {version}",
             f"per-file-target-version: {per_file_versions(config) or 'none'}",
-            f"severity: {severities(config)}",
-            f"cache: {cache_folder(config.root, config.cache_dir)}",
+            f"severity: {severities(project)}",
+            f"cache: {project.cache}",
             f"baseline: {config.baseline or 'none'}",
             f"respect-gitignore: {str(config.respect_gitignore).lower()}",
             f"force-exclude: {str(config.force_exclude).lower()}",
@@ -57,9 +55,10 @@ def per_file_versions(config: Config) -> str:
     return ", ".join(f"{pattern} = py3{version[1]}" for pattern, version in config.per_file_target_version.items())
 
 
-def severities(config: Config) -> str:
+def severities(project: Description) -> str:
     """Every selected rule's severity, configured ones marked."""
+    config = project.config
     return ", ".join(
         f"{rule.code} = {config.severity.get(rule.code, rule.severity)}" + (" (configured)" if rule.code in config.severity else "")
-        for rule in select_rules(config.select, config.ignore, config.extend_select)
+        for rule in project.rules
     )

@@ -24,7 +24,7 @@ class Rule:
     fix: str = "none"  # "safe" | "unsafe" (needs --unsafe-fixes) | "none": the best fix `--fix` can apply
     fixed: Optional[Dict[str, Union[str, bytes]]] = None  # `bad` after `--fix --unsafe-fixes` (tested)
     # "file": a finding lies in the file the rule was looking at, and depends only on that file's
-    # facts and on other files' project-level facts (see `importguard.memo.LOCAL_FACTS`), so an
+    # facts and on other files' project-level facts (see `importguard.run.memo.LOCAL_FACTS`), so an
     # edit that leaves a file's project-level facts alone re-runs the rule on that file only.
     # "project": anything else (cycles, replays of imports); reused or recomputed as a whole.
     scope: str = "project"

@@ -8,16 +8,17 @@ ranked) -> render (text, json).
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, List, Optional, Sequence
 
-from importguard.config import STRUCTURAL_EXCLUDE, load_config
-from importguard.discovery import find_root
-from importguard.runner import run_check
+from importguard.run.check import run_check
+from importguard.run.config import STRUCTURAL_EXCLUDE
+from importguard.run.projects import groups_of
+from importguard.run.settings import Settings, project_config
 from importguard.trace.explain import Analysed, Explainer, Explanation
 from importguard.trace.logtext import log_lines
 from importguard.trace.tracebacks import find_errors
-from importguard.workspace import Group, group_paths
 
 
 def analyse(paths: Sequence[Path], config_path: Optional[Path] = None, jobs: Optional[int] = None, use_cache: bool = True,
@@ -26,15 +27,13 @@ def analyse(paths: Sequence[Path], config_path: Optional[Path] = None, jobs: Opt
     reported: a production error can be the one bug a project's configuration chose not to
     report, and a traceback can run through a file `check` excludes (exclusions decide what is
     reported, not what runs). Suppression comments still apply; an explanation names them."""
-    groups = group_paths(list(paths)) if config_path is None else [Group(find_root(list(paths)), True, list(paths))]
     analysed = []
-    for group in groups:
-        config = load_config(group.root, config_path, group.marked)
-        config.select, config.extend_select, config.ignore = ["ALL"], [], []
-        config.exclude, config.per_file_ignores = list(STRUCTURAL_EXCLUDE), {}
+    for group in groups_of(list(paths), config_path):
+        config = replace(project_config(group, config_path), select=["ALL"], extend_select=[], ignore=[],
+                         exclude=list(STRUCTURAL_EXCLUDE), per_file_ignores={})
         # No whole-project memo: explaining needs the project model, which a memo hit skips.
-        result = run_check(group.paths, config, jobs=jobs or os.cpu_count() or 1, use_cache=use_cache, progress=progress,
-                           use_memo=False)
+        settings = Settings(config, jobs=jobs or os.cpu_count() or 1, use_cache=use_cache, progress=progress)
+        result = run_check(group.paths, settings)
         assert result.project is not None
         analysed.append(Analysed(result.project, result.findings))
     return analysed

@@ -16,7 +16,7 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 from importguard.findings import Finding
 from importguard.project.calls import MAX_DEPTH, resolve_body
 from importguard.project.model import Project, SourceFile
-from importguard.rules.partial_import import failures_by_site, swallowed_by_site
+from importguard.project.replays import failures_by_site, swallowed_by_site
 from importguard.trace import failures as kinds
 from importguard.trace.failures import Failure
 from importguard.trace.named import Named, rank_by_name, resolve

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterator, Optional, Tuple
+from typing import Iterator, Optional, Set, Tuple
 
 NAME = "name"  # NameError: a name no scope binds
 UNBOUND_LOCAL = "unbound-local"  # UnboundLocalError
@@ -81,7 +81,7 @@ def find_failures(text: str) -> Iterator[Tuple[int, int, Failure]]:
     """Every recognised failure message in `text`, with where it starts and ends (one per position)."""
     if not ANY_FAILURE.search(text):
         return
-    seen = set()
+    seen: Set[Tuple[int, int]] = set()
     for kind, error, pattern in PATTERNS:
         for match in pattern.finditer(text):
             if any(start <= match.start() < end for start, end in seen):

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import FrozenSet, List, Optional, Sequence, Tuple, Union
 
-from importguard.discovery import Matcher, matcher
+from importguard.run.discovery import Matcher, matcher
 
 
 class FactOptions:

@@ -26,7 +26,7 @@ def write_baseline(path: Path, findings: List[Finding], fingerprints: List[str],
     """Record the findings; return how many entries the file holds. With `checked` (the paths,
     relative to the project, of the files a partial run reported on), the entries of every other
     file are kept: a run on some files never drops what it did not look at."""
-    entries = [
+    entries: List[Dict[str, object]] = [
         {"fingerprint": fp, "code": f.code, "path": rel, "name": f.name, "message": f.message}
         for f, fp, rel in zip(findings, fingerprints, relative)
     ]

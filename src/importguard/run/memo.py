@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from importguard import __version__
-from importguard.cache import MAX_ENTRY_BYTES, FactsCache
-from importguard.config import Config
+from importguard.run.cache import MAX_ENTRY_BYTES, FactsCache
+from importguard.run.config import Config
 from importguard.facts.model import FileFacts
 from importguard.findings import Finding, Hop, Related
 
@@ -91,7 +91,7 @@ class Memo:
             return Remembered(
                 document["key"], document["structure"], dict(document["files"]), list(document["analysed"]),
                 {path: (int(line), str(code)) for path, (line, code) in document["stops"].items()},
-                [finding_from_json(f) for f in document["findings"]], tuple(document["counts"]),  # type: ignore[arg-type]
+                [finding_from_json(f) for f in document["findings"]], tuple(document["counts"]),
                 list(document["warnings"]),
             )
         except Exception:  # noqa: BLE001 - missing, damaged or foreign: a miss

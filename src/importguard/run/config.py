@@ -5,17 +5,16 @@ from __future__ import annotations
 import difflib
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, List, Optional, Tuple
 
 from importguard.contracts.config import Contract, parse_contracts
-from importguard.discovery import valid_patterns
+from importguard.run.discovery import valid_patterns, config_file, user_cache_folder
 from importguard.errors import ConfigError
-from importguard.fact_options import FactOptions
+from importguard.run.fact_options import FactOptions
 from importguard.facts.model import DEFAULT_MAX_FILE_MB, LAZY_ANNOTATIONS, MAX_FILE_MB
-from importguard.packaging_roots import declared_roots
-from importguard.workspace import config_file, user_cache_folder
+from importguard.run.packaging_roots import declared_roots
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -52,9 +51,10 @@ def requires_python_floor(spec: Any) -> Optional[Tuple[int, int]]:
     return (3, max(int(f) for f in floors)) if floors else None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Config:
-    """Settings for one run; paths are absolute."""
+    """A project's settings, read once from its configuration (command-line overrides applied by
+    `importguard.run.settings`); paths are absolute. Immutable: derive another with `replace`."""
 
     root: Path
     select: Optional[List[str]] = None  # None: the rules that are on by default
@@ -84,7 +84,7 @@ class Config:
 
     def __post_init__(self) -> None:
         if self.packaging_roots is None:
-            self.packaging_roots = declared_roots(self.root)
+            object.__setattr__(self, "packaging_roots", declared_roots(self.root))  # frozen: set once, here
 
     def fact_options(self, version: Optional[Tuple[int, int]] = None) -> FrozenSet[str]:
         """What changes a file's facts besides its bytes (part of every cache key), for a file
@@ -101,7 +101,7 @@ class Config:
 
     def source_roots(self) -> List[Path]:
         """`src` when set; else the project root (top-level tests and scripts), `src/`, and the
-        folders the packaging configuration installs from (see `importguard.packaging_roots`)."""
+        folders the packaging configuration installs from (see `importguard.run.packaging_roots`)."""
         if self.src:
             return list(self.src)
         roots = [self.root]
@@ -233,33 +233,33 @@ def build_config(root: Path, table: Optional[Dict[str, Any]], source: Optional[P
     ]
     if problems:
         raise ConfigError(f"{where}: [tool.importguard]: " + "; ".join(problems))
-    if "select" in table:
-        config.select = [c.upper() for c in table["select"]]
-    config.extend_select = [c.upper() for c in table.get("extend-select", [])]
-    config.ignore = [c.upper() for c in table.get("ignore", [])]
-    if "exclude" in table:
-        config.exclude = list(table["exclude"])
-    config.exclude += table.get("extend-exclude", [])
-    config.per_file_ignores = {k: [c.upper() for c in v] for k, v in table.get("per-file-ignores", {}).items()}
-    config.src = [(base / s).resolve() for s in table.get("src", [])]
-    config.builtins = list(table.get("builtins", []))
-    config.type_checking_names = list(table.get("type-checking-names", config.type_checking_names))
-    if "cache-dir" in table:
-        config.cache_dir = (base / table["cache-dir"]).resolve()
-    if "baseline" in table:
-        config.baseline = (base / table["baseline"]).resolve()
-    if "target-version" in table:
-        config.target_version = python_version(table["target-version"])
-    config.per_file_target_version = {
-        pattern: version for pattern, text in table.get("per-file-target-version", {}).items()
-        for version in [python_version(text)] if version is not None  # every one is, once validated
+    values: Dict[str, Any] = {
+        "extend_select": [c.upper() for c in table.get("extend-select", [])],
+        "ignore": [c.upper() for c in table.get("ignore", [])],
+        "exclude": list(table.get("exclude", DEFAULT_EXCLUDE)) + list(table.get("extend-exclude", [])),
+        "per_file_ignores": {k: [c.upper() for c in v] for k, v in table.get("per-file-ignores", {}).items()},
+        "src": [(base / s).resolve() for s in table.get("src", [])],
+        "builtins": list(table.get("builtins", [])),
+        "type_checking_names": list(table.get("type-checking-names", ["TYPE_CHECKING"])),
+        "per_file_target_version": {
+            pattern: version for pattern, text in table.get("per-file-target-version", {}).items()
+            for version in [python_version(text)] if version is not None  # every one is, once validated
+        },
+        "severity": {code.upper(): level for code, level in table.get("severity", {}).items()},
+        "respect_gitignore": table.get("respect-gitignore", True),
+        "max_file_mb": float(table.get("max-file-size", DEFAULT_MAX_FILE_MB)),
+        "file_timeout": float(table.get("file-timeout", DEFAULT_FILE_TIMEOUT)),
+        "contracts": contracts,
     }
-    config.severity = {code.upper(): level for code, level in table.get("severity", {}).items()}
-    config.respect_gitignore = table.get("respect-gitignore", True)
-    config.max_file_mb = float(table.get("max-file-size", DEFAULT_MAX_FILE_MB))
-    config.file_timeout = float(table.get("file-timeout", DEFAULT_FILE_TIMEOUT))
-    config.contracts = contracts
-    return config
+    if "select" in table:
+        values["select"] = [c.upper() for c in table["select"]]
+    if "cache-dir" in table:
+        values["cache_dir"] = (base / table["cache-dir"]).resolve()
+    if "baseline" in table:
+        values["baseline"] = (base / table["baseline"]).resolve()
+    if "target-version" in table:
+        values["target_version"] = python_version(table["target-version"])
+    return replace(config, **values)
 
 
 def _text(path: Path) -> str:
@@ -276,19 +276,15 @@ def load_config(root: Path, explicit: Optional[Path], marked: bool = True) -> Co
     marker) gets defaults and a cache in the user's cache folder."""
     if not marked:
         config = build_config(root, load_table(explicit) or {}, explicit.resolve()) if explicit is not None else Config(root=root)
-        config.marked = False
-        if config.cache_dir is None:
-            config.cache_dir = user_cache_folder(root)
-        return config
+        return replace(config, marked=False, cache_dir=config.cache_dir or user_cache_folder(root))
     if explicit is not None:
         if not explicit.is_file():
             raise ConfigError(f"config file not found: {explicit}")
         table = load_table(explicit)
         if table is None:
             raise ConfigError(f"{explicit}: no [tool.importguard] table (a pyproject.toml needs one; another TOML file may hold the keys at its top level)")
-        config = build_config(root, table, explicit.resolve())
-        config.split_nested = False  # one configuration for every path given: one project
-        return config
+        # one configuration for every path given: one project
+        return replace(build_config(root, table, explicit.resolve()), split_nested=False)
     own = root / "pyproject.toml"
     floor = requires_python_floor(load_toml(own).get("project", {}).get("requires-python")) if own.is_file() else None
     configured = config_file(root)  # the project's own table, else the nearest one above

@@ -10,7 +10,7 @@ from typing import Dict, List, Mapping, Optional, Set
 
 import pathspec
 
-from importguard.config import Config
+from importguard.run.config import Config
 from importguard.findings import Finding
 from importguard.project.model import Project, SourceFile
 from importguard.rules import code_matches, suppresses
