@@ -30,7 +30,6 @@ from importguard.facts.extract import extract_facts
 from importguard.facts.model import FileFacts, Problem, max_file_bytes
 from importguard.findings import Finding
 from importguard.gcpause import paused_gc
-from importguard.fixes.plan import with_fixes
 from importguard.filtering import display_path, filter_findings, with_severities
 from importguard.incremental import changed_files, rerun_changed
 from importguard.memo import Memo, Remembered, run_keys
@@ -43,6 +42,7 @@ from importguard.rules import (
     PEER_CODES,
     select_rules,
 )
+from importguard.rules.fixes.planning import with_fixes
 from importguard.rules.masking import first_failures, mark_masked
 from importguard.rules.suppressions import (
     UNUSED_SUPPRESSION,

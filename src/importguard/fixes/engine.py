@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple, Union
 
 from importguard.findings import Finding
-from importguard.fixes.model import UNSAFE, Fix
-from importguard.fixes.plan import Planner
 from importguard.project.graph import IMPORT_TIME
 from importguard.report.fingerprints import fingerprints, symbol
+from importguard.rules.fixes.model import UNSAFE, Fix
+from importguard.rules.fixes.planning import Planner
 from importguard.runner import CheckResult
 
 MAX_ROUNDS = 8

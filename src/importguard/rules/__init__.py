@@ -9,7 +9,7 @@ module assigns from outside is bound (IG101, IG305).
 
 from __future__ import annotations
 
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 from importguard.errors import ConfigError
 from importguard.rules import (
@@ -53,13 +53,18 @@ def select_rules(select: Optional[Sequence[str]], ignore: Iterable[str], extend:
     return [rule for rule in ALL_RULES if rule.code in chosen]
 
 
+# Tables derived from the records (`Rule`): no rule is named anywhere else.
+
 # pyflakes/ruff codes for the same bugs: a line its maintainers silenced for them is silenced here.
 PEER_CODES: Dict[str, Tuple[str, ...]] = {
-    "F821": ("IG101", "IG106"),  # undefined-name (pyflakes reports string annotations there too)
-    "F822": ("IG104",),  # undefined-export
-    "F823": ("IG102",),  # undefined-local
+    peer: tuple(rule.code for rule in ALL_RULES if peer in (p.code for p in rule.peers))
+    for peer in sorted({p.code for rule in ALL_RULES for p in rule.peers})
 }
-PEER_NAMES: Dict[str, str] = {"F821": "undefined-name", "F822": "undefined-export", "F823": "undefined-local"}  # ruff's names
+PEER_NAMES: Dict[str, str] = {p.code: p.name for rule in ALL_RULES for p in rule.peers}  # ruff's names
+# The rules whose import-time finding stops its module (`importguard.rules.masking`).
+STOPS_THE_MODULE: FrozenSet[str] = frozenset(rule.code for rule in ALL_RULES if rule.stops_module)
+# Facts only "file" rules read, and only for the file they describe (`importguard.memo`).
+LOCAL_FACTS: FrozenSet[str] = frozenset(fact for rule in ALL_RULES for fact in rule.local_facts)
 
 
 def peer_code_problem(code: str) -> Optional[str]:

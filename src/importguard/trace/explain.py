@@ -16,25 +16,22 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 from importguard.findings import Finding
 from importguard.project.calls import MAX_DEPTH, resolve_body
 from importguard.project.model import Project, SourceFile
+from importguard.rules import ALL_RULES
 from importguard.rules.partial_import import failures_by_site, swallowed_by_site
+from importguard.rules.runtime_errors import KINDS
 from importguard.trace import failures as kinds
 from importguard.trace.failures import Failure
 from importguard.trace.named import Named, rank_by_name, resolve
 from importguard.trace.paths import FileIndex
 from importguard.trace.tracebacks import Frame, LoggedError
 
-# The rules whose findings raise each failure, most precise first.
+# The rules whose findings raise each failure, most precise first (their records' `causes`).
 CAUSES: Dict[str, Tuple[str, ...]] = {
-    kinds.NAME: ("IG101", "IG106", "IG105", "IG103"),
-    kinds.UNBOUND_LOCAL: ("IG102", "IG105", "IG103"),
-    kinds.FREE_VARIABLE: ("IG102", "IG105", "IG103", "IG101"),
-    kinds.PARTIAL_IMPORT: ("IG306", "IG307"),
-    kinds.PARTIAL_ATTRIBUTE: ("IG306",),
-    kinds.MODULE_ATTRIBUTE: ("IG306",),
-    kinds.MISSING_NAME: ("IG305", "IG306"),
-    kinds.NO_MODULE: ("IG304",),
+    kind: tuple(code for _, code in sorted((c.rank, r.code) for r in ALL_RULES for c in r.causes if c.failure == kind))
+    for kind in KINDS
 }
-HANDLER_CODES = ("IG201", "IG202")
+# The rules whose finding on a frame of the error marks a handler import that can fail.
+HANDLER_CODES = frozenset(rule.code for rule in ALL_RULES if rule.failing_handler)
 NAME_KINDS = (kinds.NAME, kinds.UNBOUND_LOCAL, kinds.FREE_VARIABLE)
 
 CAUSE, CANDIDATES, NO_STATIC_CAUSE, NOT_TRACED = "cause", "candidates", "no-static-cause", "not-traced"
