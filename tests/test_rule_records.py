@@ -213,3 +213,11 @@ def test_a_wrong_scope_is_caught(tmp_path):
     assert rerun_problems(dataclasses.replace(cycle, scope="file"), analysed(tmp_path / "cycle", cycle.bad), tmp_path / "cycle")
     names = next(rule for rule in ALL_RULES if rule.code == "IG101")
     assert local_reads(dataclasses.replace(names, scope="project"), analysed(tmp_path / "names", names.bad), tmp_path / "names") == ["names"]
+
+
+def test_the_readmes_rules_table_lists_every_rule_by_name_and_default():
+    """The README's table is written by hand (its descriptions say more than the summaries): it
+    must name every rule, with the name and default of its record."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = set(re.findall(r"^\| (IG\d{3}) \| ([a-z-]+) \| (on|off) \|", readme, re.MULTILINE))
+    assert rows == {(r.code, r.name, "on" if r.default else "off") for r in ALL_RULES}

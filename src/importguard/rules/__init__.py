@@ -4,7 +4,10 @@ One module per family, named by what it checks: `files` (IG001-IG002), `suppress
 `names` (IG101, IG102, IG104), `unbound_paths` (IG103, IG105), `annotation_names` (IG106),
 `handlers` (IG201-IG205), `cycles` (IG301-IG303), `modules` (IG304-IG305), `partial_import`
 (IG306-IG307); `masking` marks findings another explains; `injected` decides when a name another
-module assigns from outside is bound (IG101, IG305).
+module assigns from outside is bound (IG101, IG305); `fixes` plans each finding's fix.
+
+Each rule is one record (`base.Rule`) in its family's `RULES`; the tables below are derived from
+the records, so a rule is never named anywhere else (CONTRIBUTING.md, "Adding a rule").
 """
 
 from __future__ import annotations
@@ -52,8 +55,6 @@ def select_rules(select: Optional[Sequence[str]], ignore: Iterable[str], extend:
     chosen -= {r.code for s in ignore for r in _matching(s)}
     return [rule for rule in ALL_RULES if rule.code in chosen]
 
-
-# Tables derived from the records (`Rule`): no rule is named anywhere else.
 
 # pyflakes/ruff codes for the same bugs: a line its maintainers silenced for them is silenced here.
 PEER_CODES: Dict[str, Tuple[str, ...]] = {
