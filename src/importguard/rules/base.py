@@ -81,9 +81,9 @@ class Rule:
     # import-time findings of the module cannot happen yet (`importguard.rules.masking`).
     stops_module: bool = False
     causes: Tuple[Cause, ...] = ()
-    # Its finding marks an `except` handler whose import can fail: `trace` names it when a
-    # traceback passes through that line.
-    failing_handler: bool = False
+    # Its finding marks an import that an `except` handler runs (itself or through calls):
+    # `trace` names it when a traceback passes through that line.
+    handler_import: bool = False
 
     def finding(self, **fields: Any) -> Finding:
         return Finding(code=self.code, rule=self.name, severity=self.severity, **fields)

@@ -235,7 +235,7 @@ IMPORT_IN_EXCEPT = Rule(
     },
     planner=plan_handler_import,
     options=(TYPE_CHECKING_NAMES,),
-    failing_handler=True,
+    handler_import=True,
 )
 
 _ENDPOINT = (
@@ -280,7 +280,7 @@ HANDLER_REACHABLE_IMPORT = Rule(
     },
     planner=plan_handler_import,
     options=(SRC,),
-    failing_handler=True,
+    handler_import=True,
 )
 
 FUNCTION_LOCAL_IMPORT = Rule(
@@ -363,8 +363,7 @@ STDLIB_IMPORT_IN_HANDLER = Rule(
         ),
     },
     planner=plan_handler_import,
-    # not a `failing_handler`: a standard-library import in a handler does not fail the way a
-    # first- or third-party one can, so `trace` does not name it on a traceback
+    handler_import=True,
 )
 
 RULES = [IMPORT_IN_EXCEPT, HANDLER_REACHABLE_IMPORT, FUNCTION_LOCAL_IMPORT, DYNAMIC_IMPORT, STDLIB_IMPORT_IN_HANDLER]

@@ -30,8 +30,9 @@ CAUSES: Dict[str, Tuple[str, ...]] = {
     kind: tuple(code for _, code in sorted((c.rank, r.code) for r in ALL_RULES for c in r.causes if c.failure == kind))
     for kind in KINDS
 }
-# The rules whose finding on a frame of the error marks a handler import that can fail.
-HANDLER_CODES = frozenset(rule.code for rule in ALL_RULES if rule.failing_handler)
+# The rules whose finding on a frame of the error marks an import an `except` handler runs
+# (IG205's standard-library ones too: a platform-only module fails there like any other).
+HANDLER_CODES = frozenset(rule.code for rule in ALL_RULES if rule.handler_import)
 NAME_KINDS = (kinds.NAME, kinds.UNBOUND_LOCAL, kinds.FREE_VARIABLE)
 
 CAUSE, CANDIDATES, NO_STATIC_CAUSE, NOT_TRACED = "cause", "candidates", "no-static-cause", "not-traced"
@@ -58,7 +59,7 @@ class Explanation:
     status: str  # CAUSE, CANDIDATES, NO_STATIC_CAUSE or NOT_TRACED
     causes: List[Finding] = field(default_factory=list)  # ranked
     reasons: List[List[str]] = field(default_factory=list)  # per cause: why it ranks where it does
-    handlers: List[Finding] = field(default_factory=list)  # IG201/IG202 at a frame of the error
+    handlers: List[Finding] = field(default_factory=list)  # handler imports (IG201, IG202, IG205) at a frame of the error
     note: Optional[str] = None
 
 
