@@ -16,8 +16,8 @@ from typing import Any, Dict, List, Set, Tuple
 
 import pytest
 
-import importguard.rules
 from conftest import Tree, write_tree
+import importguard.rules
 from importguard.config import Config
 from importguard.facts.model import FileFacts
 from importguard.findings import Finding
