@@ -75,7 +75,7 @@ UNDEFINED_ANNOTATION_NAME = Rule(
     },
     check=check_undefined_annotation_name,
     local_facts=frozenset({"names"}),
-    peers=(Peer("F821", "undefined-name"),),
+    peers=(Peer("F821", "undefined-name"),),  # pyflakes reports string annotations as undefined names too
     options=(BUILTINS, TARGET_VERSION, PER_FILE_TARGET_VERSION, TYPE_CHECKING_NAMES),
     causes=(Cause(runtime_errors.NAME, 1),),
 )
