@@ -7,8 +7,8 @@ from typing import Any, Callable, Dict, List, Sequence, Set, Union
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from importguard.fixes.model import AliasKey, Fix
 from importguard.fixes.placement import add_import
+from importguard.rules.fixes.model import AliasKey, Fix
 
 
 class NotRoundTrip(Exception):

@@ -12,7 +12,7 @@ from typing import Callable, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
-from importguard.fixes.model import ImportSpec
+from importguard.rules.fixes.model import ImportSpec
 
 Classify = Callable[[str, int], int]  # (module, level) -> group
 
