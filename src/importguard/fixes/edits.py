@@ -90,6 +90,7 @@ class _Remover(cst.CSTTransformer):
         kept: List[cst.BaseStatement] = []
         carried: List[cst.EmptyLine] = []
         for statement in updated.body:
+            assert isinstance(statement, (cst.SimpleStatementLine, cst.BaseCompoundStatement))  # every statement is one
             if any(statement is e for e in self.emptied):
                 carried += statement.leading_lines
                 continue
