@@ -37,7 +37,7 @@ class FixContext:
         re-run has no graph: `--fix` always analyses the whole project, and refuses there."""
         assert source.module is not None
         edges = tuple((source.module.name, d.target) for d in self.project.index.dependencies(fact, source.module))
-        for importer, imported in edges if self.project.graph is not None else ():
+        for importer, imported in edges if self.project.built_graph is not None else ():
             chain = self.project.graph.shortest_chain(imported, importer, frozenset({IMPORT_TIME}))
             if chain is not None:
                 return (f"not fixed: importing `{imported}` at module level would create the import-time cycle "
