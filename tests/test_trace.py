@@ -235,6 +235,26 @@ def test_chained_traceback_names_the_cause_and_the_handler_import(service: Path)
     assert [(h["code"], h["path"], h["line"]) for h in failed["handlers"]] == [("IG201", "jobs/worker.py", 5)]
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="`msvcrt` exists on Windows")
+def test_a_failing_standard_library_import_in_a_handler_is_named_on_the_traceback(service: Path):
+    """A platform-only standard module imported in a handler fails there (IG205, off in `check`
+    but run by `trace`): the traceback passes through its line, so trace names it as it names
+    IG201/IG202."""
+    write_tree(service, {"jobs/console.py": (
+        "def run(task):\n"
+        "    try:\n"
+        "        task()\n"
+        "    except Exception:\n"
+        "        import msvcrt\n"
+        "        msvcrt.getch()\n"
+    )})
+    log = traceback_of(sys.executable, "from jobs import console\nconsole.run(lambda: 1 / 0)\n", service)
+    assert "ModuleNotFoundError: No module named 'msvcrt'" in log
+    status, report = trace(service, log)
+    failed = by_error(report, "ModuleNotFoundError")
+    assert [(h["code"], h["path"], h["line"]) for h in failed["handlers"]] == [("IG205", "jobs/console.py", 5)]
+
+
 def test_direct_cause_chain_keeps_the_unexplained_wrapper_apart(service: Path):
     code = "try:\n    import billing.orders\nexcept ImportError as error:\n    raise RuntimeError('boot failed') from error\n"
     status, report = trace(service, traceback_of(sys.executable, code, service))

@@ -7,8 +7,8 @@ from typing import Any, Callable, Dict, List, Sequence, Set, Union
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from importguard.fixes.model import AliasKey, Fix
 from importguard.fixes.placement import add_import
+from importguard.rules.fixes.model import AliasKey, Fix
 
 
 class NotRoundTrip(Exception):
@@ -90,6 +90,7 @@ class _Remover(cst.CSTTransformer):
         kept: List[cst.BaseStatement] = []
         carried: List[cst.EmptyLine] = []
         for statement in updated.body:
+            assert isinstance(statement, (cst.SimpleStatementLine, cst.BaseCompoundStatement))  # every statement is one
             if any(statement is e for e in self.emptied):
                 carried += statement.leading_lines
                 continue

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
 
 from importguard.findings import Finding
-from importguard.fixes.model import UNSAFE, Fix
-from importguard.fixes.plan import Planner
 from importguard.project.graph import IMPORT_TIME
+from importguard.rules.fixes.model import UNSAFE, Fix
+from importguard.rules.fixes.planning import Planner
 from importguard.run.check import CheckResult, InMemory, run_check
 from importguard.run.fingerprints import fingerprints, symbol
 from importguard.run.settings import Settings

@@ -8,11 +8,11 @@ module already imports with the same statement is not imported twice.
 
 from __future__ import annotations
 
-from typing import Callable, List, Optional, Sequence, Set, Tuple
+from typing import Callable, List, Optional, Sequence, Set, Tuple, Union
 
 import libcst as cst
 
-from importguard.fixes.model import ImportSpec
+from importguard.rules.fixes.model import ImportSpec
 
 Classify = Callable[[str, int], int]  # (module, level) -> group
 
@@ -72,11 +72,15 @@ def present(body: Sequence[cst.BaseStatement], spec: ImportSpec) -> Set[Tuple[st
     return found & set(spec.aliases)
 
 
+# What a module's body holds (libcst types `BaseStatement` more loosely, without leading lines).
+Statement = Union[cst.SimpleStatementLine, cst.BaseCompoundStatement]
+
+
 def blank_lines(count: int) -> List[cst.EmptyLine]:
     return [cst.EmptyLine() for _ in range(count)]
 
 
-def with_blank_lines(statement: cst.BaseStatement, wanted: int) -> cst.BaseStatement:
+def with_blank_lines(statement: Statement, wanted: int) -> Statement:
     """At least `wanted` blank lines above `statement` (two above a `def` or `class`, PEP 8)."""
     if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
         wanted = max(wanted, 2)
@@ -85,7 +89,7 @@ def with_blank_lines(statement: cst.BaseStatement, wanted: int) -> cst.BaseState
     return statement.with_changes(leading_lines=blank_lines(max(0, wanted - blanks)) + lines)
 
 
-def insert_below(body: List[cst.BaseStatement], peer: int, new: cst.BaseStatement, blanks: int) -> None:
+def insert_below(body: List[Statement], peer: int, new: Statement, blanks: int) -> None:
     """Insert `new` below `body[peer]`, after the indented comment lines that continue the
     peer's own end-of-line comment (`import threading  # it must come first,` / `# because ...`)."""
     continued: List[cst.EmptyLine] = []
@@ -103,7 +107,7 @@ def add_import(module: cst.Module, spec: ImportSpec, group: int, classify: Class
     if not missing:
         return module
     spec = ImportSpec(spec.kind, spec.module, spec.level, missing)
-    new: cst.BaseStatement = cst.parse_statement(spec.text + "\n")
+    new: Statement = cst.parse_statement(spec.text + "\n")
     start = header_end(body)
     peers: List[Tuple[int, int, Tuple[bool, str]]] = []  # (index, group, sort key) of the top imports
     for index in range(start, len(body)):  # the imports above the first compound statement

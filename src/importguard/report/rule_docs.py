@@ -8,7 +8,6 @@ from typing import Any, Dict, List, Union
 from importguard.rules.base import Rule
 
 FIXES = {"safe": "safe (`--fix`)", "unsafe": "unsafe (`--fix --unsafe-fixes`)", "none": "none"}
-PEERS = {"IG101": "F821", "IG102": "F823", "IG104": "F822", "IG106": "F821"}
 
 
 def rule_json(rule: Rule) -> Dict[str, Any]:
@@ -43,7 +42,7 @@ def rules_markdown(rules: List[Rule]) -> str:
         for r in rules
     ]
     for rule in rules:
-        peer = f" (`# noqa: {PEERS[rule.code]}` for pyflakes/ruff counts too)" if rule.code in PEERS else ""
+        peer = f" (`# noqa: {rule.peers[0].code}` for pyflakes/ruff counts too)" if rule.peers else ""
         lines += [
             "",
             f"## {rule.code} {rule.name}",

@@ -4,11 +4,10 @@ cannot say anything the records (and the examples the test-suite runs) do not. T
 
 from __future__ import annotations
 
-from typing import Dict, List, Tuple
+from typing import Dict, List
 
 from importguard import __version__
 from importguard.report.rule_docs import FIXES, tree_block
-from importguard.rules import PEER_CODES
 from importguard.rules.base import Rule
 
 REPOSITORY = "https://github.com/importguard/importguard"
@@ -18,21 +17,6 @@ def page_url(code: str) -> str:
     """Where a rule's page is read: in the repository, at this release's tag (`explain`, SARIF)."""
     return f"{REPOSITORY}/blob/v{__version__}/docs/rules/{code}.md"
 
-
-# ruff's names for the pyflakes codes in `PEER_CODES`.
-PEER_NAMES = {"F821": "undefined-name", "F822": "undefined-export", "F823": "undefined-local"}
-
-# The configuration keys that change what a rule reports, beyond the ones every rule honours.
-OPTIONS: Tuple[Tuple[str, Tuple[str, ...], str], ...] = (
-    ("max-file-size", ("IG002",), "a larger file is reported here instead of being parsed"),
-    ("builtins", ("IG101", "IG103", "IG105", "IG106"), "extra names that exist everywhere are never undefined"),
-    ("target-version", ("IG101", "IG106"), "`py314` makes annotations lazy (PEP 649), so their names are not evaluated at definition"),
-    ("per-file-target-version", ("IG101", "IG106"), "the same, for the files a pattern matches"),
-    ("type-checking-names", ("IG106", "IG201", "IG301", "IG303", "IG305", "IG306", "IG307"),
-     "imports under `if NAME:` never run, so they are typing-only"),
-    ("src", ("IG202", "IG301", "IG302", "IG303", "IG304", "IG305", "IG306", "IG307"),
-     "the source roots decide which modules are first party"),
-)
 
 FIX_SAFETY = {
     "safe": (
@@ -80,12 +64,13 @@ def rule_page(rule: Rule) -> str:
                   *tree_block(rule.fixed), ""]
     if rule.fix in FIX_SAFETY:
         lines += ["## Fix safety", "", FIX_SAFETY[rule.fix] + " " + PROVEN, ""]
-    lines += ["## Options", "", *_options(rule.code), "", "## Peers' codes", "", _peers(rule.code)]
+    lines += ["## Options", "", *_options(rule), "", "## Peers' codes", "", _peers(rule)]
     return "\n".join(lines) + "\n"
 
 
-def _options(code: str) -> List[str]:
-    own = [f"- [`{key}`](../configuration.md): {why}" for key, codes, why in OPTIONS if code in codes]
+def _options(rule: Rule) -> List[str]:
+    code = rule.code
+    own = [f"- [`{option.key}`](../configuration.md): {option.why}" for option in rule.options]
     return own + [
         f"- `select`, `extend-select`, `ignore` and `per-file-ignores` turn it on or off (`\"{code}\"` or a prefix);"
         f" `[tool.importguard.severity]` changes its severity.",
@@ -93,12 +78,11 @@ def _options(code: str) -> List[str]:
     ]
 
 
-def _peers(code: str) -> str:
-    peers = [peer for peer, codes in PEER_CODES.items() if code in codes]
-    if not peers:
+def _peers(rule: Rule) -> str:
+    if not rule.peers:
         return "None: no pyflakes or ruff rule reports this bug."
-    listed = ", ".join(f"`{peer}` ({PEER_NAMES[peer]})" for peer in peers)
-    return (f"pyflakes and ruff report this bug as {listed}; `# noqa: {peers[0]}` on the line silences"
+    listed = ", ".join(f"`{peer.code}` ({peer.name})" for peer in rule.peers)
+    return (f"pyflakes and ruff report this bug as {listed}; `# noqa: {rule.peers[0].code}` on the line silences"
             " it here too. Peer codes are accepted in `# noqa` comments, not in the configuration.")
 
 

@@ -3,13 +3,17 @@
 One module per family, named by what it checks: `files` (IG001-IG002), `suppressions` (IG003),
 `names` (IG101, IG102, IG104), `unbound_paths` (IG103, IG105), `annotation_names` (IG106),
 `handlers` (IG201-IG205), `cycles` (IG301-IG303), `modules` (IG304-IG305), `partial_import`
-(IG306-IG307), `contracts` (IG401-IG406, a package: one module per contract type); `masking` marks findings another explains; `injected` decides when a name another
-module assigns from outside is bound (IG101, IG305).
+(IG306-IG307), `contracts` (IG401-IG406, a package: one module per contract type); `masking`
+marks findings another explains; `injected` decides when a name another module assigns from
+outside is bound (IG101, IG305); `fixes` plans each finding's fix.
+
+Each rule is one record (`base.Rule`) in its family's `RULES`; the tables below are derived from
+the records, so a rule is never named anywhere else (CONTRIBUTING.md, "Adding a rule").
 """
 
 from __future__ import annotations
 
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 from importguard.errors import ConfigError
 from importguard.rules import (
@@ -57,11 +61,14 @@ def select_rules(select: Optional[Sequence[str]], ignore: Iterable[str], extend:
 
 # pyflakes/ruff codes for the same bugs: a line its maintainers silenced for them is silenced here.
 PEER_CODES: Dict[str, Tuple[str, ...]] = {
-    "F821": ("IG101", "IG106"),  # undefined-name (pyflakes reports string annotations there too)
-    "F822": ("IG104",),  # undefined-export
-    "F823": ("IG102",),  # undefined-local
+    peer: tuple(rule.code for rule in ALL_RULES if peer in (p.code for p in rule.peers))
+    for peer in sorted({p.code for rule in ALL_RULES for p in rule.peers})
 }
-PEER_NAMES: Dict[str, str] = {"F821": "undefined-name", "F822": "undefined-export", "F823": "undefined-local"}  # ruff's names
+PEER_NAMES: Dict[str, str] = {p.code: p.name for rule in ALL_RULES for p in rule.peers}  # ruff's names
+# The rules whose import-time finding stops its module (`importguard.rules.masking`).
+STOPS_THE_MODULE: FrozenSet[str] = frozenset(rule.code for rule in ALL_RULES if rule.stops_module)
+# Facts only "file" rules read, and only for the file they describe (`importguard.run.memo`).
+LOCAL_FACTS: FrozenSet[str] = frozenset(fact for rule in ALL_RULES for fact in rule.local_facts)
 
 
 def peer_code_problem(code: str) -> Optional[str]:

@@ -14,8 +14,10 @@ from typing import Iterator
 from importguard.findings import Finding
 from importguard.project.exports import star_imports
 from importguard.project.model import Project
-from importguard.rules.base import Rule
+from importguard.rules import runtime_errors
+from importguard.rules.base import Cause, Peer, Rule
 from importguard.rules.names import where
+from importguard.rules.options import BUILTINS, PER_FILE_TARGET_VERSION, TARGET_VERSION, TYPE_CHECKING_NAMES
 
 
 def check_undefined_annotation_name(project: Project) -> Iterator[Finding]:
@@ -72,6 +74,10 @@ UNDEFINED_ANNOTATION_NAME = Rule(
         ),
     },
     check=check_undefined_annotation_name,
+    local_facts=frozenset({"names"}),
+    peers=(Peer("F821", "undefined-name"),),  # pyflakes reports string annotations as undefined names too
+    options=(BUILTINS, TARGET_VERSION, PER_FILE_TARGET_VERSION, TYPE_CHECKING_NAMES),
+    causes=(Cause(runtime_errors.NAME, 1),),
 )
 
 RULES = [UNDEFINED_ANNOTATION_NAME]

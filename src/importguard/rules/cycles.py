@@ -15,6 +15,7 @@ from importguard.project.graph import (
 )
 from importguard.project.model import Project
 from importguard.rules.base import Rule
+from importguard.rules.options import SRC, TYPE_CHECKING_NAMES
 
 CYCLE_HINT = {
     "IG301": "move one of these imports into the function that uses it, or move the shared code into a module both can import",
@@ -91,6 +92,7 @@ IMPORT_CYCLE = Rule(
         "chat/state.py": "connections = []\n",
     },
     check=check_import_cycle,
+    options=(TYPE_CHECKING_NAMES, SRC),
 )
 
 DEFERRED_IMPORT_CYCLE = Rule(
@@ -109,6 +111,7 @@ DEFERRED_IMPORT_CYCLE = Rule(
     bad_findings=(("a.py", 1),),
     good={"a.py": "import b\n", "b.py": "def f():\n    return 1\n"},
     check=check_deferred_import_cycle,
+    options=(SRC,),
 )
 
 TYPING_ONLY_CYCLE = Rule(
@@ -126,6 +129,7 @@ TYPING_ONLY_CYCLE = Rule(
     bad_findings=(("a.py", 1),),
     good={"a.py": "import b\n", "b.py": "from typing import TYPE_CHECKING\n"},
     check=check_typing_only_cycle,
+    options=(TYPE_CHECKING_NAMES, SRC),
 )
 
 RULES = [IMPORT_CYCLE, DEFERRED_IMPORT_CYCLE, TYPING_ONLY_CYCLE]

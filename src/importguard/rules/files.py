@@ -7,6 +7,7 @@ from typing import Iterator
 from importguard.findings import Finding
 from importguard.project.model import Project
 from importguard.rules.base import Rule
+from importguard.rules.options import MAX_FILE_SIZE
 
 
 def _problems(project: Project, code: str) -> Iterator[Finding]:
@@ -55,6 +56,7 @@ UNREADABLE_FILE = Rule(
     bad_findings=(("app.py", 1),),
     good={"app.py": "name = 'café'\n"},
     check=check_unreadable_file,
+    options=(MAX_FILE_SIZE,),
 )
 
 RULES = [SYNTAX_ERROR, UNREADABLE_FILE]

@@ -11,6 +11,8 @@ from importguard.project.loaded import LoadedModules, loaded_modules, targets_of
 from importguard.project.model import Project, SourceFile
 from importguard.project.stdlib import is_stdlib
 from importguard.rules.base import Rule
+from importguard.rules.fixes.handlers import plan_handler_import
+from importguard.rules.options import SRC, TYPE_CHECKING_NAMES
 
 
 def _where(function: str | None) -> str:
@@ -231,6 +233,9 @@ IMPORT_IN_EXCEPT = Rule(
             "    raise ConnectionError(message)\n"
         )
     },
+    planner=plan_handler_import,
+    options=(TYPE_CHECKING_NAMES,),
+    handler_import=True,
 )
 
 _ENDPOINT = (
@@ -273,6 +278,9 @@ HANDLER_REACHABLE_IMPORT = Rule(
         "chat/diagnostics.py": "import sentry_sdk\n\n\ndef report(exc):\n    return sentry_sdk.capture_exception(exc)\n",
         "chat/routes.py": _ENDPOINT,
     },
+    planner=plan_handler_import,
+    options=(SRC,),
+    handler_import=True,
 )
 
 FUNCTION_LOCAL_IMPORT = Rule(
@@ -304,6 +312,7 @@ DYNAMIC_IMPORT = Rule(
     bad_findings=(("plugins.py", 5),),
     good={"plugins.py": "import importlib\n\n\ndef load():\n    return importlib.import_module('json')\n"},
     check=check_dynamic_import,
+    local_facts=frozenset({"dynamic_calls"}),
 )
 
 STDLIB_IMPORT_IN_HANDLER = Rule(
@@ -353,6 +362,8 @@ STDLIB_IMPORT_IN_HANDLER = Rule(
             "        traceback.print_exc()\n"
         ),
     },
+    planner=plan_handler_import,
+    handler_import=True,
 )
 
 RULES = [IMPORT_IN_EXCEPT, HANDLER_REACHABLE_IMPORT, FUNCTION_LOCAL_IMPORT, DYNAMIC_IMPORT, STDLIB_IMPORT_IN_HANDLER]

@@ -1,8 +1,8 @@
 """Findings that cannot happen yet: code below a module-level import that fails.
 
 Importing a module runs its statements in order and stops at the first exception. When an
-unguarded module-level import of that module fails (IG304 no such module, IG305 no such name,
-IG306 a partial import), nothing after it runs at import time, so the later import-time findings
+unguarded module-level import of that module fails (a rule whose record says `stops_module`:
+IG304 no such module, IG305 no such name, IG306 a partial import), nothing after it runs at import time, so the later import-time findings
 of the same module are masked until the first failure is fixed. They are kept (they will bite
 then) and say so, so that a count of findings is not read as a count of crashes.
 """
@@ -13,8 +13,7 @@ from dataclasses import replace
 from typing import Dict, List, Optional, Tuple
 
 from importguard.findings import Finding
-
-STOPS_THE_MODULE = ("IG304", "IG305", "IG306")
+from importguard.rules import STOPS_THE_MODULE
 
 
 def first_failures(findings: List[Finding]) -> Dict[str, Finding]:

@@ -9,8 +9,10 @@ from importguard.findings import Finding, Related
 from importguard.project.exports import absent_names, namespace_is_open
 from importguard.project.injections import injections_into
 from importguard.project.model import Project
-from importguard.rules.base import Rule
+from importguard.rules import runtime_errors
+from importguard.rules.base import Cause, Rule
 from importguard.rules.injected import import_condition, import_in_time, injected_here, injected_hint
+from importguard.rules.options import SRC, TYPE_CHECKING_NAMES
 
 
 def check_unresolved_import(project: Project) -> Iterator[Finding]:
@@ -118,6 +120,9 @@ UNRESOLVED_IMPORT = Rule(
         "chat/config.py": "settings = {}\n",
     },
     check=check_unresolved_import,
+    options=(SRC,),
+    stops_module=True,
+    causes=(Cause(runtime_errors.NO_MODULE, 0),),
 )
 
 MISSING_MODULE_NAME = Rule(
@@ -145,6 +150,9 @@ MISSING_MODULE_NAME = Rule(
         "store/views.py": "from store.models import Customer\nfrom store import Customer as Again, models\n",
     },
     check=check_missing_module_name,
+    options=(TYPE_CHECKING_NAMES, SRC),
+    stops_module=True,
+    causes=(Cause(runtime_errors.MISSING_NAME, 0),),
 )
 
 RULES = [UNRESOLVED_IMPORT, MISSING_MODULE_NAME]

@@ -10,8 +10,11 @@ from importguard.project.calls import decorators_call
 from importguard.project.exports import absent_names, star_imports
 from importguard.project.injections import Injection, injections_into
 from importguard.project.model import Project, SourceFile
-from importguard.rules.base import Rule
+from importguard.rules import runtime_errors
+from importguard.rules.base import Cause, Peer, Rule
+from importguard.rules.fixes.names import plan_unbound_local, plan_undefined_name
 from importguard.rules.injected import injected_condition, injected_here, injected_hint, injected_in_time
+from importguard.rules.options import BUILTINS, PER_FILE_TARGET_VERSION, TARGET_VERSION
 
 # IG101 reasons a star import or a `globals()` write could explain: the name may come from there.
 EXPLAINABLE = frozenset({
@@ -268,6 +271,11 @@ UNDEFINED_NAME = Rule(
             "    return token.expires < time.time()\n"
         ),
     },
+    planner=plan_undefined_name,
+    local_facts=frozenset({"names"}),
+    peers=(Peer("F821", "undefined-name"),),
+    options=(BUILTINS, TARGET_VERSION, PER_FILE_TARGET_VERSION),
+    causes=(Cause(runtime_errors.NAME, 0), Cause(runtime_errors.FREE_VARIABLE, 3)),
 )
 
 UNBOUND_LOCAL = Rule(
@@ -317,6 +325,10 @@ UNBOUND_LOCAL = Rule(
             "    return started\n"
         ),
     },
+    planner=plan_unbound_local,
+    local_facts=frozenset({"names"}),
+    peers=(Peer("F823", "undefined-local"),),
+    causes=(Cause(runtime_errors.UNBOUND_LOCAL, 0), Cause(runtime_errors.FREE_VARIABLE, 0)),
 )
 
 UNDEFINED_EXPORT = Rule(
@@ -332,6 +344,8 @@ UNDEFINED_EXPORT = Rule(
     bad_findings=(("api.py", 1),),
     good={"api.py": "__all__ = ['connect', 'disconnect']\n\n\ndef connect():\n    pass\n\n\ndef disconnect():\n    pass\n"},
     check=check_undefined_export,
+    local_facts=frozenset({"unbound_exports"}),
+    peers=(Peer("F822", "undefined-export"),),
 )
 
 RULES = [UNDEFINED_NAME, UNBOUND_LOCAL, UNDEFINED_EXPORT]

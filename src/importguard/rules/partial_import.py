@@ -13,7 +13,9 @@ from importguard.findings import Finding, Related
 from importguard.project.model import Project
 from importguard.project.replays import failures_by_site, swallowed_by_site
 from importguard.project.simulate import PartialImport
-from importguard.rules.base import Rule
+from importguard.rules import runtime_errors
+from importguard.rules.base import Cause, Rule
+from importguard.rules.options import SRC, TYPE_CHECKING_NAMES
 
 def listing(modules: List[str], limit: int = 5) -> str:
     """`a` or `b`; past `limit`: "`a`, `b`, `c`, `d`, `e` or one of 35 more modules"."""
@@ -112,6 +114,12 @@ PARTIAL_IMPORT = Rule(
         "shop/billing.py": "from shop.orders import TAX\n\n\ndef charge(amount):\n    return amount * (1 + TAX)\n",
     },
     check=check_partial_import,
+    options=(TYPE_CHECKING_NAMES, SRC),
+    stops_module=True,
+    causes=(
+        Cause(runtime_errors.PARTIAL_IMPORT, 0), Cause(runtime_errors.PARTIAL_ATTRIBUTE, 0),
+        Cause(runtime_errors.MODULE_ATTRIBUTE, 0), Cause(runtime_errors.MISSING_NAME, 1),
+    ),
 )
 
 
@@ -155,6 +163,8 @@ SWALLOWED_PARTIAL_IMPORT = Rule(
         "app/features.py": "from app.defaults import DEFAULTS\n\nflags = dict(DEFAULTS)\n",
     },
     check=check_swallowed_partial_import,
+    options=(TYPE_CHECKING_NAMES, SRC),
+    causes=(Cause(runtime_errors.PARTIAL_IMPORT, 1),),
 )
 
 RULES = [PARTIAL_IMPORT, SWALLOWED_PARTIAL_IMPORT]

@@ -16,8 +16,10 @@ from importguard.findings import Finding
 from importguard.project.calls import resolve_call
 from importguard.project.exports import star_imports
 from importguard.project.model import Project, SourceFile
-from importguard.rules.base import Rule
+from importguard.rules import runtime_errors
+from importguard.rules.base import Cause, Rule
 from importguard.rules.names import body_runs, called_too_early_text, is_stub, related, where
+from importguard.rules.options import BUILTINS
 
 
 def local_or_name(issue: NameIssue) -> str:
@@ -136,6 +138,11 @@ POSSIBLY_UNBOUND = Rule(
         ),
     },
     check=check_possibly_unbound,
+    local_facts=frozenset({"names"}),
+    options=(BUILTINS,),
+    causes=(
+        Cause(runtime_errors.NAME, 3), Cause(runtime_errors.UNBOUND_LOCAL, 2), Cause(runtime_errors.FREE_VARIABLE, 2),
+    ),
 )
 
 EXCEPTION_PATH_UNBOUND = Rule(
@@ -177,6 +184,11 @@ EXCEPTION_PATH_UNBOUND = Rule(
         ),
     },
     check=check_exception_path_unbound,
+    local_facts=frozenset({"names"}),
+    options=(BUILTINS,),
+    causes=(
+        Cause(runtime_errors.NAME, 2), Cause(runtime_errors.UNBOUND_LOCAL, 1), Cause(runtime_errors.FREE_VARIABLE, 1),
+    ),
 )
 
 RULES = [POSSIBLY_UNBOUND, EXCEPTION_PATH_UNBOUND]

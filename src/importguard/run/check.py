@@ -13,7 +13,7 @@ from importguard.facts.extract import extract_facts
 from importguard.facts.gcpause import paused_gc
 from importguard.facts.model import FileFacts, Problem, max_file_bytes
 from importguard.findings import Finding
-from importguard.fixes.plan import with_fixes
+from importguard.rules.fixes.planning import with_fixes
 from importguard.project.calls import add_import_time_calls
 from importguard.project.model import Project, SourceFile, build_project
 from importguard.project.modules import ModuleIndex, ModuleInfo, module_name

@@ -11,10 +11,10 @@ from importguard.run.cache import FactsCache
 from importguard.facts.model import FileFacts, Problem
 from importguard.run.filtering import display_path, filter_findings, with_severities
 from importguard.findings import Finding
-from importguard.fixes.plan import with_fixes
 from importguard.run.memo import Remembered, project_signature
 from importguard.project.model import DeferredSourceFile, SourceFile, build_project
 from importguard.rules.base import Rule
+from importguard.rules.fixes.planning import with_fixes
 from importguard.rules.masking import mark_masked
 from importguard.run.scope import Scope
 

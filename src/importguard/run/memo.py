@@ -8,7 +8,8 @@ when its size and modification time are unchanged). When the key equals the stor
 findings are read back and the project model is never built — networkx is not even imported.
 
 When only file contents changed and every changed file's project-level facts (all its facts but
-`LOCAL_FACTS`: imports, module bindings, exports, calls, handlers, suppressions, with their lines)
+`LOCAL_FACTS`, which rule records declare: imports, module bindings, exports, calls, handlers,
+suppressions, with their lines)
 are those of the last run — an edit inside a function body that moves no line — the findings of
 "project" rules (cycles, replays, module names) are reused and the "file" rules (`Rule.scope`)
 run again on the changed files only, without the graph.
@@ -31,12 +32,9 @@ from importguard.run.cache import MAX_ENTRY_BYTES, FactsCache
 from importguard.run.config import Config
 from importguard.facts.model import FileFacts
 from importguard.findings import Finding, Hop, Related
+from importguard.rules import LOCAL_FACTS
 
 FORMAT = "memo-v2"
-
-
-# Facts only "file" rules read, and only for the file they describe.
-LOCAL_FACTS = ("names", "dynamic_calls", "unbound_exports")
 
 
 def _digest(document: object) -> str:

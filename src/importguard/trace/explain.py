@@ -17,24 +17,22 @@ from importguard.findings import Finding
 from importguard.project.calls import MAX_DEPTH, resolve_body
 from importguard.project.model import Project, SourceFile
 from importguard.project.replays import failures_by_site, swallowed_by_site
+from importguard.rules import ALL_RULES
+from importguard.rules.runtime_errors import KINDS
 from importguard.trace import failures as kinds
 from importguard.trace.failures import Failure
 from importguard.trace.named import Named, rank_by_name, resolve
 from importguard.trace.paths import FileIndex
 from importguard.trace.tracebacks import Frame, LoggedError
 
-# The rules whose findings raise each failure, most precise first.
+# The rules whose findings raise each failure, most precise first (their records' `causes`).
 CAUSES: Dict[str, Tuple[str, ...]] = {
-    kinds.NAME: ("IG101", "IG106", "IG105", "IG103"),
-    kinds.UNBOUND_LOCAL: ("IG102", "IG105", "IG103"),
-    kinds.FREE_VARIABLE: ("IG102", "IG105", "IG103", "IG101"),
-    kinds.PARTIAL_IMPORT: ("IG306", "IG307"),
-    kinds.PARTIAL_ATTRIBUTE: ("IG306",),
-    kinds.MODULE_ATTRIBUTE: ("IG306",),
-    kinds.MISSING_NAME: ("IG305", "IG306"),
-    kinds.NO_MODULE: ("IG304",),
+    kind: tuple(code for _, code in sorted((c.rank, r.code) for r in ALL_RULES for c in r.causes if c.failure == kind))
+    for kind in KINDS
 }
-HANDLER_CODES = ("IG201", "IG202")
+# The rules whose finding on a frame of the error marks an import an `except` handler runs
+# (IG205's standard-library ones too: a platform-only module fails there like any other).
+HANDLER_CODES = frozenset(rule.code for rule in ALL_RULES if rule.handler_import)
 NAME_KINDS = (kinds.NAME, kinds.UNBOUND_LOCAL, kinds.FREE_VARIABLE)
 
 CAUSE, CANDIDATES, NO_STATIC_CAUSE, NOT_TRACED = "cause", "candidates", "no-static-cause", "not-traced"
@@ -61,7 +59,7 @@ class Explanation:
     status: str  # CAUSE, CANDIDATES, NO_STATIC_CAUSE or NOT_TRACED
     causes: List[Finding] = field(default_factory=list)  # ranked
     reasons: List[List[str]] = field(default_factory=list)  # per cause: why it ranks where it does
-    handlers: List[Finding] = field(default_factory=list)  # IG201/IG202 at a frame of the error
+    handlers: List[Finding] = field(default_factory=list)  # handler imports (IG201, IG202, IG205) at a frame of the error
     note: Optional[str] = None
 
 

@@ -15,14 +15,16 @@ import re
 from dataclasses import dataclass
 from typing import Iterator, Optional, Set, Tuple
 
-NAME = "name"  # NameError: a name no scope binds
-UNBOUND_LOCAL = "unbound-local"  # UnboundLocalError
-FREE_VARIABLE = "free-variable"  # NameError: a closure reads an enclosing local not bound yet
-PARTIAL_IMPORT = "partial-import"  # ImportError from a partially initialised module
-PARTIAL_ATTRIBUTE = "partial-attribute"  # AttributeError on a partially initialised module
-MODULE_ATTRIBUTE = "module-attribute"  # AttributeError: module 'm' has no attribute 'X' (3.13 words some partial ones so)
-MISSING_NAME = "missing-name"  # ImportError: cannot import name 'X' from 'm'
-NO_MODULE = "no-module"  # ModuleNotFoundError
+from importguard.rules.runtime_errors import (
+    FREE_VARIABLE,
+    MISSING_NAME,
+    MODULE_ATTRIBUTE,
+    NAME,
+    NO_MODULE,
+    PARTIAL_ATTRIBUTE,
+    PARTIAL_IMPORT,
+    UNBOUND_LOCAL,
+)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from importguard.findings import Finding, Related
 from importguard.project.graph import ImportSite, shortest_cycle
 from importguard.project.model import Project
 from importguard.rules.base import Rule
-from importguard.rules.contracts.common import ContractView, applies, contract_view, hop_message, matching
+from importguard.rules.contracts.common import OPTIONS, ContractView, applies, contract_view, hop_message, matching
 
 HINT = "a cycle between siblings makes them one unit: move what both need into a new sibling both may import"
 Edge = Tuple[str, str]
@@ -135,6 +135,7 @@ ACYCLIC_SIBLINGS = Rule(
         "store/catalog/prices.py": "class Price:\n    currency = \"EUR\"\n",
     },
     check=check_acyclic_siblings,
+    options=OPTIONS,
 )
 
 RULES = [ACYCLIC_SIBLINGS]

@@ -16,13 +16,16 @@ from importguard.findings import Finding, Related
 from importguard.project.declared import declared_graph, is_external
 from importguard.project.graph import ImportGraph, ImportSite
 from importguard.project.model import Project
-from importguard.rules.base import Rule
+from importguard.rules.base import Option, Rule
+from importguard.rules.options import SRC
 
 if TYPE_CHECKING:
     import networkx as nx
 
 DEFAULT_CONFIG = "pyproject.toml"  # where contracts are said to be when the settings came from no file
 VIOLATION_CODES = ("IG401", "IG402", "IG403", "IG404")
+CONTRACTS = Option("contracts", "the contracts declared in [[tool.importguard.contracts]] are what it checks")
+OPTIONS = (CONTRACTS, SRC)  # every contract rule's: the contracts, and the roots that name the modules
 HOP = re.compile(r"`([^`]+)` imports `([^`]+)` \(")  # a related location of a chain: see `hop_message`
 
 

@@ -16,7 +16,7 @@ from typing import Iterator
 from importguard.findings import Finding, Related
 from importguard.project.model import Project
 from importguard.rules.base import Rule
-from importguard.rules.contracts.common import applies, config_path, contract_view, missing_modules
+from importguard.rules.contracts.common import OPTIONS, applies, config_path, contract_view, missing_modules
 
 CONFIG_TREE = (
     "[tool.importguard]\n\n[[tool.importguard.contracts]]\nname = \"Core is independent\"\ntype = \"forbidden\"\n"
@@ -81,6 +81,7 @@ UNMATCHED_IGNORE = Rule(
         "cli.py": "from core.setup import configure\n\nconfigure()\n",
     },
     check=check_unmatched_ignores,
+    options=OPTIONS,
 )
 
 MISSING_MODULE = Rule(
@@ -105,6 +106,7 @@ MISSING_MODULE = Rule(
         "cli.py": "import core\n",
     },
     check=check_missing_modules,
+    options=OPTIONS,
 )
 
 RULES = [UNMATCHED_IGNORE, MISSING_MODULE]

@@ -15,6 +15,7 @@ from importguard.findings import Finding
 from importguard.project.model import Project
 from importguard.rules.base import Rule
 from importguard.rules.contracts.common import (
+    OPTIONS,
     applies,
     chain_finding,
     contract_view,
@@ -93,6 +94,7 @@ FORBIDDEN = Rule(
         "app/web.py": "from app.domain import total\n\n\ndef current_request():\n    return total(None)\n",
     },
     check=check_forbidden,
+    options=OPTIONS,
 )
 
 RULES = [FORBIDDEN]

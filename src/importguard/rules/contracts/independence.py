@@ -11,6 +11,7 @@ from importguard.findings import Finding
 from importguard.project.model import Project
 from importguard.rules.base import Rule
 from importguard.rules.contracts.common import (
+    OPTIONS,
     applies,
     chain_finding,
     contract_view,
@@ -74,6 +75,7 @@ INDEPENDENCE = Rule(
         "plugins/sms.py": "from plugins.text import shorten\n\n\ndef notify(text):\n    return shorten(text, 160)\n",
     },
     check=check_independence,
+    options=OPTIONS,
 )
 
 RULES = [INDEPENDENCE]

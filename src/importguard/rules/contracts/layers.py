@@ -15,6 +15,7 @@ from importguard.findings import Finding
 from importguard.project.model import Project
 from importguard.rules.base import Rule
 from importguard.rules.contracts.common import (
+    OPTIONS,
     applies,
     chain_finding,
     contract_view,
@@ -100,6 +101,7 @@ LAYERS = Rule(
         "shop/models.py": "class Order:\n    links = []\n",
     },
     check=check_layers,
+    options=OPTIONS,
 )
 
 RULES = [LAYERS]
