@@ -21,8 +21,9 @@ Both tools find routes the same way (the shortest chain between the two sides, w
 then left out of the next search), so direct imports and the set of violated contracts never
 differ; a pair found only by one tool is classified:
 
-- ``same-route``: the other tool reports a chain through the same modules in between (it shows one
-  head or tail of the route where importguard reports each);
+- ``same-route``: the other tool reports a chain through the same modules in between, from the
+  same importer or to the same imported module (import-linter shows one head and tail of a
+  `forbidden` route where importguard reports each);
 - ``tie``: the other tool found an equally short chain from the same importer or to the same
   imported module (the shortest chain was not unique and the tools chose differently, which then
   leaves different imports for the next search);
@@ -136,7 +137,7 @@ def import_linter_chains(tree: Path) -> Chains:
 
 
 def classify(pair: Tuple[str, ...], chain: Tuple[str, ...], others: Set[Tuple[str, ...]]) -> str:
-    if len(chain) > 2 and any(len(o) > 2 and o[1:-1] == chain[1:-1] for o in others):
+    if len(chain) > 2 and any(o[1:-1] == chain[1:-1] and (o[0] == pair[0] or o[-1] == pair[-1]) for o in others if len(o) > 2):
         return "same-route"
     if len(chain) > 2 and any(len(o) == len(chain) and (o[0] == pair[0] or o[-1] == pair[-1]) for o in others):
         return "tie"
