@@ -34,6 +34,7 @@ from importguard.facts.bindings import (
     BindingTracker,
     Flow,
     Scope,
+    binding,
     merge,
 )
 from importguard.facts.decorators import decorator_name, find_wrappers, first_parameter
@@ -44,7 +45,7 @@ from importguard.facts.guards import (
     runs_at_least_once,
     TestKey,
 )
-from importguard.facts.known_calls import import_error_caught, imported_target, never_returns
+from importguard.facts.known_calls import import_error_caught, never_returns
 from importguard.facts.model import (
     LAZY_ANNOTATIONS,
     DynamicCall,
@@ -313,9 +314,9 @@ class FactWalker:
         for node, fact in self._placements:
             fact.line, fact.column = resolved[id(node)]  # type: ignore[attr-defined]
         facts = self.facts
-        facts.names = sorted(self.names.issues, key=lambda i: (i.line, i.column, i.code, i.name))
+        facts.names = sorted(self.names.issues, key=lambda i: (i.line, i.column, i.kind, i.name))
         module = self.names.module
-        facts.module_bindings = {name: lines[0][0] for name, lines in sorted(module.bindings.items()) if lines}
+        facts.module_bindings = {name: lines[0].line for name, lines in sorted(module.bindings.items()) if lines}
         facts.typing_names = sorted(module.typing)
         facts.wrappers = find_wrappers(facts.functions, self.parameters, self.returns, facts.calls, facts.decorators, self.lazy)
         self.keep_resolvable_calls(set(module.bindings))
@@ -391,39 +392,40 @@ class FactWalker:
         self.names.use(name, self.anchor, self.position_node or node, self.line, runtime, ctx.certain,
                        proven is not NOTHING and name in proven.global_)
 
-    def bind(self, name: str, how: str) -> None:
+    def bind(self, name: str, kind: str, text: Optional[str] = None, target: Optional[str] = None) -> None:
+        """Bind `name` at the current line (`kind`: see `model.BINDING_KINDS`)."""
         name = identifier(name)
         if self.tries and self.tries[-1].scope is self.names.scope:
             body = self.tries[-1]
             body.binds.setdefault(name, (body.current, len(body.trail) - 1 if body.in_header else len(body.trail)))
-        self.names.bind(name, how, self.line, typing_only=self.context.type_checking)
+        self.names.bind(name, binding(self.line, kind, text, target), typing_only=self.context.type_checking)
 
-    def scan_store(self, node: cst.CSTNode, how: str) -> int:
+    def scan_store(self, node: cst.CSTNode, kind: str) -> int:
         """A target being assigned: names are bound, attribute and subscript parts are loads."""
         cls = node.__class__
         if cls is cst.Name:
-            self.bind(node.value, how)  # type: ignore[attr-defined]
+            self.bind(node.value, kind)  # type: ignore[attr-defined]
             return self.scan_rest(node, ())
         if cls is cst.Tuple or cls is cst.List:
             newlines = self.scan_rest(node, ("elements",))
             for element in node.elements:  # type: ignore[attr-defined]
-                newlines += self.scan_store(element.value, how) + self.scan_rest(element, ("value",))
+                newlines += self.scan_store(element.value, kind) + self.scan_rest(element, ("value",))
             return newlines
         if cls is cst.StarredElement:
-            return self.scan_store(node.value, how) + self.scan_rest(node, ("value",))  # type: ignore[attr-defined]
+            return self.scan_store(node.value, kind) + self.scan_rest(node, ("value",))  # type: ignore[attr-defined]
         if cls is cst.Subscript and self.globals_call(node.value):  # type: ignore[attr-defined]
             key = literal_key(node)  # type: ignore[arg-type]
             if key is None:
                 self.mark_dynamic_globals()
             else:
-                self.names.bind_global(key, "`globals()[...]` assignment", self.line)
+                self.names.bind_global(key, binding(self.line, "globals-write"))
         return self.scan(node)
 
     def scan_delete(self, node: cst.CSTNode) -> int:
         cls = node.__class__
         if cls is cst.Name:
             self.on_name(node)  # type: ignore[arg-type]
-            self.names.clear(node.value, "`del`", self.line)  # type: ignore[attr-defined]
+            self.names.clear(node.value, "del", self.line)  # type: ignore[attr-defined]
             return self.scan_rest(node, ())
         if cls is cst.Tuple or cls is cst.List:
             newlines = self.scan_rest(node, ("elements",))
@@ -514,10 +516,10 @@ class FactWalker:
             name = node.target.value
             scope = self.names.scope
             if scope.kind == "comprehension":
-                self.names.bind(name, "`:=`", self.line)
+                self.names.bind(name, binding(self.line, "walrus"))
                 while scope.kind == "comprehension" and scope.parent is not None:
                     scope = scope.parent  # binds in the enclosing function or module
-            self.names.bind(name, "`:=`", self.line, self.context.type_checking, scope)
+            self.names.bind(name, binding(self.line, "walrus"), self.context.type_checking, scope)
         return newlines
 
     def scan_conditional(self, node: cst.CSTNode) -> int:
@@ -760,7 +762,7 @@ class FactWalker:
         base = node.value
         if self.runtime_now():
             last = self.names.module.last.get(base.value)  # type: ignore[attr-defined]
-            if last is not None and last[1].startswith(("`import ", "`from ")):
+            if last is not None and last.is_import:
                 self.facts.attribute_uses.append([base.value, node.attr.value, self.line])  # type: ignore[attr-defined]
 
     def origin(self, name: str) -> Optional[str]:
@@ -771,7 +773,7 @@ class FactWalker:
         while scope is not None:
             found = scope.bindings.get(name) if scope is current or scope.kind != "class" else None
             if found:
-                return imported_target(scope.last.get(name, found[-1])[1], name)
+                return scope.last.get(name, found[-1]).target
             scope = scope.parent
         return name
 
@@ -782,7 +784,7 @@ class FactWalker:
             return
         dotted = dotted_name(base)
         last = self.names.module.last.get(dotted.split(".")[0]) if dotted else None
-        if last is not None and last[1].startswith(("`import ", "`from ")):
+        if last is not None and last.is_import:
             self.facts.attribute_writes.append([dotted, name, self.line, self.context.conditional])
 
     def runtime_now(self) -> bool:
@@ -861,7 +863,9 @@ class FactWalker:
             target = dotted_name(alias.name) or ""
             asname = alias.asname and dotted_name(alias.asname.name)
             self.place(statement, self.import_fact("import", target, 0, [], asname))
-            self.bind(asname or target.split(".")[0], f"`import {target}" + (f" as {asname}`" if asname else "`"))
+            bound = asname or target.split(".")[0]
+            text = f"`import {target}" + (f" as {asname}`" if asname else "`")
+            self.bind(bound, "import", text, target if asname else bound)
         return self.scan(statement)
 
     def small_import_from(self, statement: cst.ImportFrom) -> int:
@@ -872,7 +876,7 @@ class FactWalker:
         else:
             names = [[dotted_name(a.name), a.asname and dotted_name(a.asname.name)] for a in statement.names]
             for name, asname in names:
-                self.bind(asname or name, f"`from {source} import {name}`")
+                self.bind(asname or name, "import", f"`from {source} import {name}`", f"{source}.{name}")
             if module == "__future__" and any(name == "annotations" for name, _ in names):
                 self.future_annotations = True
         self.place(statement, self.import_fact("from", module, len(statement.relative), names, None))
@@ -901,7 +905,7 @@ class FactWalker:
         newlines = self.scan(target) if isinstance(target, cst.Name) else 0
         newlines += self.scan(statement.value)
         if isinstance(target, cst.Name):
-            self.bind(target.value, "augmented assignment")
+            self.bind(target.value, "augmented-assignment")
             if target.value == "__all__":
                 self.note_exports(statement.value, replace_all=False)
         else:
@@ -915,7 +919,7 @@ class FactWalker:
         newlines += self.scan_annotation(statement.annotation, deferred)
         target = statement.target
         if statement.value is not None:
-            newlines += self.scan(statement.value) + self.scan_store(target, "annotated assignment")
+            newlines += self.scan(statement.value) + self.scan_store(target, "annotated-assignment")
             if isinstance(target, cst.Name) and target.value == "__all__":
                 self.note_exports(statement.value, replace_all=True)
         elif isinstance(target, cst.Name):
@@ -976,7 +980,7 @@ class FactWalker:
         """`type X[T] = value` binds X now; the value is evaluated lazily, like a function body."""
         newlines = self.scan_rest(statement, ("value", "type_parameters"))
         name = statement.name.value  # type: ignore[attr-defined]
-        self.bind(name, "`type` statement")
+        self.bind(name, "type-alias")
         self.names.open("function", name, self.names.scope.where)
         newlines += self.scan_type_parameters(statement.type_parameters)  # type: ignore[attr-defined]
         saved, self.context = self.context, self.context.but(catches_name_error=False)
@@ -1142,7 +1146,7 @@ class FactWalker:
         start = len(scope.pending)
         self.flow = dict(before) if before is not None else None
         if is_for:
-            self.line += self.scan_store(node.target, "`for` loop")  # type: ignore[attr-defined]
+            self.line += self.scan_store(node.target, "for")  # type: ignore[attr-defined]
         loop = Loop([], [])
         self.loops.append(loop)
         self.names.start_region()
@@ -1172,7 +1176,7 @@ class FactWalker:
         for item in node.items:
             self.line += self.scan(item.item) + self.scan_rest(item, ("item", "asname"))
             if item.asname is not None:
-                self.line += self.scan_store(item.asname.name, "`with … as`") + self.scan_rest(item.asname, ())
+                self.line += self.scan_store(item.asname.name, "with") + self.scan_rest(item.asname, ())
         start = len(self.facts.imports)
         self.in_context(lambda: self.walk_block(node.body), conditional=True, **guard)
         if guard and caught == {"ModuleNotFoundError"}:
@@ -1266,13 +1270,13 @@ class FactWalker:
         alias = handler.name  # type: ignore[attr-defined]
         if alias is not None:
             self.line += self.scan_rest(alias, ())
-            self.bind(alias.name.value, "`except … as`")
+            self.bind(alias.name.value, "except")
         self.in_context(
             lambda: self.walk_block(handler.body),  # type: ignore[attr-defined]
             handlers=handlers, conditional=True, handler_calls=record, certain=False,
         )
         if alias is not None:
-            self.names.clear(alias.name.value, "`except … as`", line)  # Python deletes it here
+            self.names.clear(alias.name.value, "except-end", line)  # Python deletes it here
 
     def bound_before_catchable(self, flow: Flow, caught: List[str], try_body: TryBody) -> Flow:
         """The state in which a handler for `caught` starts (`caught` is empty for a bare
@@ -1329,7 +1333,7 @@ class FactWalker:
             self.facts.decorators.pop(qualname, None)  # a later `def` replaces an earlier decorated one
         self.parameters[qualname] = first_parameter(node.params)
         self.returns.pop(qualname, None)
-        self.names.bind(node.name.value, "`def`", line, ctx.type_checking, outer)
+        self.names.bind(node.name.value, binding(line, "def"), ctx.type_checking, outer)
         function = self.names.open("function", node.name.value, qualname)
         function.runs_on_call = node.asynchronous is None
         function.decorators = tuple(decorators)
@@ -1360,7 +1364,7 @@ class FactWalker:
         if parameters is None:
             return 0
         for param in parameters.params:  # type: ignore[attr-defined]
-            self.names.bind(param.param.name.value, "type parameter", self.line)
+            self.names.bind(param.param.name.value, binding(self.line, "type-parameter"))
         return self.scan_annotation(parameters, deferred=True)
 
     def walk_class(self, node: cst.ClassDef) -> None:
@@ -1385,12 +1389,13 @@ class FactWalker:
         self.names.close()
         if node.type_parameters is not None:
             self.names.close()
-        self.names.bind(node.name.value, "`class`", line, ctx.type_checking, outer)
+        self.names.bind(node.name.value, binding(line, "class"), ctx.type_checking, outer)
         if outer is self.names.module and any(
             last_part(dotted_name(d.decorator) or "") == "global_enum" for d in node.decorators
         ):
             for member in body.bindings:  # `@enum.global_enum` copies the members into the module
-                self.names.bind(member, f"`@global_enum` class `{node.name.value}`", line, ctx.type_checking, outer)
+                members = binding(line, "global-enum", f"`@global_enum` class `{node.name.value}`")
+                self.names.bind(member, members, ctx.type_checking, outer)
 
     def walk_match(self, node: cst.Match) -> None:
         self.enter_clause(node)
@@ -1421,7 +1426,7 @@ class FactWalker:
             return self.scan(node)
         capture = getattr(node, "rest" if cls is cst.MatchMapping else "name", None)
         if isinstance(capture, cst.Name) and cls in (cst.MatchAs, cst.MatchStar, cst.MatchMapping):
-            self.bind(capture.value, "`match` capture")
+            self.bind(capture.value, "match")
         newlines = 0
         for child in children(node):
             if type(child).__name__.startswith("Match"):
