@@ -18,9 +18,14 @@ Class scopes are invisible to the functions, lambdas and comprehensions nested i
 from __future__ import annotations
 
 import builtins
-from typing import Dict, FrozenSet, List, Optional, Set, Tuple
+from typing import TYPE_CHECKING, Dict, FrozenSet, List, Optional, Set, Tuple
 
 from importguard.facts.model import Binding, NameIssue
+
+if TYPE_CHECKING:  # libcst is imported only when a file is parsed
+    import libcst as cst
+
+    from importguard.facts.positions import Anchor
 
 # Flow states of a name. MAYBE: unbound on some ordinary path (an `if` without `else`, a loop
 # that may not run). RISKY: bound on every ordinary path, unbound only where an exception skipped
@@ -89,7 +94,7 @@ class Use:
         "certain", "global_first", "global_proven",
     )
 
-    def __init__(self, name: str, kind: str, state: Optional[int], anchor: object, node: object,
+    def __init__(self, name: str, kind: str, state: Optional[int], anchor: "Anchor", node: "cst.CSTNode",
                  where: str, runtime: bool, line: int) -> None:
         self.name = name
         self.kind = kind  # "local" | "free" | "now"
@@ -368,7 +373,7 @@ class BindingTracker:
         if self.scope.kind == "function":
             self.scope.declared.add(name)
 
-    def use(self, name: str, anchor: object, node: object, line: int, runtime: bool, certain: bool = True,
+    def use(self, name: str, anchor: "Anchor", node: "cst.CSTNode", line: int, runtime: bool, certain: bool = True,
             global_proven: bool = False) -> None:
         scope = self.scope
         if name in scope.probed:

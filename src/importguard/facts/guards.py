@@ -14,7 +14,7 @@ default for that reason). These shapes are recognised:
 
 from __future__ import annotations
 
-from typing import FrozenSet, Optional, Set, Tuple
+from typing import FrozenSet, Optional, Tuple
 
 import libcst as cst
 
