@@ -44,6 +44,7 @@ CURRENT_CONTEXT = frozenset({f"{library}.get_current_context" for library in ("c
 CATCHING_CONTEXTS = frozenset({"pytest.raises", "contextlib.suppress"})
 ASSERT_RAISES = frozenset({"assertRaises", "assertRaisesRegex", "assertRaisesRegexp"})
 
+
 def resolved(callee: str, origin: Origin) -> Optional[str]:
     """`callee` with its first name replaced by what it refers to (`_sys.exit` -> `sys.exit`)."""
     head, dot, rest = callee.partition(".")
