@@ -181,8 +181,7 @@ class BindingTracker:
     def open(self, kind: str, name: str, where: str) -> Scope:
         scope = Scope(kind, name, where, self.scope)
         if kind == "class":
-            for dunder in CLASS_DUNDERS:
-                scope.flow[dunder] = BOUND
+            scope.flow = {dunder: BOUND for dunder in CLASS_DUNDERS}
         self.scope = scope
         return scope
 

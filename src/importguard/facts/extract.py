@@ -6,7 +6,7 @@ import ast  # loaded anyway (dataclasses imports inspect, which imports ast)
 import io
 import re
 import tokenize
-from typing import Dict, FrozenSet, List, Optional, Set
+from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
 from importguard.facts.data_module import DATA_MODULE_BYTES, data_module_facts, quiet_parse
 from importguard.facts.model import FileFacts, Problem
@@ -159,7 +159,7 @@ def deep_long_line(data: bytes) -> bool:
         tree = quiet_parse(data)
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         return True  # CPython's verdict below decides
-    stack = [(tree, 0)]
+    stack: List[Tuple[ast.AST, int]] = [(tree, 0)]
     while stack:
         node, depth = stack.pop()
         if depth > MAX_TREE_DEPTH:

@@ -78,7 +78,7 @@ class ImportFact:
             return f"import {target}" + (f" as {self.alias}" if self.alias else "")
         if self.kind == "dynamic":
             return f"import_module({target!r})"
-        names = ", ".join(n if a is None else f"{n} as {a}" for n, a in self.names)
+        names = ", ".join(f"{n}" if a is None else f"{n} as {a}" for n, a in self.names)
         return f"from {target} import {names}"
 
 

@@ -8,10 +8,10 @@ from typing import Optional, Set
 
 import libcst as cst
 
-from importguard.facts.bindings import BUILTINS
+from importguard.facts.bindings import BUILTINS, Scope
 from importguard.facts.model import DynamicCall
 from importguard.facts.shapes import REBUILDERS, dotted_name, last_part, own_package_argument, rebuild_by_call
-from importguard.facts.walk_state import CallSite, Placed, WalkState
+from importguard.facts.walk_state import CallSite, WalkState
 
 GLOBALS_WRITERS = frozenset({"update", "setdefault", "__setitem__"})
 DYNAMIC_IMPORTERS = frozenset({"import_module", "__import__"})
@@ -57,12 +57,12 @@ class CallRecorder(WalkState):
         if target is None or (target.startswith(".") and not own_package_argument(call)):
             # A relative name is resolved against the `package` argument: unknown unless it is
             # this module's own `__package__`.
-            fact: Placed = DynamicCall(callee=callee, line=0, column=0, function=ctx.function)
-            self.facts.dynamic_calls.append(fact)
+            dynamic = DynamicCall(callee=callee, line=0, column=0, function=ctx.function)
+            self.facts.dynamic_calls.append(dynamic)
+            self.place(call, dynamic)
         else:
             stripped = target.lstrip(".")
-            fact = self.import_fact("dynamic", stripped, len(target) - len(stripped), [], None)
-        self.place(call, fact)
+            self.place(call, self.import_fact("dynamic", stripped, len(target) - len(stripped), [], None))
 
     def execs_into_globals(self, call: cst.Call) -> bool:
         """`exec(code, globals())` binds in the module namespace; with a separate locals mapping
@@ -96,7 +96,8 @@ class CallRecorder(WalkState):
         """What `name` refers to here: the dotted target of the import that bound it (`_sys` ->
         `sys`, `exit` -> `sys.exit`), the name itself when no enclosing scope binds it (a
         builtin), None for any other binding (a parameter, an assignment, a `def`)."""
-        current = scope = self.names.scope
+        current = self.names.scope
+        scope: Optional[Scope] = current
         while scope is not None:
             found = scope.bindings.get(name) if scope is current or scope.kind != "class" else None
             if found:

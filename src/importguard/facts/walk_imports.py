@@ -18,7 +18,7 @@ class ImportRecorder(ExpressionScanner):
     def small_import(self, statement: cst.Import) -> int:
         for alias in statement.names:
             target = dotted_name(alias.name) or ""
-            asname = alias.asname and dotted_name(alias.asname.name)
+            asname = dotted_name(alias.asname.name) if alias.asname is not None else None
             self.place(statement, self.import_fact("import", target, 0, [], asname))
             bound = asname or target.split(".")[0]
             text = f"`import {target}" + (f" as {asname}`" if asname else "`")

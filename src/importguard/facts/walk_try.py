@@ -8,7 +8,7 @@ that catch NameError mark an intended existence probe.
 
 from __future__ import annotations
 
-from typing import List, Set, Union
+from typing import List, Sequence, Set, Union
 
 import libcst as cst
 
@@ -37,7 +37,7 @@ class TryWalker(StatementWalker):
         self.enter_clause(node)
         line = self.line
         self.header(node)
-        handlers = node.handlers
+        handlers: Sequence[ExceptClause] = node.handlers
         caught = [last_part(n) for h in handlers for n in caught_names(h.type)]
         guarded = any(h.type is None for h in handlers) or bool(CATCHES_IMPORT_ERROR & set(caught))
         probe = bool(NAME_ERRORS & set(caught))
@@ -75,9 +75,10 @@ class TryWalker(StatementWalker):
         if 1 < len(together) < 64:
             for name in together:
                 scope.flags[name] = together  # `HAS_X = True` in the body, `= False` in the handler
-        if node.orelse is not None:
+        orelse = node.orelse
+        if orelse is not None:
             body_end = self.branch(body_end, lambda: self.in_context(
-                lambda: self.walk_else(node.orelse), conditional=True, certain=False))
+                lambda: self.walk_else(orelse), conditional=True, certain=False))
         done = merge([body_end, *ends])
         scope.risky_exits[line] = (self.line, [trailing_call(h.body) for h, end in zip(handlers, ends) if end is not None])
         finalbody = node.finalbody
@@ -118,15 +119,18 @@ class TryWalker(StatementWalker):
             record = HandlerCalls(line=line, caught=names, function=ctx.function)
             self.facts.handlers.append(record)
         alias = handler.name
+        # `except … as` names a plain name (libcst's type allows tuples, the grammar does not)
+        bound = alias.name if alias is not None and isinstance(alias.name, cst.Name) else None
         if alias is not None:
             self.line += self.scan_rest(alias, ())
-            self.bind(alias.name.value, "except")
+        if bound is not None:
+            self.bind(bound.value, "except")
         self.in_context(
             lambda: self.walk_block(handler.body),
             handlers=handlers, conditional=True, handler_calls=record, certain=False,
         )
-        if alias is not None:
-            self.names.clear(alias.name.value, "except-end", line)  # Python deletes it here
+        if bound is not None:
+            self.names.clear(bound.value, "except-end", line)  # Python deletes it here
 
     def bound_before_catchable(self, flow: Flow, caught: List[str], try_body: TryBody) -> Flow:
         """The state in which a handler for `caught` starts (`caught` is empty for a bare
