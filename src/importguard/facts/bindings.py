@@ -56,7 +56,6 @@ TEXTS = {
     "match": "`match` capture", "type-alias": "`type` statement", "type-parameter": "type parameter",
     "globals-write": "`globals()[...]` assignment", "try": "`try`", "del": "`del`", "except-end": "`except … as`",
 }
-CLEARING = ("del", "except-end")
 
 
 def binding(line: int, kind: str, text: Optional[str] = None, target: Optional[str] = None) -> Binding:

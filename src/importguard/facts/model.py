@@ -139,6 +139,7 @@ BINDING_KINDS = (
     "type-alias", "type-parameter", "global-enum", "globals-write", "try",
     "del", "except-end",  # not bindings: where `del` or the end of an `except … as` handler cleared the name
 )
+CLEARING_KINDS = frozenset({"del", "except-end"})
 
 # What was observed about a read of a name that will fail (`NameIssue.kind`); rules map kinds to codes.
 NAME_KINDS = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator, Optional
 
-from importguard.facts.model import Binding, NameIssue
+from importguard.facts.model import CLEARING_KINDS, Binding, NameIssue
 from importguard.findings import Finding, Related
 from importguard.project.calls import decorators_call
 from importguard.project.exports import absent_names, star_imports
@@ -63,7 +63,7 @@ def body_runs(project: Project, source: SourceFile, issue: NameIssue) -> bool:
 def called_too_early_text(issue: NameIssue) -> tuple:
     """(message, hint) when a nested function runs before a name it reads is bound."""
     name, callee, line, found = issue.name, issue.callee, issue.call_line, issue.binding
-    if found is not None and found.kind in ("del", "except-end"):
+    if found is not None and found.kind in CLEARING_KINDS:
         detail = f"`del` at line {found.line}"
         return (
             f"`{name}` is deleted before `{callee}()` runs (called at line {line}) {where(issue.where)}",
