@@ -132,7 +132,7 @@ def test_a_file_the_main_process_cannot_read_is_ig002_and_never_sent(tmp_path: P
     paths = [tmp_path / "dangling.py", tmp_path / "fine.py"]
     with RecordingExecutor() as pool:
         facts = compute_facts(paths, OPTIONS, 1, None, pool)
-    assert facts[0].problem is not None and facts[0].problem.code == "IG002" and "broken symlink" in facts[0].problem.message
+    assert facts[0].problem is not None and facts[0].problem.kind == "unreadable" and "broken symlink" in facts[0].problem.message
     assert facts[1].problem is None and [batch for batch, _ in pool.arguments] == [[b"import os\n"]]
 
 
@@ -150,11 +150,11 @@ def fails_on_boom(batch: Sequence[bytes], options: frozenset) -> List[FileFacts]
 
 def test_a_failed_batch_is_retried_file_by_file_and_only_the_failing_file_is_ig002() -> None:
     sources = [(i, b"boom = 1\n" if i == 7 else f"x{i} = {i}\n".encode()) for i in range(120)]
-    sources.append((120, FileFacts(problem=Problem("IG002", "file vanished before it could be read"))))
+    sources.append((120, FileFacts(problem=Problem("unreadable", "file vanished before it could be read"))))
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = dict(facts_on(pool, iter(sources), OPTIONS, work=fails_on_boom))
     assert sorted(results) == list(range(121))
-    assert results[7].problem is not None and results[7].problem.code == "IG002"
+    assert results[7].problem is not None and results[7].problem.kind == "analysis-failure"
     assert "dask worker failed on this file (MemoryError: worker lost)" in results[7].problem.message
     assert all(results[i].problem is None and results[i].module_bindings == {f"x{i}": 1} for i in range(120) if i != 7)
     assert results[120].problem is not None and "vanished" in results[120].problem.message

@@ -121,7 +121,7 @@ def test_each_file_gets_its_own_options_on_an_executor(tmp_path):
 
     with Recording(max_workers=1) as pool:
         a, b = compute_facts([tmp_path / "a.py", tmp_path / "b.py"], config.file_options(), 1, None, pool)
-    assert [i.code for i in a.names] == ["IG102", "IG102"] and b.names == []
+    assert [i.kind for i in a.names] == ["unbound-local", "unbound-local"] and b.names == []
     assert sorted(LAZY_ANNOTATIONS in options for options in sent) == [False, True]
 
 

@@ -12,7 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 # Each one silences a real checker error; lower this when one goes, never raise it.
-IGNORES_ALLOWED = 99
+IGNORES_ALLOWED = 13
 
 
 def test_mypy_finds_no_error_in_importguard():

@@ -1,4 +1,4 @@
-"""Scopes, bindings and flow states: what the walker needs to find IG101–IG104 in one pass.
+"""Scopes, bindings and flow states: what the walker needs to find failing name reads in one pass.
 
 The walker reports events in source order (a name is bound, used, deleted; a branch starts or
 joins; a scope opens or closes). This module keeps, per scope, the *flow state* of each name at
@@ -6,8 +6,8 @@ the current point (bound on every path, on some paths, or cleared by `del`/the e
 `except … as` handler) and the uses it cannot settle yet:
 
 - a use in a function of a name the function has not bound (yet) is settled when the function
-  ends: if the function binds the name anywhere, the name is local and the use is IG102/IG103;
-  otherwise it is free and moves to the enclosing scope, which settles it against *every*
+  ends: if the function binds the name anywhere, the name is local and the use is unbound (on
+  some paths); otherwise it is free and moves to the enclosing scope, which settles it against *every*
   binding it makes (a function body runs later, after its enclosing scopes have run);
 - a use at module level or in a class body runs now, so it is settled against the bindings made
   so far (a later binding is a NameError at import time).
@@ -18,17 +18,21 @@ Class scopes are invisible to the functions, lambdas and comprehensions nested i
 from __future__ import annotations
 
 import builtins
-from typing import Dict, FrozenSet, List, Optional, Set, Tuple
+from typing import TYPE_CHECKING, Dict, FrozenSet, List, Optional, Set, Tuple
 
-from importguard.facts.model import NameIssue
+from importguard.facts.model import Binding, NameIssue
+
+if TYPE_CHECKING:  # libcst is imported only when a file is parsed
+    import libcst as cst
+
+    from importguard.facts.positions import Anchor
 
 # Flow states of a name. MAYBE: unbound on some ordinary path (an `if` without `else`, a loop
-# that may not run) -- IG103, opt-in. RISKY: bound on every ordinary path, unbound only where an
-# exception skipped the binding or a `del`/`except … as` cleared it -- IG105, on by default.
+# that may not run). RISKY: bound on every ordinary path, unbound only where an exception skipped
+# the binding or a `del`/`except … as` cleared it.
 BOUND, MAYBE, CLEARED, RISKY = 2, 1, 0, 3
 SOMETIMES = (MAYBE, RISKY)
 Flow = Optional[Dict[str, int]]  # None: this point is unreachable
-Binding = Tuple[int, str]  # (line, how), e.g. (30, "`import time`")
 
 # Builtins of every supported Python version and platform, not only the running one.
 BUILTINS = frozenset(dir(builtins)) | {
@@ -42,6 +46,21 @@ MODULE_DUNDERS = frozenset({
 })
 CLASS_DUNDERS = ("__module__", "__qualname__")
 
+# How a message shows each kind of binding (`facts.model.BINDING_KINDS`); imports, `@global_enum`
+# members and bare annotations say more, and give their own text.
+TEXTS = {
+    "assignment": "assignment", "augmented-assignment": "augmented assignment",
+    "annotated-assignment": "annotated assignment", "parameter": "parameter", "def": "`def`",
+    "class": "`class`", "class-body": "class body", "for": "`for` loop", "with": "`with … as`",
+    "except": "`except … as`", "comprehension": "comprehension", "walrus": "`:=`",
+    "match": "`match` capture", "type-alias": "`type` statement", "type-parameter": "type parameter",
+    "globals-write": "`globals()[...]` assignment", "try": "`try`", "del": "`del`", "except-end": "`except … as`",
+}
+
+
+def binding(line: int, kind: str, text: Optional[str] = None, target: Optional[str] = None) -> Binding:
+    return Binding(line, kind, TEXTS[kind] if text is None else text, target)
+
 
 def merge(flows: List[Flow]) -> Flow:
     """The state after several paths join: bound only if bound on every reachable path."""
@@ -54,8 +73,9 @@ def merge(flows: List[Flow]) -> Flow:
     joined: Dict[str, int] = {}
     for name in set().union(*live):
         values = [flow.get(name) for flow in live]
-        if all(v == values[0] for v in values):
-            joined[name] = values[0]  # type: ignore[assignment]
+        first_value = values[0]
+        if first_value is not None and all(v == first_value for v in values):
+            joined[name] = first_value
         elif all(v is None or v == CLEARED for v in values):
             joined[name] = CLEARED
         elif None in values or MAYBE in values:
@@ -73,7 +93,7 @@ class Use:
         "certain", "global_first", "global_proven",
     )
 
-    def __init__(self, name: str, kind: str, state: Optional[int], anchor: object, node: object,
+    def __init__(self, name: str, kind: str, state: Optional[int], anchor: "Anchor", node: "cst.CSTNode",
                  where: str, runtime: bool, line: int) -> None:
         self.name = name
         self.kind = kind  # "local" | "free" | "now"
@@ -116,7 +136,7 @@ class Scope:
         self.pending: List[Use] = []
         self.cleared: Dict[str, Binding] = {}  # name -> where `del`/`except … as` cleared it
         self.last: Dict[str, Binding] = {}  # name -> latest binding seen in flow order
-        self.reported: Set[str] = set()  # names already given an IG102/IG103 here
+        self.reported: Set[str] = set()  # names already reported unbound here
         self.regions: List[Tuple[Set[str], Set[str]]] = []  # names bound/cleared in open try/loop bodies
         self.cells: Set[str] = set()  # locals that nested functions rebind with `nonlocal`
         self.closures: Dict[str, List[Use]] = {}  # nested `def` name -> its uses of this scope's names
@@ -160,8 +180,7 @@ class BindingTracker:
     def open(self, kind: str, name: str, where: str) -> Scope:
         scope = Scope(kind, name, where, self.scope)
         if kind == "class":
-            for dunder in CLASS_DUNDERS:
-                scope.flow[dunder] = BOUND  # type: ignore[index]
+            scope.flow = {dunder: BOUND for dunder in CLASS_DUNDERS}
         self.scope = scope
         return scope
 
@@ -207,7 +226,7 @@ class BindingTracker:
             if use.name == "__class__":
                 return  # the implicit closure cell of methods
             if use.via_class is None and use.name in outer.bindings:
-                use.via_class = (outer.name, outer.bindings[use.name][0][0])
+                use.via_class = (outer.name, outer.bindings[use.name][0].line)
             outer = outer.parent
         if outer is not None:
             outer.pending.append(use)
@@ -218,51 +237,51 @@ class BindingTracker:
             return  # one finding per name and function: the first use
         scope.reported.add(name)
         if use.call is not None:
-            self._call_issue(scope, use, "IG102" if use.state is None else "IG103")
+            self._call_issue(scope, use, "called-too-early-local" if use.state is None else "called-too-early-local-maybe")
             return
         if use.state == CLEARED and name in scope.cleared:
-            line, how = scope.cleared[name]
-            self._issue(use, "IG105", "cleared", (line, how))
+            self._issue(use, "cleared", scope.cleared[name])
         elif use.state == RISKY:
             self._risky_issue(scope, use)
         elif use.state is None:
-            later = [b for b in scope.bindings.get(name, []) if b[0] >= use.line]
-            binding = later[0] if later else scope.first(name) or scope.cleared.get(name)
-            if binding is None:
-                binding = (use.line, "`" + name + ": …` annotation")
-            self._issue(use, "IG102", "unbound-local", binding)
+            later = [b for b in scope.bindings.get(name, []) if b.line >= use.line]
+            found = later[0] if later else scope.first(name) or scope.cleared.get(name)
+            if found is None:
+                found = binding(use.line, "annotation", "`" + name + ": …` annotation")
+            self._issue(use, "unbound-local", found)
         else:
-            self._issue(use, "IG103", "possibly-unbound", scope.last.get(name) or scope.first(name))
+            self._issue(use, "possibly-unbound", scope.last.get(name) or scope.first(name))
 
     def _risky_issue(self, scope: Scope, use: Use) -> None:
-        """IG105: unbound only where an exception skipped the binding, or where a `del` ran."""
+        """Unbound only where an exception skipped the binding, or where a `del` ran."""
         name = use.name
         cleared = scope.cleared.get(name)
         risky = scope.risky.get(name)
-        if cleared is not None and (risky is None or risky[0] < cleared[0] < use.line):
-            self._issue(use, "IG105", "cleared-some-path", cleared)
+        if cleared is not None and (risky is None or risky.line < cleared.line < use.line):
+            self._issue(use, "cleared-some-path", cleared)
             return
-        inside = [b for b in scope.bindings.get(name, []) if risky is not None and b[0] >= risky[0]]
-        binding = inside[0] if inside else scope.last.get(name) or scope.first(name)  # the one the `try` skipped
-        self._issue(use, "IG105", "exception-path", binding, after=risky[0] if risky else None)
-        exits = scope.risky_exits.get(risky[0]) if risky else None
+        inside = [b for b in scope.bindings.get(name, []) if risky is not None and b.line >= risky.line]
+        skipped = inside[0] if inside else scope.last.get(name) or scope.first(name)  # the one the `try` skipped
+        self._issue(use, "exception-path", skipped, after=risky.line if risky else None)
+        exits = scope.risky_exits.get(risky.line) if risky else None
         if exits is not None and use.line >= exits[0]:
             self.issues[-1].handler_calls = exits[1]
 
-    def _call_issue(self, scope: Scope, use: Use, code: str) -> None:
-        """A nested function is called before a name it uses is bound (or after its `del`)."""
-        callee, line, decorators = use.call  # type: ignore[misc]
+    def _call_issue(self, scope: Scope, use: Use, kind: str) -> None:
+        """A nested function is called before a name it uses is bound (or after its `del`): the
+        issue points at the `del`, else at the first binding after the call, if any."""
+        assert use.call is not None
+        callee, line, decorators = use.call
         cleared = scope.cleared.get(use.name) if use.state == CLEARED else None
-        later = [b for b in scope.bindings.get(use.name, []) if b[0] >= line] or scope.bindings.get(use.name) or [None]
-        detail = f"`del` at line {cleared[0]}" if cleared else (f"bound at line {later[0][0]}" if later[0] else None)
-        self._issue(use, code, "called-too-early", (line, callee), detail)
-        self.issues[-1].decorators = list(decorators) or None
+        later = [b for b in scope.bindings.get(use.name, []) if b.line >= line] or scope.bindings.get(use.name)
+        self._issue(use, kind, cleared or (later[0] if later else None))
+        issue = self.issues[-1]
+        issue.callee, issue.call_line, issue.decorators = callee, line, list(decorators) or None
 
-    def _issue(self, use: Use, code: str, reason: str, binding: Optional[Binding],
+    def _issue(self, use: Use, kind: str, found: Optional[Binding],
                elsewhere: Optional[str] = None, after: Optional[int] = None) -> None:
         issue = NameIssue(
-            code=code, name=use.name, line=use.line, column=1, where=use.where, reason=reason,
-            binding_line=binding[0] if binding else None, binding=binding[1] if binding else None,
+            kind=kind, name=use.name, line=use.line, column=1, where=use.where, binding=found,
             elsewhere=elsewhere, try_line=after,
         )
         self.issues.append(issue)
@@ -270,24 +289,23 @@ class BindingTracker:
 
     # -- events --------------------------------------------------------------------------------
 
-    def bind(self, name: str, how: str, line: int, typing_only: bool = False, scope: Optional[Scope] = None) -> None:
+    def bind(self, name: str, binding: Binding, typing_only: bool = False, scope: Optional[Scope] = None) -> None:
         scope = scope or self.scope
         if name in scope.nonlocals:
             self._rebind_cell(scope, name)
             return
         if name in scope.globals and scope is not self.module:
             self.global_writes.add(name)
-            self.module.bindings.setdefault(name, []).append((line, how))
+            self.module.bindings.setdefault(name, []).append(binding)
             scope.global_bound.add(name)
             self.global_writers.setdefault(name, set()).add(id(scope))
             if scope.flow is not None:
                 scope.flow[name] = BOUND
             return
-        binding = (line, how)
         if scope.tests:
             for key in [k for k, (read, _) in scope.tests.items() if name in read]:
                 del scope.tests[key]  # the test may answer differently now
-        if how != "`def`":
+        if binding.kind != "def":
             scope.closures.pop(name, None)
         if typing_only:
             scope.typing.setdefault(name, binding)
@@ -303,13 +321,13 @@ class BindingTracker:
             scope.flow[name] = BOUND
             scope.last[name] = binding
 
-    def bind_global(self, name: str, how: str, line: int) -> None:
+    def bind_global(self, name: str, binding: Binding) -> None:
         """A binding made through `globals()[name] = ...` from any scope."""
         if self.scope is self.module:
-            self.bind(name, how, line)
+            self.bind(name, binding)
         else:
             self.global_writes.add(name)
-            self.module.bindings.setdefault(name, []).append((line, how))
+            self.module.bindings.setdefault(name, []).append(binding)
 
     def called(self, name: str, line: int) -> None:
         """`name()` calls a function defined in this scope: its body runs now, so the names it
@@ -336,8 +354,8 @@ class BindingTracker:
         if owner is not None:
             owner.cells.add(name)
 
-    def clear(self, name: str, how: str, line: int) -> None:
-        """`del name`, or the end of an `except … as name` handler."""
+    def clear(self, name: str, kind: str, line: int) -> None:
+        """`del name` (kind "del"), or the end of an `except … as name` handler ("except-end")."""
         scope = self.scope
         if name in scope.globals or name in scope.nonlocals:
             return
@@ -346,14 +364,14 @@ class BindingTracker:
             scope.regions[-1][1].add(name)
         if scope.flow is not None:
             scope.flow[name] = CLEARED
-            scope.cleared[name] = (line, how)
+            scope.cleared[name] = binding(line, kind)
 
     def declare(self, name: str) -> None:
         """`x: int` without a value: in a function, `x` becomes local but stays unbound."""
         if self.scope.kind == "function":
             self.scope.declared.add(name)
 
-    def use(self, name: str, anchor: object, node: object, line: int, runtime: bool, certain: bool = True,
+    def use(self, name: str, anchor: "Anchor", node: "cst.CSTNode", line: int, runtime: bool, certain: bool = True,
             global_proven: bool = False) -> None:
         scope = self.scope
         if name in scope.probed:
@@ -385,8 +403,9 @@ class BindingTracker:
             assert parent is not None
             if kind == "comprehension" or kind == "class":
                 while parent.kind == "class":
-                    parent = parent.parent  # type: ignore[assignment]
-                    assert parent is not None
+                    grandparent = parent.parent
+                    assert grandparent is not None
+                    parent = grandparent
             scope = parent
 
     def start_region(self) -> None:
@@ -433,7 +452,7 @@ class BindingTracker:
             else:
                 start[name] = RISKY
                 if before.get(name) != RISKY:
-                    scope.risky[name] = (line, "`try`")
+                    scope.risky[name] = binding(line, "try")
         return start
 
     @staticmethod
@@ -470,35 +489,35 @@ class BindingTracker:
                     use.state == CLEARED or (module.first(name) and name not in self.global_writes)
                 ):
                     seen.add(id(use.node))
-                    self._call_issue(module, use, "IG101")
+                    self._call_issue(module, use, "called-too-early")
                 continue
             if use.kind == "now" and not known and name not in self.global_writes:
                 if self._settle_now(use):
                     continue
             if not use.runtime:
                 if not module.bindings.get(name) and not known and name not in module.typing:
-                    self._issue(use, "IG106", "annotation", None)
+                    self._issue(use, "annotation", None)
                 continue
             if use.global_first and name not in self.module_own and not known and self.global_writers[name] == {use.origin}:
-                self._issue(use, "IG101", "global-unbound", (module.bindings[name][0]))
+                self._issue(use, "global-unbound", module.bindings[name][0])
                 continue
             if module.bindings.get(name) or known:
                 continue
             if name in module.typing:
-                self._issue(use, "IG101", "typing-only", module.typing[name])
+                self._issue(use, "typing-only", module.typing[name])
                 continue
             if use.via_class is not None:
-                self._issue(use, "IG101", "class-scope", (use.via_class[1], "class body"), use.via_class[0])
+                self._issue(use, "class-scope", binding(use.via_class[1], "class-body"), use.via_class[0])
                 continue
             elsewhere = self.elsewhere.get(name)
             if elsewhere is not None:
-                self._issue(use, "IG101", "elsewhere", elsewhere[1], elsewhere[0])
+                self._issue(use, "elsewhere", elsewhere[1], elsewhere[0])
             else:
-                self._issue(use, "IG101", "undefined", None)
+                self._issue(use, "undefined", None)
         for issue in self.issues:
-            if issue.code == "IG102":
+            if issue.kind in ("unbound-local", "called-too-early-local"):
                 shadowed = module.first(issue.name)
-                issue.shadows = shadowed[0] if shadowed else None
+                issue.shadows = shadowed.line if shadowed else None
 
     def _settle_now(self, use: Use) -> bool:
         """A module-level use runs now: flow-check it like a use in a function body. True when
@@ -509,16 +528,16 @@ class BindingTracker:
                 return True  # one finding per name, as in functions: the first use
             module.reported.add(name)
         if state == CLEARED and name in module.cleared:
-            self._issue(use, "IG105", "cleared", module.cleared[name])
+            self._issue(use, "cleared", module.cleared[name])
             return True
         if state == RISKY:
             self._risky_issue(module, use)
             return True
         if state == MAYBE:
-            self._issue(use, "IG103", "possibly-unbound", module.last.get(name) or module.first(name))
+            self._issue(use, "possibly-unbound", module.last.get(name) or module.first(name))
             return True
         first = module.first(name)
         if first is not None:
-            self._issue(use, "IG101", "before-binding", first)
+            self._issue(use, "before-binding", first)
             return True
         return False

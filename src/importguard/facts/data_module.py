@@ -63,12 +63,13 @@ def data_module_facts(data: bytes) -> Optional[FileFacts]:
                 facts.module_bindings.setdefault(alias.asname or alias.name, statement.lineno)
         elif isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None and is_literal(statement.value):
             targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
-            if not all(isinstance(t, ast.Name) for t in targets):
+            named = [target for target in targets if isinstance(target, ast.Name)]
+            if len(named) != len(targets):
                 return None
-            for target in targets:
-                facts.module_bindings.setdefault(target.id, statement.lineno)  # type: ignore[attr-defined]
-                if target.id == "__all__":  # type: ignore[attr-defined]
-                    exports = [e.value for e in getattr(statement.value, "elts", []) if isinstance(e, ast.Constant)]
+            for target in named:
+                facts.module_bindings.setdefault(target.id, statement.lineno)
+                if target.id == "__all__":
+                    exports = [e.value for e in getattr(statement.value, "elts", []) if isinstance(e, ast.Constant) and isinstance(e.value, str)]
         else:
             return None
     facts.exports = exports

@@ -50,7 +50,7 @@ def find_wrappers(functions: Iterable[str], parameters: Mapping[str, str], retur
 
     def gives_only(function: str, good: Callable[[str], bool]) -> bool:
         given = returns.get(function)
-        return bool(given) and function not in lazy and all(good(name) for name in given)  # type: ignore[union-attr]
+        return given is not None and bool(given) and function not in lazy and all(good(name) for name in given)
 
     def calls_parameter(nested: str, parameter: str) -> bool:
         return (

@@ -6,7 +6,7 @@ import ast  # loaded anyway (dataclasses imports inspect, which imports ast)
 import io
 import re
 import tokenize
-from typing import Dict, FrozenSet, List, Optional, Set
+from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
 from importguard.facts.data_module import DATA_MODULE_BYTES, data_module_facts, quiet_parse
 from importguard.facts.model import FileFacts, Problem
@@ -78,7 +78,7 @@ def extract_facts(data: bytes, type_checking_names: FrozenSet[str]) -> FileFacts
 
 def _extract(data: bytes, type_checking_names: FrozenSet[str]) -> FileFacts:
     if b"\0" in data:
-        return FileFacts(problem=Problem("IG002", "file contains NUL bytes", 1, 1))
+        return FileFacts(problem=Problem("nul-bytes", "file contains NUL bytes", 1, 1))
     head = b"\n".join(data.split(b"\n", SKIP_FILE_LINES)[:SKIP_FILE_LINES])  # no full-file split
     if SKIP_FILE.search(head):
         return FileFacts(skip_file=True)
@@ -105,17 +105,17 @@ def _extract(data: bytes, type_checking_names: FrozenSet[str]) -> FileFacts:
             # `raw_line` can be the token after it, on the next line.
             at = re.search(r"error at (\d+):(\d+)", error.message)
             line, column = (int(at[1]), int(at[2]) + 1) if at else (error.raw_line, error.raw_column + 1)
-            return FileFacts(problem=Problem("IG002", message, line, column))
+            return FileFacts(problem=Problem("unsupported-syntax", message, line, column))
         return FileFacts(problem=Problem(
-            "IG001", f"syntax error: {python_error.msg}", python_error.lineno or 1, python_error.offset or 1,
+            "syntax", f"syntax error: {python_error.msg}", python_error.lineno or 1, python_error.offset or 1,
         ))
     except (UnicodeDecodeError, LookupError, SyntaxError) as error:
-        return FileFacts(problem=Problem("IG002", f"cannot decode file: {error}", 1, 1))
+        return FileFacts(problem=Problem("undecodable", f"cannot decode file: {error}", 1, 1))
     except RecursionError:
-        return FileFacts(problem=Problem("IG001", "syntax error: too deeply nested to parse", 1, 1))
+        return FileFacts(problem=Problem("syntax", "syntax error: too deeply nested to parse", 1, 1))
 
     except Exception as error:  # noqa: BLE001 - any parser failure on one file is that file's finding
-        return FileFacts(problem=Problem("IG002", f"cannot analyse: the parser failed with {type(error).__name__}: {error}"[:300]))
+        return FileFacts(problem=Problem("analysis-failure", f"cannot analyse: the parser failed with {type(error).__name__}: {error}"[:300]))
 
     from importguard.facts.walker import FactWalker
 
@@ -123,7 +123,7 @@ def _extract(data: bytes, type_checking_names: FrozenSet[str]) -> FileFacts:
         facts = FactWalker(module, type_checking_names).run()
         facts.suppressions = suppressions_in(data.decode(module.encoding, errors="replace"))
     except Exception as error:  # noqa: BLE001 - one file never ends the run
-        return FileFacts(problem=Problem("IG002", f"cannot analyse: {type(error).__name__}: {error}"[:300]))
+        return FileFacts(problem=Problem("analysis-failure", f"cannot analyse: {type(error).__name__}: {error}"[:300]))
     return facts
 
 
@@ -159,7 +159,7 @@ def deep_long_line(data: bytes) -> bool:
         tree = quiet_parse(data)
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         return True  # CPython's verdict below decides
-    stack = [(tree, 0)]
+    stack: List[Tuple[ast.AST, int]] = [(tree, 0)]
     while stack:
         node, depth = stack.pop()
         if depth > MAX_TREE_DEPTH:
@@ -187,7 +187,7 @@ def python_compile_error(data: bytes) -> Optional[SyntaxError]:
 def nesting_problem(data: bytes) -> Optional[Problem]:
     """Input that would crash or hang libcst's native parser, found before parsing: brackets
     nested deeper than CPython allows, or extremely long operator chains. CPython's own verdict
-    decides: a syntax error it reports is IG001; what it accepts is IG002 (not analysable)."""
+    decides: a syntax error it reports is a syntax problem; what it accepts cannot be analysed."""
     depth = deepest = 0
     opening = data.count(b"(") + data.count(b"[") + data.count(b"{")
     for match in BRACKETS.finditer(data) if opening > MAX_NESTING else ():  # strings included: an over-estimate
@@ -199,5 +199,5 @@ def nesting_problem(data: bytes) -> Optional[Problem]:
     if error is None:
         if deepest <= MAX_NESTING * 2 and not long_chain(data) and not deep_long_line(data):
             return None  # brackets inside strings: CPython parsed it, and so can libcst
-        return Problem("IG002", "cannot analyse: nested or chained too deeply for the parser (CPython accepts it)")
-    return Problem("IG001", f"syntax error: {error.msg}", error.lineno or 1, error.offset or 1)
+        return Problem("unsupported-syntax", "cannot analyse: nested or chained too deeply for the parser (CPython accepts it)")
+    return Problem("syntax", f"syntax error: {error.msg}", error.lineno or 1, error.offset or 1)

@@ -14,7 +14,7 @@ default for that reason). These shapes are recognised:
 
 from __future__ import annotations
 
-from typing import FrozenSet, Optional, Set, Tuple
+from typing import FrozenSet, Optional, Tuple
 
 import libcst as cst
 
@@ -52,14 +52,13 @@ def _simple_key(node: cst.BaseExpression) -> Optional[str]:
     """The key of `x`, `x.y` and `not x.y` without generating code (most tests have this shape)."""
     if getattr(node, "lpar", None):
         return None
-    cls = node.__class__
-    if cls is cst.Name:
-        return node.value  # type: ignore[attr-defined]
-    if cls is cst.Attribute:
-        base = _simple_key(node.value)  # type: ignore[attr-defined]
-        return None if base is None else f"{base}.{node.attr.value}"  # type: ignore[attr-defined]
-    if cls is cst.UnaryOperation and node.operator.__class__ is cst.Not:  # type: ignore[attr-defined]
-        inner = _simple_key(node.expression)  # type: ignore[attr-defined]
+    if type(node) is cst.Name:  # exact classes: libcst's are ABCs, where `isinstance` is slow
+        return node.value
+    if type(node) is cst.Attribute:
+        base = _simple_key(node.value)
+        return None if base is None else f"{base}.{node.attr.value}"
+    if type(node) is cst.UnaryOperation and node.operator.__class__ is cst.Not:
+        inner = _simple_key(node.expression)
         return None if inner is None else f"not{inner}"
     return None
 
@@ -87,13 +86,13 @@ MAX_TEST_DEPTH = 32  # `and`/`or`/`not` nesting looked into; deeper tests prove 
 
 def _namespace_probe(test: cst.CSTNode, at_module: bool) -> Optional[Tuple[Proven, bool]]:
     """`'x' in locals()` -> (x proven, True); `'x' not in globals()` -> (x proven, False)."""
-    if test.__class__ is not cst.Comparison or len(test.comparisons) != 1:  # type: ignore[attr-defined]
+    if type(test) is not cst.Comparison or len(test.comparisons) != 1:
         return None
-    target = test.comparisons[0]  # type: ignore[attr-defined]
-    left = test.left  # type: ignore[attr-defined]
-    if left.__class__ is not cst.SimpleString or target.comparator.__class__ is not cst.Call:
-        return None
+    target = test.comparisons[0]
+    left = test.left
     call = target.comparator
+    if type(left) is not cst.SimpleString or type(call) is not cst.Call:
+        return None
     if call.args or not isinstance(call.func, cst.Name) or call.func.value not in NAMESPACE_CALLS:
         return None
     name = left.evaluated_value
@@ -113,15 +112,14 @@ def existence_tests(test: cst.CSTNode, at_module: bool = False, depth: int = 0) 
     both sides' names, `a or b` false proves both sides' `else` names, `not` swaps."""
     if depth > MAX_TEST_DEPTH:
         return NOTHING, NOTHING
-    cls = test.__class__
-    if cls is cst.BooleanOperation:
-        left = existence_tests(test.left, at_module, depth + 1)  # type: ignore[attr-defined]
-        right = existence_tests(test.right, at_module, depth + 1)  # type: ignore[attr-defined]
-        if test.operator.__class__ is cst.And:  # type: ignore[attr-defined]
+    if type(test) is cst.BooleanOperation:
+        left = existence_tests(test.left, at_module, depth + 1)
+        right = existence_tests(test.right, at_module, depth + 1)
+        if test.operator.__class__ is cst.And:
             return left[0] | right[0], NOTHING
         return NOTHING, left[1] | right[1]
-    if cls is cst.UnaryOperation and test.operator.__class__ is cst.Not:  # type: ignore[attr-defined]
-        body, orelse = existence_tests(test.expression, at_module, depth + 1)  # type: ignore[attr-defined]
+    if type(test) is cst.UnaryOperation and test.operator.__class__ is cst.Not:
+        body, orelse = existence_tests(test.expression, at_module, depth + 1)
         return orelse, body
     probe = _namespace_probe(test, at_module)
     if probe is None:
@@ -137,15 +135,16 @@ def runs_at_least_once(iterable: cst.BaseExpression) -> bool:
         value = iterable.evaluated_value
         return bool(value)
     if isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Name) and iterable.func.value == "range":
-        numbers = [_integer(arg.value) for arg in iterable.args if arg.keyword is None and not arg.star]
-        if None in numbers or not numbers or len(numbers) != len(iterable.args):
+        found = [_integer(arg.value) for arg in iterable.args if arg.keyword is None and not arg.star]
+        numbers = [number for number in found if number is not None]
+        if len(numbers) != len(found) or not numbers or len(numbers) != len(iterable.args):
             return False
         if len(numbers) == 1:
-            return numbers[0] > 0  # type: ignore[operator]
+            return numbers[0] > 0
         if len(numbers) == 2:
-            return numbers[1] > numbers[0]  # type: ignore[operator]
+            return numbers[1] > numbers[0]
         step = numbers[2]
-        return bool(step) and (numbers[1] > numbers[0] if step > 0 else numbers[1] < numbers[0])  # type: ignore[operator]
+        return bool(step) and (numbers[1] > numbers[0] if step > 0 else numbers[1] < numbers[0])
     return False
 
 

@@ -44,20 +44,6 @@ CURRENT_CONTEXT = frozenset({f"{library}.get_current_context" for library in ("c
 CATCHING_CONTEXTS = frozenset({"pytest.raises", "contextlib.suppress"})
 ASSERT_RAISES = frozenset({"assertRaises", "assertRaisesRegex", "assertRaisesRegexp"})
 
-# The binding descriptions the walker gives imports: "`import a.b`", "`import a.b as c`", "`from m import x`"
-IMPORT_BINDING = re.compile(r"`import ([\w.]+)( as \w+)?`|`from ([\w.]+) import (\w+)`")
-
-
-def imported_target(how: str, name: str) -> Optional[str]:
-    """The dotted name that `name` refers to when its binding `how` is an import, else None."""
-    match = IMPORT_BINDING.fullmatch(how)
-    if match is None:
-        return None
-    module, alias, source, imported = match.groups()
-    if source is not None:
-        return f"{source}.{imported}"
-    return module if alias else name  # `import os.path` binds `os`
-
 
 def resolved(callee: str, origin: Origin) -> Optional[str]:
     """`callee` with its first name replaced by what it refers to (`_sys.exit` -> `sys.exit`)."""

@@ -78,7 +78,7 @@ class ImportFact:
             return f"import {target}" + (f" as {self.alias}" if self.alias else "")
         if self.kind == "dynamic":
             return f"import_module({target!r})"
-        names = ", ".join(n if a is None else f"{n} as {a}" for n, a in self.names)
+        names = ", ".join(f"{n}" if a is None else f"{n} as {a}" for n, a in self.names)
         return f"from {target} import {names}"
 
 
@@ -92,42 +92,106 @@ class DynamicCall:
     function: Optional[str]
 
 
+# Why a file could not be analysed. The facts say what happened; the rules decide the code.
+PROBLEM_KINDS = (
+    "syntax",  # Python's parser rejects the file
+    "nul-bytes",  # NUL bytes: no Python parser accepts them
+    "undecodable",  # the bytes do not decode in the file's encoding
+    "unsupported-syntax",  # Python accepts it, libcst's parser cannot (or not nested that deeply)
+    "analysis-failure",  # the parser or the walk failed on this file
+    "too-large",  # over `max-file-size`: never parsed
+    "unreadable",  # the file system refused it: permissions, a FIFO, a broken symlink, a directory
+    "over-budget",  # analysing it took longer than the per-file time budget
+    "not-analysed",  # excluded, and imported by no reported module: never read
+)
+
+
 @dataclass
 class Problem:
-    """Why a file could not be analysed (IG001 syntax error, IG002 unreadable)."""
+    """Why a file could not be analysed: `kind` is one of `PROBLEM_KINDS`."""
 
-    code: str
+    kind: str
     message: str
     line: int = 1
     column: int = 1
 
 
 @dataclass
-class NameIssue:
-    """A name that will raise NameError/UnboundLocalError (IG101–IG103), before project context.
+class Binding:
+    """Where and how a name is bound, the way pyflakes' binding classes say it: `kind` is one of
+    `BINDING_KINDS`, `text` is how a message shows it (`` `import time` ``), and an import keeps
+    the dotted name the bound name refers to, so nothing parses `text` back."""
 
-    `reason` says why: undefined, elsewhere (bound only in another scope), class-scope,
-    typing-only, before-binding, cleared (after `del`/`except … as`), unbound-local,
-    possibly-unbound. `binding`/`binding_line` describe the binding the message points at.
+    __slots__ = ("line", "kind", "text", "target")
+    line: int
+    kind: str
+    text: str
+    target: Optional[str]  # an import: `os.path` for `import os.path as p`, `os` for `import os.path`
+
+    @property
+    def is_import(self) -> bool:
+        return self.kind == "import"
+
+
+BINDING_KINDS = (
+    "import", "assignment", "augmented-assignment", "annotated-assignment", "annotation", "parameter",
+    "def", "class", "class-body", "for", "with", "except", "comprehension", "walrus", "match",
+    "type-alias", "type-parameter", "global-enum", "globals-write", "try",
+    "del", "except-end",  # not bindings: where `del` or the end of an `except … as` handler cleared the name
+)
+CLEARING_KINDS = frozenset({"del", "except-end"})
+
+# What was observed about a read of a name that will fail (`NameIssue.kind`); rules map kinds to codes.
+NAME_KINDS = (
+    "undefined",  # no enclosing scope, import or builtin binds it
+    "elsewhere",  # bound only inside another function or class
+    "class-scope",  # bound in an enclosing class body, which the functions in it do not see
+    "typing-only",  # bound only under `if TYPE_CHECKING:`
+    "before-binding",  # read by module-level code above the module's first binding
+    "global-unbound",  # a `global` read before its only binding, which the function makes itself
+    "called-too-early",  # a call runs a nested function before the module binds a name it reads
+    "called-too-early-local",  # ... before the caller binds its local on any path
+    "called-too-early-local-maybe",  # ... where the caller's local is unbound on some path, or deleted
+    "unbound-local",  # a function's local read before the binding that makes it local
+    "possibly-unbound",  # unbound on some ordinary path (an `if` without `else`, a loop that may not run)
+    "cleared",  # read after `del` or the end of an `except … as` handler, on every path
+    "cleared-some-path",  # the same, on some path
+    "exception-path",  # unbound only where an exception skipped the binding
+    "annotation",  # in an annotation that is never evaluated at run time, and bound nowhere
+)
+
+
+@dataclass
+class NameIssue:
+    """A read of a name that will raise NameError/UnboundLocalError, before project context.
+
+    `kind` (one of `NAME_KINDS`) says what was observed; `binding` is the binding the message
+    points at (the later one, the one a `try` skipped, the `del` that cleared the name, ...).
     """
 
-    code: str
+    kind: str
     name: str
     line: int
     column: int
     where: str  # the function the use is in (`f`, `C.m`), "" at module level, "class `C`"
-    reason: str
-    binding_line: Optional[int] = None
-    binding: Optional[str] = None  # how it is bound there, e.g. "`import time`"
+    binding: Optional[Binding] = None
     elsewhere: Optional[str] = None  # the scope that binds it, for "elsewhere"/"class-scope"
-    shadows: Optional[int] = None  # IG102: line of the module-level binding the local shadows
-    try_line: Optional[int] = None  # IG105: the `try` whose failure may skip the binding
-    # IG105 after a `try`: the call ending each handler that lets execution continue ("" for none);
-    # a handler ending in a call of a function that always raises does not fall through
+    shadows: Optional[int] = None  # unbound-local: line of the module-level binding the local shadows
+    try_line: Optional[int] = None  # exception-path: the `try` whose failure may skip the binding
+    # exception-path after a `try`: the call ending each handler that lets execution continue ("" for
+    # none); a handler ending in a call of a function that always raises does not fall through
     handler_calls: Optional[List[str]] = None
-    # called-too-early: the called function's decorators (see `FileFacts.decorators`); the call runs
-    # its body, and so the use, only if each of them calls it
+    # called-too-early*: the function whose call runs the use, the line of that call, and the
+    # function's decorators (see `FileFacts.decorators`): the call runs its body, and so the use,
+    # only if each of them calls it
+    callee: Optional[str] = None
+    call_line: Optional[int] = None
     decorators: Optional[List[str]] = None
+
+    @classmethod
+    def from_json(cls, data: Dict[str, Any]) -> "NameIssue":
+        binding = data["binding"]
+        return cls(**{**data, "binding": binding and Binding(**binding)})
 
 
 @dataclass
@@ -215,7 +279,7 @@ class FileFacts:
             suppressions={int(k): v for k, v in data["suppressions"].items()},
             skip_file=data["skip_file"],
             problem=problem and Problem(**problem),
-            names=[NameIssue(**n) for n in data["names"]],
+            names=[NameIssue.from_json(n) for n in data["names"]],
             module_bindings=data["module_bindings"],
             exports=data["exports"],
             exports_computed=data["exports_computed"],

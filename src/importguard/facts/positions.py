@@ -101,7 +101,7 @@ class PositionRequests:
             state = _LocatingState(module, anchor, nodes)
             try:
                 if anchor.is_elif:
-                    anchor.node._codegen(state, is_elif=True)  # type: ignore[call-arg]
+                    anchor.node._codegen(state, is_elif=True)
                 else:
                     anchor.node._codegen(state)
             except _AllFound:

@@ -10,7 +10,7 @@ Anything that runs arbitrary code (a call, `await`, a comprehension) can raise a
 from __future__ import annotations
 
 import builtins
-from typing import Dict, FrozenSet, List, Optional
+from typing import Dict, FrozenSet, List, Optional, Set
 
 import libcst as cst
 
@@ -42,7 +42,7 @@ _RUNS_CODE = (
 
 
 def expression_raises(node: cst.CSTNode) -> Raises:
-    found = set()
+    found: Set[str] = set()
     stack = [node]
     while stack:
         current = stack.pop()

@@ -19,10 +19,13 @@ from importguard.rules.base import Cause, Peer, Rule
 from importguard.rules.names import where
 from importguard.rules.options import BUILTINS, PER_FILE_TARGET_VERSION, TARGET_VERSION, TYPE_CHECKING_NAMES
 
+# The kinds of failing name reads (`facts.model.NAME_KINDS`) this rule reports.
+ANNOTATION_KINDS = frozenset({"annotation"})
+
 
 def check_undefined_annotation_name(project: Project) -> Iterator[Finding]:
     for source in project.files:
-        issues = [i for i in source.facts.names if i.code == "IG106"]
+        issues = [i for i in source.facts.names if i.kind in ANNOTATION_KINDS]
         if not issues or source.facts.dynamic_globals is not None:
             continue
         stars = star_imports(project, source)

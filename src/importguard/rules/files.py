@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import FrozenSet, Iterator
 
 from importguard.findings import Finding
 from importguard.project.model import Project
@@ -10,11 +10,18 @@ from importguard.rules.base import Rule
 from importguard.rules.options import MAX_FILE_SIZE
 
 
-def _problems(project: Project, code: str) -> Iterator[Finding]:
-    rule = RULES_BY_CODE[code]
+# The problem kinds (`facts.model.PROBLEM_KINDS`) each rule reports; a file never read at all
+# ("not-analysed": excluded, and imported by no reported module) is no finding.
+SYNTAX_KINDS = frozenset({"syntax"})
+UNREADABLE_KINDS = frozenset({
+    "nul-bytes", "undecodable", "unsupported-syntax", "analysis-failure", "too-large", "unreadable", "over-budget",
+})
+
+
+def _problems(project: Project, rule: Rule, kinds: FrozenSet[str]) -> Iterator[Finding]:
     for source in project.files:
         problem = source.facts.problem
-        if problem is not None and problem.code == code:
+        if problem is not None and problem.kind in kinds:
             yield rule.finding(
                 path=source.display, line=problem.line, column=problem.column, message=problem.message,
                 module=source.module.name if source.module else None,
@@ -22,11 +29,12 @@ def _problems(project: Project, code: str) -> Iterator[Finding]:
 
 
 def check_syntax_error(project: Project) -> Iterator[Finding]:
-    return _problems(project, "IG001")
+    return _problems(project, SYNTAX_ERROR, SYNTAX_KINDS)
 
 
 def check_unreadable_file(project: Project) -> Iterator[Finding]:
-    return _problems(project, "IG002")
+    return _problems(project, UNREADABLE_FILE, UNREADABLE_KINDS)
+
 
 SYNTAX_ERROR = Rule(
     scope="file",
@@ -60,4 +68,3 @@ UNREADABLE_FILE = Rule(
 )
 
 RULES = [SYNTAX_ERROR, UNREADABLE_FILE]
-RULES_BY_CODE = {rule.code: rule for rule in RULES}

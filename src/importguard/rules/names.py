@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator, Optional
 
-from importguard.facts.model import NameIssue
+from importguard.facts.model import CLEARING_KINDS, Binding, NameIssue
 from importguard.findings import Finding, Related
 from importguard.project.calls import decorators_call
 from importguard.project.exports import absent_names, star_imports
@@ -16,13 +16,18 @@ from importguard.rules.fixes.names import plan_unbound_local, plan_undefined_nam
 from importguard.rules.injected import injected_condition, injected_here, injected_hint, injected_in_time
 from importguard.rules.options import BUILTINS, PER_FILE_TARGET_VERSION, TARGET_VERSION
 
-# IG101 reasons a star import or a `globals()` write could explain: the name may come from there.
-EXPLAINABLE = frozenset({
+# The kinds of failing name reads (`facts.model.NAME_KINDS`) each rule reports.
+UNDEFINED_KINDS = frozenset({
     "undefined", "elsewhere", "class-scope", "typing-only", "before-binding", "called-too-early", "global-unbound",
 })
-# Reasons that depend on statement order, which a stub (`.pyi`, never run) does not have.
+UNBOUND_LOCAL_KINDS = frozenset({"unbound-local", "called-too-early-local"})
+# A call runs a nested function before a name it reads is bound.
+CALLED_TOO_EARLY = frozenset({"called-too-early", "called-too-early-local", "called-too-early-local-maybe"})
+# IG101 kinds a star import or a `globals()` write could explain: the name may come from there.
+EXPLAINABLE = UNDEFINED_KINDS
+# Kinds that depend on statement order, which a stub (`.pyi`, never run) does not have.
 ORDERING = frozenset({"before-binding", "called-too-early"})
-# IG101 reasons another module's `module.name = …` can explain: the module itself never binds it.
+# IG101 kinds another module's `module.name = …` can explain: the module itself never binds it.
 INJECTABLE = frozenset({"undefined", "typing-only"})
 
 
@@ -40,65 +45,75 @@ def scope_phrase(scope: str) -> str:
     return f"the body of class `{scope[6:]}`" if scope.startswith("class ") else f"`{scope}()`"
 
 
-def is_import(binding: Optional[str]) -> bool:
-    return bool(binding) and (binding.startswith("`import ") or binding.startswith("`from "))  # type: ignore[union-attr]
+def is_import(binding: Optional[Binding]) -> bool:
+    return binding is not None and binding.is_import
+
+
+def text_of(binding: Optional[Binding]) -> Optional[str]:
+    return binding.text if binding is not None else None
+
+
+def line_of(binding: Optional[Binding]) -> Optional[int]:
+    return binding.line if binding is not None else None
 
 
 def body_runs(project: Project, source: SourceFile, issue: NameIssue) -> bool:
     """A called-too-early use fails only if the call runs the function's body: undecorated, or
     every decorator calls it (`@st.composite` returns a strategy; the body runs on `draw`)."""
-    return issue.reason != "called-too-early" or not issue.decorators or decorators_call(project, source, issue.decorators)
+    return issue.kind not in CALLED_TOO_EARLY or not issue.decorators or decorators_call(project, source, issue.decorators)
 
 
 def called_too_early_text(issue: NameIssue) -> tuple:
     """(message, hint) when a nested function runs before a name it reads is bound."""
-    name, callee, line, detail = issue.name, issue.binding, issue.binding_line, issue.elsewhere or ""
-    if detail.startswith("`del`"):
+    name, callee, line, found = issue.name, issue.callee, issue.call_line, issue.binding
+    if found is not None and found.kind in CLEARING_KINDS:
+        detail = f"`del` at line {found.line}"
         return (
             f"`{name}` is deleted before `{callee}()` runs (called at line {line}) {where(issue.where)}",
             f"{detail} removes `{name}` from the enclosing scope before the call; call `{callee}()` first or keep `{name}`",
         )
+    detail = f"bound at line {found.line}" if found is not None else "bound later"
     return (
         f"`{name}` is not bound yet when `{callee}()` runs (called at line {line}) {where(issue.where)}",
-        f"`{callee}()` reads `{name}` from the enclosing scope, where it is {detail or 'bound later'}; "
+        f"`{callee}()` reads `{name}` from the enclosing scope, where it is {detail}; "
         "move the call below that binding",
     )
 
 
 def undefined_text(issue: NameIssue) -> tuple:
     """(message, hint) of an IG101 finding."""
-    name, line, how = issue.name, issue.binding_line, issue.binding
+    name, line, how = issue.name, line_of(issue.binding), text_of(issue.binding)
     place = where(issue.where)
-    if issue.reason == "called-too-early":
+    if issue.kind in CALLED_TOO_EARLY:
         return called_too_early_text(issue)
-    if issue.reason == "elsewhere":
-        verb = "imported" if is_import(how) else f"bound ({how})"
+    if issue.kind == "elsewhere":
+        verb = "imported" if is_import(issue.binding) else f"bound ({how})"
         return (
             f"name `{name}` is not defined {place}",
             f"`{name}` is {verb} only inside {scope_phrase(issue.elsewhere or '')} (line {line}); "
-            + ("import it at module level" if is_import(how) else "names bound in one function are not visible in another"),
+            + ("import it at module level" if is_import(issue.binding) else "names bound in one function are not visible in another"),
         )
-    if issue.reason == "class-scope":
+    if issue.kind == "class-scope":
         return (
             f"name `{name}` is not defined {place}",
             f"`{name}` is bound in the body of class `{issue.elsewhere}` (line {line}), but names of a class "
             "body are not visible in its methods, nested functions or comprehensions; use "
             f"`self.{name}` or `{issue.elsewhere}.{name}`",
         )
-    if issue.reason == "typing-only":
+    if issue.kind == "typing-only":
         return (
             f"name `{name}` is not defined at run time {place}",
             f"`{name}` is imported only under `if TYPE_CHECKING:` (line {line}), which never runs; import it "
             "unconditionally, or use it only in annotations that are not evaluated",
         )
-    if issue.reason == "global-unbound":
+    if issue.kind == "global-unbound":
         return (
             f"global `{name}` is read before anything binds it {place}",
             f"`{name}` is declared `global` and first bound by this function at line {line}, but module-level "
             f"code never binds it, so the first call raises NameError; bind `{name}` at module level "
             f"(for example `{name} = None`)",
         )
-    if issue.reason == "before-binding":
+    if issue.kind == "before-binding":
         return (
             f"name `{name}` is used before it is bound {place}",
             f"module-level code runs top to bottom and `{name}` is first bound at line {line} ({how}); "
@@ -111,7 +126,7 @@ def check_undefined_name(project: Project) -> Iterator[Finding]:
     for source in project.files:
         issues = [
             i for i in source.facts.names
-            if i.code == "IG101" and not (is_stub(source) and i.reason in ORDERING) and body_runs(project, source, i)
+            if i.kind in UNDEFINED_KINDS and not (is_stub(source) and i.kind in ORDERING) and body_runs(project, source, i)
         ]
         if not issues:
             continue
@@ -123,13 +138,13 @@ def check_undefined_name(project: Project) -> Iterator[Finding]:
                 continue
             if is_package and f"{source.module.name}.{issue.name}" in project.index.modules:  # type: ignore[union-attr]
                 continue  # importing a submodule binds its name in the package's namespace
-            if issue.reason in EXPLAINABLE and (
+            if issue.kind in EXPLAINABLE and (
                 issue.name in stars.provided or stars.unresolved or dynamic is not None
                 or any(r.open_ended or issue.name in r.advertised for r in source.facts.rebuilds)
             ):
                 continue
             injections = injections_into(project, source.module.name, issue.name) if (
-                source.module is not None and issue.reason in INJECTABLE
+                source.module is not None and issue.kind in INJECTABLE
             ) else []
             if any(injected_in_time(project, source, issue, i) for i in injections):
                 continue
@@ -158,12 +173,12 @@ def injected_text(source: SourceFile, issue: NameIssue, injection: Injection) ->
 
 
 def related(source: SourceFile, issue: NameIssue) -> list:
-    if issue.binding_line is None:
+    if issue.kind in CALLED_TOO_EARLY:
+        return [Related(source.display, issue.call_line, f"`{issue.callee}()` is called here")] if issue.call_line else []
+    if issue.binding is None:
         return []
-    if issue.reason == "called-too-early":
-        return [Related(source.display, issue.binding_line, f"`{issue.binding}()` is called here")]
     scope = f" inside {scope_phrase(issue.elsewhere)}" if issue.elsewhere else ""
-    return [Related(source.display, issue.binding_line, f"{issue.binding or 'a binding'} binds `{issue.name}` here{scope}")]
+    return [Related(source.display, issue.binding.line, f"{issue.binding.text} binds `{issue.name}` here{scope}")]
 
 
 def is_stub(source: SourceFile) -> bool:
@@ -176,16 +191,16 @@ def check_unbound_local(project: Project) -> Iterator[Finding]:
         if is_stub(source):
             continue
         for issue in source.facts.names:
-            if issue.code != "IG102" or not body_runs(project, source, issue):
+            if issue.kind not in UNBOUND_LOCAL_KINDS or not body_runs(project, source, issue):
                 continue
             shadows = f", shadowing the module-level binding at line {issue.shadows}" if issue.shadows else ""
             fix = "import it at module level instead" if is_import(issue.binding) else "bind it before this use"
             message = f"local variable `{issue.name}` is used before it is bound {where(issue.where)}"
             hint = (
-                f"{issue.binding} at line {issue.binding_line} makes `{issue.name}` local to the whole "
+                f"{text_of(issue.binding)} at line {line_of(issue.binding)} makes `{issue.name}` local to the whole "
                 f"function{shadows}, so this use raises UnboundLocalError; {fix}"
             )
-            if issue.reason == "called-too-early":
+            if issue.kind in CALLED_TOO_EARLY:
                 message, hint = called_too_early_text(issue)
             yield UNBOUND_LOCAL.finding(
                 path=source.display, line=issue.line, column=issue.column,

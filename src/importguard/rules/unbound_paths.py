@@ -9,7 +9,7 @@ noisy on real projects (mypy keeps its possibly-undefined check off by default f
 
 from __future__ import annotations
 
-from typing import Iterator, Tuple
+from typing import FrozenSet, Iterator, Tuple
 
 from importguard.facts.model import NameIssue
 from importguard.findings import Finding
@@ -18,8 +18,12 @@ from importguard.project.exports import star_imports
 from importguard.project.model import Project, SourceFile
 from importguard.rules import runtime_errors
 from importguard.rules.base import Cause, Rule
-from importguard.rules.names import body_runs, called_too_early_text, is_stub, related, where
+from importguard.rules.names import CALLED_TOO_EARLY, body_runs, called_too_early_text, is_stub, line_of, related, text_of, where
 from importguard.rules.options import BUILTINS
+
+# The kinds of failing name reads (`facts.model.NAME_KINDS`) each rule reports.
+POSSIBLY_UNBOUND_KINDS = frozenset({"possibly-unbound", "called-too-early-local-maybe"})
+EXCEPTION_PATH_KINDS = frozenset({"cleared", "cleared-some-path", "exception-path"})
 
 
 def local_or_name(issue: NameIssue) -> str:
@@ -28,20 +32,20 @@ def local_or_name(issue: NameIssue) -> str:
 
 def path_text(issue: NameIssue) -> Tuple[str, str]:
     """(message, hint) of an IG103/IG105 finding."""
-    name, line, how = issue.name, issue.binding_line, issue.binding
+    name, line, how = issue.name, line_of(issue.binding), text_of(issue.binding)
     place = where(issue.where)
     error = "NameError" if not issue.where else "UnboundLocalError"
-    if issue.reason == "called-too-early":
+    if issue.kind in CALLED_TOO_EARLY:
         return called_too_early_text(issue)
-    if issue.reason in ("cleared", "cleared-some-path"):
-        if how == "`del`":
+    if issue.kind in ("cleared", "cleared-some-path"):
+        if issue.binding is not None and issue.binding.kind == "del":
             removed, fix = f"`del {name}` (line {line})", f"bind `{name}` again before this use, or move the `del` below it"
         else:
             removed = f"the `except … as {name}` handler (line {line}) ends, which deletes it"
             fix = f"copy `{name}` to another name inside the handler"
-        some = "" if issue.reason == "cleared" else " on some paths"
+        some = "" if issue.kind == "cleared" else " on some paths"
         return (f"{local_or_name(issue)} `{name}` is used after {removed}{some} {place}", f"this use raises {error}; {fix}")
-    if issue.reason == "exception-path":
+    if issue.kind == "exception-path":
         started = f"the `try` at line {issue.try_line}" if issue.try_line else "a `try`"
         return (
             f"{local_or_name(issue)} `{name}` is unbound here when {started} fails before binding it {place}",
@@ -57,7 +61,7 @@ def path_text(issue: NameIssue) -> Tuple[str, str]:
 
 def explained_away(project: Project, source: SourceFile, issue: NameIssue) -> bool:
     """At module level a star import or a namespace write may bind the name on the other paths."""
-    if issue.where or issue.reason == "cleared":
+    if issue.where or issue.kind == "cleared":
         return False  # nothing brings back a name that `del` removed on every path
     if issue.name in project.builtins or source.facts.dynamic_globals is not None:
         return True
@@ -81,12 +85,12 @@ def handlers_never_return(project: Project, source: SourceFile, issue: NameIssue
     return True
 
 
-def check_paths(project: Project, rule: Rule) -> Iterator[Finding]:
+def check_paths(project: Project, rule: Rule, kinds: FrozenSet[str]) -> Iterator[Finding]:
     for source in project.files:
         if is_stub(source):
             continue
         for issue in source.facts.names:
-            if issue.code != rule.code or explained_away(project, source, issue) or not body_runs(project, source, issue):
+            if issue.kind not in kinds or explained_away(project, source, issue) or not body_runs(project, source, issue):
                 continue
             if handlers_never_return(project, source, issue):
                 continue
@@ -100,11 +104,11 @@ def check_paths(project: Project, rule: Rule) -> Iterator[Finding]:
 
 
 def check_possibly_unbound(project: Project) -> Iterator[Finding]:
-    return check_paths(project, POSSIBLY_UNBOUND)
+    return check_paths(project, POSSIBLY_UNBOUND, POSSIBLY_UNBOUND_KINDS)
 
 
 def check_exception_path_unbound(project: Project) -> Iterator[Finding]:
-    return check_paths(project, EXCEPTION_PATH_UNBOUND)
+    return check_paths(project, EXCEPTION_PATH_UNBOUND, EXCEPTION_PATH_KINDS)
 
 
 POSSIBLY_UNBOUND = Rule(

@@ -20,7 +20,7 @@ from importguard import __version__
 from importguard.facts.model import FileFacts
 
 CACHE_FOLDER = ".importguard_cache"
-FORMAT = "facts-v7"
+FORMAT = "facts-v8"
 MANIFEST = "manifest.json"
 MAX_ENTRY_BYTES = 16 * 1024 * 1024  # far above the facts of any file under `max-file-size`
 CACHEDIR_TAG = (

@@ -68,7 +68,7 @@ class CheckResult:
 
 # Facts of a file that is indexed (its module exists) but not analysed: excluded from the report
 # and imported by no reported module. Its names are unknown, so nothing is concluded from them.
-NOT_ANALYSED = Problem("IG000", "not analysed: excluded, and imported by no reported module")
+NOT_ANALYSED = Problem("not-analysed", "not analysed: excluded, and imported by no reported module")
 
 
 def add_imported(analysed: Dict[Path, FileFacts], roots: Sequence[Path], allowed: Optional[Set[Path]],

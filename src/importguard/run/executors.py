@@ -107,7 +107,7 @@ def facts_of(data: bytes, options: FrozenSet[str]) -> FileFacts:
     try:
         return extract_facts(data, options)
     except Exception as error:  # noqa: BLE001 - one file never ends the run
-        return FileFacts(problem=Problem("IG002", f"cannot analyse: {type(error).__name__}: {error}"[:300]))
+        return FileFacts(problem=Problem("analysis-failure", f"cannot analyse: {type(error).__name__}: {error}"[:300]))
 
 
 def facts_on(
@@ -142,7 +142,7 @@ def facts_on(
                 alone = None
                 if error is not None:
                     reason = f"{type(error).__name__}: {error}"
-                    yield tags[0], FileFacts(problem=Problem("IG002", f"cannot analyse: the dask worker failed on this file ({reason})"[:300]))
+                    yield tags[0], FileFacts(problem=Problem("analysis-failure", f"cannot analyse: the dask worker failed on this file ({reason})"[:300]))
                     continue
             elif error is not None:
                 retries.extend(zip(tags, batch))

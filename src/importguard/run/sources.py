@@ -19,28 +19,28 @@ MIN_FILES_PER_WORKER = 32
 
 
 def read_source(path: Path, max_bytes: Optional[int] = None) -> Union[bytes, FileFacts]:
-    """The file's bytes, or facts holding the IG002 problem that stops it being read (a file
+    """The file's bytes, or facts holding the problem that stops it being read (a file
     larger than `max_bytes` is not even read)."""
     try:
         size = path.stat().st_size if max_bytes is not None and path.is_file() else 0
         if max_bytes is not None and size > max_bytes:
             return FileFacts(problem=Problem(
-                "IG002", f"not analysed: the file is {size / 1048576:.1f} MB, over the {max_bytes / 1048576:.3g} MB "
+                "too-large", f"not analysed: the file is {size / 1048576:.1f} MB, over the {max_bytes / 1048576:.3g} MB "
                 "`max-file-size` (raise it in [tool.importguard] to analyse it)",
             ))
         if not path.is_file():  # a FIFO or device swapped in after discovery: never block on it
             if path.is_symlink() and not path.exists():
-                return FileFacts(problem=Problem("IG002", f"broken symlink: points to {os.readlink(path)}, which does not exist"))
+                return FileFacts(problem=Problem("unreadable", f"broken symlink: points to {os.readlink(path)}, which does not exist"))
             if path.exists() and not path.is_dir():
-                return FileFacts(problem=Problem("IG002", "not a regular file (a FIFO, socket or device)"))
+                return FileFacts(problem=Problem("unreadable", "not a regular file (a FIFO, socket or device)"))
         return path.read_bytes()
     except FileNotFoundError:
-        return FileFacts(problem=Problem("IG002", "file vanished before it could be read"))
+        return FileFacts(problem=Problem("unreadable", "file vanished before it could be read"))
     except IsADirectoryError:
-        return FileFacts(problem=Problem("IG002", "path is a directory, not a file"))
+        return FileFacts(problem=Problem("unreadable", "path is a directory, not a file"))
     except OSError as error:
         reason = error.strerror or str(error)
-        return FileFacts(problem=Problem("IG002", f"cannot read file: {reason.lower()}"))
+        return FileFacts(problem=Problem("unreadable", f"cannot read file: {reason.lower()}"))
 
 
 # A libcst tree takes ~600 bytes per byte of source: after a big file, hand the freed memory

@@ -44,7 +44,7 @@ def over_budget(facts: FileFacts) -> bool:
 
 def failed(message: str) -> Outcome:
     """The outcome of a file that has no facts: never cached (no key)."""
-    return None, FileFacts(problem=Problem("IG002", message)), None
+    return None, FileFacts(problem=Problem("over-budget" if message.startswith(OVER_BUDGET) else "analysis-failure", message)), None
 
 
 def serve(conn: Connection, work: Work, ours: Connection) -> None:
