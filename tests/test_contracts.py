@@ -290,3 +290,25 @@ def test_importguard_keeps_its_own_architecture_contracts():
     proc = run_cli("check", "src", "--select", "IG4", "--no-cache", cwd=repository)
     assert (proc.returncode, proc.stdout.strip().splitlines()[-1]) == (0, f"No findings; {len(list((repository / 'src').rglob('*.py')))} files checked."), proc.stdout
 
+
+
+def test_import_kinds_narrow_what_a_layers_contract_counts(tmp_path):
+    files = {**APP, "app/data.py": "def later():\n    import app.web\n    return app.web\n"}
+    assert len(findings(tmp_path, {"pyproject.toml": pyproject(LAYERS), **files})) == 1
+    narrowed = LAYERS + '\nimport_kinds = ["import-time"]'
+    assert findings(tmp_path, {"pyproject.toml": pyproject(narrowed), **files}) == []
+
+
+def test_import_linters_guidance_key_is_the_message(tmp_path):
+    contract = LAYERS + '\nbroken_contract_guidance = "see the wiki"'
+    files = {"pyproject.toml": pyproject(contract), **APP, "app/data.py": "import app.web\n"}
+    assert [f.hint for f in findings(tmp_path, files)] == ["see the wiki"]
+    both = LAYERS + '\nmessage = "a"\nbroken_contract_guidance = "b"'
+    proc = run_cli("check", cwd=write(tmp_path / "both", {"pyproject.toml": pyproject(both), "a.py": ""}))
+    assert proc.returncode == 2 and "`message` and `broken_contract_guidance` are the same option" in proc.stderr
+
+
+def test_graph_contract_accepts_import_linters_id(tmp_path):
+    root = write(tmp_path, {"pyproject.toml": pyproject(LAYERS + '\nid = "layers-1"'), **APP, "app/data.py": "import app.web\n"})
+    document = json.loads(run_cli("graph", "--format", "json", "--contract", "layers-1", cwd=root).stdout)
+    assert [(e["source"], e["target"]) for e in document["edges"] if e["violation"]] == [("app.data", "app.web")]
