@@ -1,0 +1,252 @@
+"""`importguard server` end to end: a real server process over stdio, driven by pytest-lsp with
+the capabilities VS Code and Neovim announce (VS Code 1.65 gets pushed diagnostics, Neovim
+0.11 pulls them), on a copy of the bundled example."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import pytest
+
+pytest_lsp = pytest.importorskip("pytest_lsp")
+from lsprotocol import types  # noqa: E402
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities  # noqa: E402
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "chat_service"
+SERVER = [sys.executable, "-m", "importguard", "server"]
+PRESETS = ["visual-studio-code", "neovim"]
+TIMEOUT = 30
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "chat_service"
+    shutil.copytree(EXAMPLE, root)
+    return root
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER), params=PRESETS)
+async def client(lsp_client: LanguageClient, request: pytest.FixtureRequest, project: Path):
+    lsp_client.registrations = []  # type: ignore[attr-defined]
+
+    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(params: types.RegistrationParams) -> None:  # as an editor does: it will send the events
+        lsp_client.registrations.extend(params.registrations)  # type: ignore[attr-defined]
+
+    params = types.InitializeParams(
+        capabilities=client_capabilities(request.param),
+        root_uri=project.as_uri(),
+        workspace_folders=[types.WorkspaceFolder(uri=project.as_uri(), name="chat_service")],
+    )
+    await lsp_client.initialize_session(params)
+    yield
+    await lsp_client.shutdown_session()
+
+
+def pulls(client: LanguageClient) -> bool:
+    document = client.capabilities.text_document if client.capabilities else None
+    return document is not None and document.diagnostic is not None
+
+
+async def diagnostics_of(client: LanguageClient, uri: str, after: Optional[int] = None) -> List[types.Diagnostic]:
+    """The file's diagnostics: pulled, or the next ones pushed (`after`: the version they must be for)."""
+    if pulls(client):
+        report = await client.text_document_diagnostic_async(types.DocumentDiagnosticParams(types.TextDocumentIdentifier(uri)))
+        return list(report.items)
+    while True:
+        await asyncio.wait_for(client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), TIMEOUT)
+        if uri in client.diagnostics:
+            return list(client.diagnostics[uri])
+
+
+async def published(client: LanguageClient, uri: str, predicate) -> List[types.Diagnostic]:  # type: ignore[no-untyped-def]
+    """Push: wait until the file's latest diagnostics satisfy `predicate`; pull: pull them."""
+    if pulls(client):
+        found = await diagnostics_of(client, uri)
+        assert predicate(found), [(d.code, d.range.start.line) for d in found]
+        return found
+    async def wait() -> List[types.Diagnostic]:
+        while not (uri in client.diagnostics and predicate(client.diagnostics[uri])):
+            await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        return list(client.diagnostics[uri])
+    try:
+        return await asyncio.wait_for(wait(), TIMEOUT)
+    except asyncio.TimeoutError:
+        raise AssertionError(f"{uri}: {[(d.code, d.range.start.line + 1) for d in client.diagnostics.get(uri, [])]}") from None
+
+
+def open_file(client: LanguageClient, path: Path) -> str:
+    uri = path.as_uri()
+    client.text_document_did_open(types.DidOpenTextDocumentParams(
+        types.TextDocumentItem(uri=uri, language_id="python", version=1, text=path.read_text()),
+    ))
+    return uri
+
+
+def change(client: LanguageClient, uri: str, version: int, text: str) -> None:
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+        [types.TextDocumentContentChangeWholeDocument(text=text)],
+    ))
+
+
+def apply(text: str, edits: List[types.TextEdit]) -> str:
+    lines = text.splitlines(keepends=True)
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+
+    def offset(position: types.Position) -> int:
+        return offsets[min(position.line, len(lines))] + position.character
+
+    for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+        text = text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end):]
+    return text
+
+
+def edits_of(action: types.CodeAction) -> List[types.TextEdit]:
+    assert action.edit is not None and action.edit.document_changes
+    return [e for change in action.edit.document_changes for e in change.edits]  # type: ignore[union-attr]
+
+
+def codes(found: List[types.Diagnostic]) -> Dict[str, List[int]]:
+    by_code: Dict[str, List[int]] = {}
+    for d in found:
+        by_code.setdefault(str(d.code), []).append(d.range.start.line + 1)
+    return by_code
+
+
+@pytest.mark.asyncio
+async def test_undefined_name_has_related_information_and_quick_fix_clears_it(client: LanguageClient, project: Path) -> None:
+    auth = project / "chat" / "auth.py"
+    uri = open_file(client, auth)
+    found = await published(client, uri, lambda ds: any(d.code == "IG101" for d in ds))
+    assert codes(found) == {"IG101": [47, 55]}
+    first = next(d for d in found if d.range.start.line == 46)
+    assert first.severity == types.DiagnosticSeverity.Error
+    assert first.message.startswith("name `time` is not defined in `verify_token()`")
+    assert "imported only inside `issue_token()`" in first.message  # the hint
+    assert first.code_description is not None and first.code_description.href.endswith("/docs/rules/IG101.md")
+    assert first.related_information is not None
+    assert [(r.location.uri, r.location.range.start.line + 1) for r in first.related_information] == [(uri, 29)]
+    assert (first.range.start.character, first.range.end.character) == (26, 30)  # `time`
+
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        types.TextDocumentIdentifier(uri), first.range, types.CodeActionContext(diagnostics=[first]),
+    ))
+    assert actions is not None
+    titles = [a.title for a in actions if isinstance(a, types.CodeAction)]
+    assert "importguard: Disable IG101 for this line" in titles
+    fix = next(a for a in actions if isinstance(a, types.CodeAction) and a.is_preferred)
+    assert fix.title == "importguard: Import `time` at module level"
+    fixed = apply(auth.read_text(), edits_of(fix))
+    assert "\nimport time\n" in fixed.split("def ")[0]
+    change(client, uri, 2, fixed)
+    cleared = await published(client, uri, lambda ds: not any(d.code == "IG101" for d in ds))
+    assert codes(cleared) == {}
+
+
+@pytest.mark.asyncio
+async def test_disable_for_line_adds_a_noqa_that_silences_the_finding(client: LanguageClient, project: Path) -> None:
+    auth = project / "chat" / "auth.py"
+    uri = open_file(client, auth)
+    found = await published(client, uri, lambda ds: any(d.code == "IG101" for d in ds))
+    second = next(d for d in found if d.range.start.line == 54)
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        types.TextDocumentIdentifier(uri), second.range, types.CodeActionContext(diagnostics=[second]),
+    ))
+    disable = next(a for a in actions or [] if isinstance(a, types.CodeAction) and a.title.startswith("importguard: Disable"))
+    text = apply(auth.read_text(), edits_of(disable))
+    assert text.splitlines()[54].endswith("  # noqa: IG101")
+    change(client, uri, 2, text)
+    left = await published(client, uri, lambda ds: [d.range.start.line + 1 for d in ds if d.code == "IG101"] == [47])
+    assert codes(left) == {"IG101": [47]}
+
+
+@pytest.mark.asyncio
+async def test_a_cycle_made_and_saved_in_one_file_shows_on_both_files(client: LanguageClient, project: Path) -> None:
+    auth_uri = open_file(client, project / "chat" / "auth.py")
+    await published(client, auth_uri, lambda ds: "IG101" in codes(ds))
+    config = project / "chat" / "config.py"
+    config_uri = open_file(client, config)
+    await published(client, config_uri, lambda ds: True) if pulls(client) else None
+    text = config.read_text().replace("import os\n", "import os\n\nfrom chat import auth\n", 1)
+    change(client, config_uri, 2, text)
+    config.write_text(text)
+    client.text_document_did_save(types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(config_uri), text))
+    on_config = await published(client, config_uri, lambda ds: "IG301" in codes(ds))
+    on_auth = await published(client, auth_uri, lambda ds: "IG301" in codes(ds))
+    cycle = next(d for d in on_config + on_auth if d.code == "IG301" and not (d.data or {}).get("echo"))
+    assert "`chat.auth`" in cycle.message and "`chat.config`" in cycle.message
+    assert codes(on_config)["IG301"] == [5]  # `from chat import auth`
+    assert codes(on_auth)["IG301"] == [13]  # `from chat.config import settings`
+    hops = {(r.location.uri, r.location.range.start.line + 1) for r in cycle.related_information or []}
+    assert {(config_uri, 5), (auth_uri, 13)} <= hops
+
+
+@pytest.mark.asyncio
+async def test_changing_pyproject_applies_the_new_selection(client: LanguageClient, project: Path) -> None:
+    uri = open_file(client, project / "chat" / "auth.py")
+    await published(client, uri, lambda ds: "IG101" in codes(ds))
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + '\n[tool.importguard]\nignore = ["IG101"]\n')
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+        [types.FileEvent(pyproject.as_uri(), types.FileChangeType.Changed)],
+    ))
+    if pulls(client):
+        await asyncio.sleep(0.5)  # the notification is handled before the next pull either way
+    found = await published(client, uri, lambda ds: "IG101" not in codes(ds))
+    assert codes(found) == {}
+
+
+@pytest.mark.asyncio
+async def test_a_line_moving_edit_reanchors_project_findings_without_a_project_run(client: LanguageClient, project: Path) -> None:
+    connections = project / "chat" / "connections.py"
+    uri = open_file(client, connections)
+    await published(client, uri, lambda ds: codes(ds).get("IG301") == [55])
+    text = "# moved\n# twice\n" + connections.read_text()
+    change(client, uri, 2, text)
+    moved = await published(client, uri, lambda ds: codes(ds).get("IG301") == [57])
+    assert codes(moved) == {"IG301": [57]}
+
+
+@pytest.mark.asyncio
+async def test_a_file_that_does_not_parse_shows_one_syntax_error(client: LanguageClient, project: Path) -> None:
+    auth = project / "chat" / "auth.py"
+    uri = open_file(client, auth)
+    await published(client, uri, lambda ds: "IG101" in codes(ds))
+    change(client, uri, 2, auth.read_text().replace("def verify_token(", "def verify_token((", 1))
+    broken = await published(client, uri, lambda ds: "IG001" in codes(ds))
+    assert [d.code for d in broken] == ["IG001"]
+    change(client, uri, 3, auth.read_text())
+    await published(client, uri, lambda ds: codes(ds) == {"IG101": [47, 55]})
+
+
+@pytest.mark.asyncio
+async def test_a_bad_request_is_answered_and_the_server_goes_on(client: LanguageClient, project: Path) -> None:
+    folder = (project / "chat").as_uri()  # a folder: reading it as a document fails in the server
+    everywhere = types.Range(types.Position(0, 0), types.Position(1, 0))
+    try:
+        answer = await client.text_document_code_action_async(types.CodeActionParams(
+            types.TextDocumentIdentifier(folder), everywhere, types.CodeActionContext(diagnostics=[]),
+        ))
+    except Exception as error:  # noqa: BLE001 - an error response is an answer too
+        answer = error  # type: ignore[assignment]
+    assert not answer or "Is a directory" in str(answer)
+    uri = open_file(client, project / "chat" / "auth.py")
+    assert "IG101" in codes(await published(client, uri, lambda ds: "IG101" in codes(ds)))
+
+
+def test_server_without_the_extra_says_what_to_install(tmp_path: Path) -> None:
+    blocker = tmp_path / "pygls"
+    blocker.mkdir()
+    (blocker / "__init__.py").write_text("raise ImportError('no pygls here', name='pygls')\n")
+    run = subprocess.run([*SERVER], capture_output=True, text=True, cwd=tmp_path, env={"PYTHONPATH": str(tmp_path)}, timeout=60)
+    assert run.returncode == 2
+    assert "install importguard[server]" in run.stderr
+    assert "Traceback" not in run.stderr
