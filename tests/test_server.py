@@ -5,9 +5,11 @@ the capabilities VS Code and Neovim announce (VS Code 1.65 gets pushed diagnosti
 from __future__ import annotations
 
 import asyncio
+import json
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Dict, List, Optional
 
@@ -32,12 +34,7 @@ def project(tmp_path: Path) -> Path:
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER), params=PRESETS)
 async def client(lsp_client: LanguageClient, request: pytest.FixtureRequest, project: Path):
-    lsp_client.registrations = []  # type: ignore[attr-defined]
-
-    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
-    def register(params: types.RegistrationParams) -> None:  # as an editor does: it will send the events
-        lsp_client.registrations.extend(params.registrations)  # type: ignore[attr-defined]
-
+    accept_registrations(lsp_client)
     params = types.InitializeParams(
         capabilities=client_capabilities(request.param),
         root_uri=project.as_uri(),
@@ -46,6 +43,15 @@ async def client(lsp_client: LanguageClient, request: pytest.FixtureRequest, pro
     await lsp_client.initialize_session(params)
     yield
     await lsp_client.shutdown_session()
+
+
+def accept_registrations(client: LanguageClient) -> None:
+    """Answer `client/registerCapability` as an editor does (and keep what was registered)."""
+    client.registrations = []  # type: ignore[attr-defined]
+
+    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(params: types.RegistrationParams) -> None:
+        client.registrations.extend(params.registrations)  # type: ignore[attr-defined]
 
 
 def pulls(client: LanguageClient) -> bool:
@@ -193,6 +199,9 @@ async def test_a_cycle_made_and_saved_in_one_file_shows_on_both_files(client: La
 async def test_changing_pyproject_applies_the_new_selection(client: LanguageClient, project: Path) -> None:
     uri = open_file(client, project / "chat" / "auth.py")
     await published(client, uri, lambda ds: "IG101" in codes(ds))
+    watched = [r for r in client.registrations if r.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES]  # type: ignore[attr-defined]
+    dynamic = client.capabilities.workspace.did_change_watched_files.dynamic_registration  # type: ignore[union-attr]
+    assert len(watched) == (1 if dynamic else 0)  # VS Code is asked to watch; Neovim 0.11 cannot be
     pyproject = project / "pyproject.toml"
     pyproject.write_text(pyproject.read_text() + '\n[tool.importguard]\nignore = ["IG101"]\n')
     client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
@@ -250,3 +259,106 @@ def test_server_without_the_extra_says_what_to_install(tmp_path: Path) -> None:
     assert run.returncode == 2
     assert "install importguard[server]" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def check_findings(root: Path) -> Counter:
+    """`importguard check`'s findings of the tree, as (path, line, column, code)."""
+    run = subprocess.run([sys.executable, "-m", "importguard", "check", ".", "--output-format", "json"],
+                         cwd=root, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1, run.stderr
+    return Counter((f["path"], f["line"], f["column"], f["code"]) for f in json.loads(run.stdout)["findings"])
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER), params=PRESETS)
+async def workspace_client(lsp_client: LanguageClient, request: pytest.FixtureRequest, project: Path):
+    accept_registrations(lsp_client)
+    lsp_client.set_configuration({"diagnosticMode": "workspace"}, section="importguard")
+    params = types.InitializeParams(
+        capabilities=client_capabilities(request.param),
+        workspace_folders=[types.WorkspaceFolder(uri=project.as_uri(), name="chat_service")],
+    )
+    await lsp_client.initialize_session(params)
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.mark.asyncio
+async def test_workspace_mode_shows_what_check_reports_for_every_file(workspace_client: LanguageClient, project: Path) -> None:
+    expected = check_findings(project)
+    found: Counter = Counter()
+    if pulls(workspace_client):
+        report = await workspace_client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=[]))
+        reports = {item.uri: item.items for item in report.items}
+    else:
+        files = {f"{(project / path).as_uri()}" for path, _, _, _ in expected}
+        async def settled() -> None:
+            while not files <= set(workspace_client.diagnostics):
+                await workspace_client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        await asyncio.wait_for(settled(), TIMEOUT)
+        reports = dict(workspace_client.diagnostics)
+    for uri, items in reports.items():
+        relative = Path(uri[len("file://"):]).relative_to(project).as_posix()
+        for d in items:
+            if not (d.data or {}).get("echo"):
+                found[(relative, d.range.start.line + 1, d.range.start.character + 1, str(d.code))] += 1
+    assert len(expected) == 6
+    assert found == expected
+    echoes = {(Path(uri).name, d.range.start.line + 1) for uri, items in reports.items() for d in items if (d.data or {}).get("echo")}
+    assert echoes == {("routes.py", 7)}  # the cycle reported in connections.py, shown where routes.py closes it
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER), params=PRESETS)
+async def selecting_client(lsp_client: LanguageClient, request: pytest.FixtureRequest, project: Path):
+    accept_registrations(lsp_client)
+    params = types.InitializeParams(
+        capabilities=client_capabilities(request.param),
+        root_uri=project.as_uri(),
+        initialization_options={"select": ["IG301"], "bogus": 1},
+    )
+    await lsp_client.initialize_session(params)
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.mark.asyncio
+async def test_settings_choose_the_rules_and_are_read_again_when_changed(selecting_client: LanguageClient, project: Path) -> None:
+    client = selecting_client
+    uri = open_file(client, project / "chat" / "connections.py")
+    assert codes(await published(client, uri, lambda ds: "IG301" in codes(ds))) == {"IG301": [55]}
+    assert any("unknown importguard setting `bogus`" in m.message for m in client.messages)
+    auth = open_file(client, project / "chat" / "auth.py")
+    if pulls(client):
+        assert codes(await diagnostics_of(client, auth)) == {}
+    client.set_configuration({"select": ["IG1"]}, section="importguard")
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    if pulls(client):
+        await asyncio.sleep(0.5)
+    assert codes(await published(client, auth, lambda ds: "IG101" in codes(ds))) == {"IG101": [47, 55]}
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER), params=["visual-studio-code"])
+async def loose_client(lsp_client: LanguageClient, request: pytest.FixtureRequest, tmp_path: Path):
+    accept_registrations(lsp_client)
+    folder = tmp_path / "home"
+    folder.mkdir()
+    (folder / "script.py").write_text("def handler():\n    return time.time()\n")
+    (folder / "other.py").write_text("def other():\n    return json.dumps({})\n")
+    lsp_client.set_configuration({"diagnosticMode": "workspace"}, section="importguard")
+    params = types.InitializeParams(
+        capabilities=client_capabilities(request.param),
+        workspace_folders=[types.WorkspaceFolder(uri=folder.as_uri(), name="home")],
+    )
+    await lsp_client.initialize_session(params)
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.mark.asyncio
+async def test_a_folder_without_a_project_marker_is_not_indexed(loose_client: LanguageClient, tmp_path: Path) -> None:
+    folder = tmp_path / "home"
+    assert all(not (p / m).exists() for p in (folder, *folder.parents) for m in ("pyproject.toml", ".git"))
+    uri = open_file(loose_client, folder / "script.py")
+    assert codes(await published(loose_client, uri, lambda ds: "IG101" in codes(ds))) == {"IG101": [2]}
+    await asyncio.sleep(1)
+    assert (folder / "other.py").as_uri() not in loose_client.diagnostics  # never analysed: not opened
+    assert not (folder / ".importguard_cache").exists()

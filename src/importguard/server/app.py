@@ -50,6 +50,7 @@ class ImportguardServer(LanguageServer):
         self.pending: Dict[str, asyncio.Task] = {}
         self.docs = Documents(self)
         self.folders: List[Path] = []
+        self.configured = asyncio.Event()  # set once the client's settings have been asked for
 
     # ------------------------------------------------------------ plumbing
     async def run(self, work: Callable[..., T], *args: Any) -> T:

@@ -362,10 +362,10 @@ def _moved_facts(data: Dict[str, Any], lines: LineMap) -> Optional[Dict[str, Any
         out["dynamic_globals"] = at(data["dynamic_globals"])
         out["rebuilds"] = [{**r, "line": at(r["line"])} for r in data["rebuilds"]]
         out["functions"] = {k: at(v) for k, v in data["functions"].items()}
-        out["calls"] = {k: [[c, at(n)] for c, n in v] for k, v in data["calls"].items()}
-        out["handlers"] = [{**h, "line": at(h["line"]), "calls": [[c, at(n)] for c, n in h["calls"]]} for h in data["handlers"]]
-        out["attribute_uses"] = [[b, a, at(n)] for b, a, n in data["attribute_uses"]]
-        out["module_calls"] = [[c, at(n)] for c, n in data["module_calls"]]
+        out["calls"] = {k: [[c, at(n), *rest] for c, n, *rest in v] for k, v in data["calls"].items()}
+        out["handlers"] = [{**h, "line": at(h["line"]), "calls": [[c, at(n), *rest] for c, n, *rest in h["calls"]]} for h in data["handlers"]]
+        out["attribute_uses"] = [[b, a, at(n), *rest] for b, a, n, *rest in data["attribute_uses"]]
+        out["module_calls"] = [[c, at(n), *rest] for c, n, *rest in data["module_calls"]]
         out["attribute_writes"] = [[m, n, at(line), *rest] for m, n, line, *rest in data["attribute_writes"]]
         return out
     except _Edited:

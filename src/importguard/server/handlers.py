@@ -56,6 +56,15 @@ def initialize(params: types.InitializeParams) -> None:
         server.folders = [root]
 
 
+async def _configured() -> None:
+    """Wait (a little) for the settings the client gives after `initialized`: a request that
+    arrives first must not be answered with the defaults."""
+    try:
+        await asyncio.wait_for(server.configured.wait(), 10)
+    except asyncio.TimeoutError:
+        server.configured.set()
+
+
 def _apply_settings(raw: Any) -> bool:
     """Take new settings; True when they change what is analysed."""
     settings, problems = parse_settings(raw)
@@ -69,7 +78,10 @@ def _apply_settings(raw: Any) -> bool:
 @server.feature(types.INITIALIZED)
 @_guarded("starting")
 async def initialized(params: types.InitializedParams) -> None:
-    await _pull_configuration()
+    try:
+        await _pull_configuration()
+    finally:
+        server.configured.set()
     await _watch_files()
     if server.settings.diagnostic_mode == WORKSPACE:
         await _analyse_workspace()
@@ -178,6 +190,7 @@ async def did_change_watched_files(params: types.DidChangeWatchedFilesParams) ->
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
 @_guarded("opening a file")
 async def did_open(params: types.DidOpenTextDocumentParams) -> None:
+    await _configured()
     await server.docs.publish(params.text_document.uri)
 
 
@@ -245,6 +258,7 @@ async def did_close(params: types.DidCloseTextDocumentParams) -> None:
     types.DiagnosticOptions(identifier="importguard", inter_file_dependencies=True, workspace_diagnostics=True),
 )
 async def document_diagnostic(params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
+    await _configured()
     uri = params.text_document.uri
     path = path_of(uri)
     if path is None:
@@ -256,6 +270,7 @@ async def document_diagnostic(params: types.DocumentDiagnosticParams) -> types.D
 @server.feature(types.WORKSPACE_DIAGNOSTIC)
 async def workspace_diagnostic(params: types.WorkspaceDiagnosticParams) -> types.WorkspaceDiagnosticReport:
     """Every file's diagnostics in `workspace` mode (open files answer from their buffers)."""
+    await _configured()
     if server.settings.diagnostic_mode != WORKSPACE:
         return types.WorkspaceDiagnosticReport(items=[])
     previous = {p.uri: p.value for p in params.previous_result_ids}
@@ -283,6 +298,7 @@ async def workspace_diagnostic(params: types.WorkspaceDiagnosticParams) -> types
     types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, actions.FIX_ALL]),
 )
 async def code_action(params: types.CodeActionParams) -> Optional[List[types.CodeAction]]:
+    await _configured()
     uri = params.text_document.uri
     path = path_of(uri)
     if path is None:
