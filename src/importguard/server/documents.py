@@ -77,8 +77,9 @@ class Documents:
         return path.as_uri(), found + self.convert(engine, engine.echoes(path), text, echo=True)
 
     # ------------------------------------------------------------ sending
-    def push(self, uri: str, diagnostics: List[types.Diagnostic], version: Optional[int] = None) -> None:
-        if not diagnostics and uri not in self.published:
+    def push(self, uri: str, diagnostics: List[types.Diagnostic], version: Optional[int] = None, always: bool = False) -> None:
+        """Publish; an empty list only to a file that had diagnostics, or an open one (`always`)."""
+        if not diagnostics and uri not in self.published and not always:
             return
         self.server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, diagnostics, version))
         if diagnostics:
@@ -103,7 +104,7 @@ class Documents:
             return
         version = self.version(uri)
         found = await self.server.run(self.diagnostics, uri, path)
-        self.push(uri, found, version)
+        self.push(uri, found, version, always=True)
 
     async def refresh(self, changed: Iterable[Tuple[ProjectEngine, str]]) -> None:
         """Tell the client about files whose stored findings changed: open files from their
