@@ -362,3 +362,45 @@ async def test_a_folder_without_a_project_marker_is_not_indexed(loose_client: La
     await asyncio.sleep(1)
     assert (folder / "other.py").as_uri() not in loose_client.diagnostics  # never analysed: not opened
     assert not (folder / ".importguard_cache").exists()
+
+
+@pytest.mark.asyncio
+async def test_fix_all_applies_the_safe_fixes_of_the_file(client: LanguageClient, project: Path) -> None:
+    handlers = project / "chat" / "handlers.py"
+    uri = open_file(client, handlers)
+    await published(client, uri, lambda ds: "IG102" in codes(ds))
+    whole = types.Range(types.Position(0, 0), types.Position(len(handlers.read_text().splitlines()), 0))
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        types.TextDocumentIdentifier(uri), whole, types.CodeActionContext(diagnostics=[], only=[types.CodeActionKind.SourceFixAll]),
+    ))
+    assert [a.kind for a in actions or [] if isinstance(a, types.CodeAction)] == ["source.fixAll.importguard"]
+    fixed = apply(handlers.read_text(), edits_of(actions[0]))  # type: ignore[index, arg-type]
+    assert handlers.read_text().count("import time") == 2 and fixed.count("import time") == 1
+    change(client, uri, 2, fixed)
+    assert codes(await published(client, uri, lambda ds: "IG102" not in codes(ds))) == {}
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER), params=PRESETS)
+async def baselined_client(lsp_client: LanguageClient, request: pytest.FixtureRequest, project: Path):
+    accept_registrations(lsp_client)
+    (project / "pyproject.toml").write_text((project / "pyproject.toml").read_text()
+                                            + '\n[tool.importguard]\nbaseline = ".importguard-baseline.json"\n')
+    subprocess.run([sys.executable, "-m", "importguard", "check", ".", "--write-baseline"], cwd=project, capture_output=True, timeout=120)
+    assert (project / ".importguard-baseline.json").exists()
+    params = types.InitializeParams(capabilities=client_capabilities(request.param), root_uri=project.as_uri())
+    await lsp_client.initialize_session(params)
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.mark.asyncio
+async def test_baselined_findings_are_not_shown_but_new_ones_are(baselined_client: LanguageClient, project: Path) -> None:
+    client = baselined_client
+    auth = project / "chat" / "auth.py"
+    uri = open_file(client, auth)
+    assert codes(await published(client, uri, lambda ds: True)) == {}
+    text = auth.read_text().replace("    return max(0.0, session.expires_at - time.time())", "    return max(0.0, session.expires_at - clock())", 1)
+    assert text != auth.read_text()
+    change(client, uri, 2, text)
+    new = await published(client, uri, lambda ds: "IG101" in codes(ds))
+    assert [d.message.split("\n")[0] for d in new] == ["name `clock` is not defined in `seconds_until_expiry()`"]

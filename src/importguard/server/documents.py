@@ -65,9 +65,14 @@ class Documents:
         return self.convert(engine, found, text) + self.convert(engine, echoes, text, echo=True)
 
     def convert(self, engine: ProjectEngine, found: List[Finding], text: str, echo: bool = False) -> List[types.Diagnostic]:
+        """Diagnostics with their ranges in the client's units (UTF-16 unless it chose another)."""
         lines = text.splitlines()
         uri_of = diag.uri_maker(engine.root, lambda p: p.as_uri())
-        return [diag.to_diagnostic(f, lines, uri_of, self.server.related_support, echo) for f in found]
+        made = [diag.to_diagnostic(f, lines, uri_of, self.server.related_support, echo) for f in found]
+        codec = self.server.workspace.position_codec
+        for diagnostic in made:
+            diagnostic.range = codec.range_to_client_units(lines, diagnostic.range)
+        return made
 
     def stored_diagnostics(self, engine: ProjectEngine, display: str) -> Tuple[str, List[types.Diagnostic]]:
         """(URI, diagnostics) of a file that is not open (workspace mode): its text on disk."""

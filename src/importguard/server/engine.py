@@ -76,6 +76,7 @@ class ProjectEngine:
     stops: Dict[str, Tuple[int, str]] = field(default_factory=dict)
     baseline: List[Dict[str, object]] = field(default_factory=list)
     nested: List[Path] = field(default_factory=list)  # roots of the projects below this one
+    by_path: Dict[Path, SourceFile] = field(default_factory=dict)  # the project's files
     tried: Set[Path] = field(default_factory=set)  # files not in the project that made it load again
 
     # ---------------------------------------------------------------- loading
@@ -103,6 +104,7 @@ class ProjectEngine:
         result = run_check(self.paths, config, jobs=1, cwd=self.root, use_cache=True, overrides=overrides)
         assert result.project is not None  # no memo: the model is always built
         self.project = result.project
+        self.by_path = {f.path: f for f in result.project.files}
         self.texts = {p: t for p, t in buffers.items() if self._holds(p)}
         found = plan(self.paths, config)[2]
         self.nested = list(found.nested)
@@ -116,12 +118,10 @@ class ProjectEngine:
 
     def owns(self, path: Path) -> bool:
         """Is `path` one of this project's analysed files?"""
-        return self.project is not None and any(f.path == path for f in self.project.files)
+        return path in self.by_path
 
     def source(self, path: Path) -> Optional[SourceFile]:
-        if self.project is None:
-            return None
-        return next((f for f in self.project.files if f.path == path), None)
+        return self.by_path.get(path)
 
     def display(self, path: Path) -> str:
         return _display(path, self.root)
