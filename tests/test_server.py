@@ -158,6 +158,7 @@ async def test_undefined_name_has_related_information_and_quick_fix_clears_it(cl
 
 
 @pytest.mark.asyncio
+@pytest.mark.parametrize("client", ["neovim"], indirect=True)  # one client is enough here
 async def test_disable_for_line_adds_a_noqa_that_silences_the_finding(client: LanguageClient, project: Path) -> None:
     auth = project / "chat" / "auth.py"
     uri = open_file(client, auth)
@@ -214,6 +215,7 @@ async def test_changing_pyproject_applies_the_new_selection(client: LanguageClie
 
 
 @pytest.mark.asyncio
+@pytest.mark.parametrize("client", ["visual-studio-code"], indirect=True)  # one client is enough here
 async def test_a_line_moving_edit_reanchors_project_findings_without_a_project_run(client: LanguageClient, project: Path) -> None:
     connections = project / "chat" / "connections.py"
     uri = open_file(client, connections)
@@ -225,6 +227,7 @@ async def test_a_line_moving_edit_reanchors_project_findings_without_a_project_r
 
 
 @pytest.mark.asyncio
+@pytest.mark.parametrize("client", ["neovim"], indirect=True)  # one client is enough here
 async def test_a_file_that_does_not_parse_shows_one_syntax_error(client: LanguageClient, project: Path) -> None:
     auth = project / "chat" / "auth.py"
     uri = open_file(client, auth)
@@ -237,6 +240,7 @@ async def test_a_file_that_does_not_parse_shows_one_syntax_error(client: Languag
 
 
 @pytest.mark.asyncio
+@pytest.mark.parametrize("client", ["visual-studio-code"], indirect=True)  # one client is enough here
 async def test_a_bad_request_is_answered_and_the_server_goes_on(client: LanguageClient, project: Path) -> None:
     folder = (project / "chat").as_uri()  # a folder: reading it as a document fails in the server
     everywhere = types.Range(types.Position(0, 0), types.Position(1, 0))
@@ -321,6 +325,7 @@ async def selecting_client(lsp_client: LanguageClient, request: pytest.FixtureRe
 
 
 @pytest.mark.asyncio
+@pytest.mark.parametrize("selecting_client", ["neovim"], indirect=True)  # one client is enough here
 async def test_settings_choose_the_rules_and_are_read_again_when_changed(selecting_client: LanguageClient, project: Path) -> None:
     client = selecting_client
     uri = open_file(client, project / "chat" / "connections.py")
@@ -365,6 +370,7 @@ async def test_a_folder_without_a_project_marker_is_not_indexed(loose_client: La
 
 
 @pytest.mark.asyncio
+@pytest.mark.parametrize("client", ["neovim"], indirect=True)  # one client is enough here
 async def test_fix_all_applies_the_safe_fixes_of_the_file(client: LanguageClient, project: Path) -> None:
     handlers = project / "chat" / "handlers.py"
     uri = open_file(client, handlers)
@@ -394,6 +400,7 @@ async def baselined_client(lsp_client: LanguageClient, request: pytest.FixtureRe
 
 
 @pytest.mark.asyncio
+@pytest.mark.parametrize("baselined_client", ["visual-studio-code"], indirect=True)  # one client is enough here
 async def test_baselined_findings_are_not_shown_but_new_ones_are(baselined_client: LanguageClient, project: Path) -> None:
     client = baselined_client
     auth = project / "chat" / "auth.py"

@@ -448,7 +448,7 @@ def _stdout() -> Iterator[IO[str]]:
 def server() -> None:
     """Run the language server: LSP over standard input and output, for editors (the `server` extra)."""
     try:
-        from importguard.server.app import serve
+        from importguard.server.handlers import serve
     except ImportError as error:
         if error.name not in ("pygls", "lsprotocol", "cattrs") and not str(error.name).startswith(("pygls.", "lsprotocol.")):
             raise

@@ -8,35 +8,22 @@ is analysed, and no two analyses ever touch a project at the same time.
 from __future__ import annotations
 
 import asyncio
-import logging
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Set, Tuple, TypeVar
-from urllib.parse import unquote, urlparse
+from typing import Any, Callable, Dict, List, Tuple, TypeVar
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from importguard import __version__
-from importguard.server import diagnostics as diag
 from importguard.server.documents import Documents
-from importguard.server.engine import ProjectEngine, engine_for, is_too_broad
-from importguard.server.settings import WORKSPACE, ServerSettings, parse_settings
-from importguard.workspace import project_root
+from importguard.server.engine import ProjectEngine, engine_for, folder_project
+from importguard.server.settings import ServerSettings
 
 DEBOUNCE_SECONDS = 0.3  # file rules run on a buffer this long after the last keystroke (push clients)
 CONFIG_NAMES = ("pyproject.toml", ".gitignore", ".importguard-baseline.json")
 T = TypeVar("T")
-log = logging.getLogger(__name__)
-
-
-def path_of(uri: str) -> Optional[Path]:
-    """The file a `file:` URI names; None for any other scheme (untitled buffers, git views)."""
-    parsed = urlparse(uri)
-    if parsed.scheme != "file":
-        return None
-    return Path(unquote(parsed.path))
 
 
 class ImportguardServer(LanguageServer):
@@ -59,7 +46,7 @@ class ImportguardServer(LanguageServer):
 
     def report(self, error: BaseException, what: str) -> None:
         """A failure in one request or notification: logged and shown, and the server goes on."""
-        self.window_log_message(types.LogMessageParams(types.MessageType.Error, f"importguard: {what}: {''.join(traceback.format_exception(error))}"))
+        self.window_log_message(types.LogMessageParams(types.MessageType.Error, f"importguard: {what}: {''.join(traceback.format_exception(type(error), error, error.__traceback__))}"))
         self.window_show_message(types.ShowMessageParams(types.MessageType.Error, f"importguard: {what}: {error}"))
 
     @property
@@ -106,19 +93,7 @@ class ImportguardServer(LanguageServer):
 
     def workspace_roots(self) -> List[Path]:
         """The projects of the workspace folders; a folder without a marker is never indexed."""
-        roots = []
-        for folder in self.folders:
-            root = project_root(folder)
-            if root is not None and not is_too_broad(root) and (root == folder or root in folder.parents):
-                roots.append(root)
-        return list(dict.fromkeys(roots))
+        return list(dict.fromkeys(root for folder in self.folders if (root := folder_project(folder)) is not None))
 
 
-server = ImportguardServer()
-
-
-def serve() -> None:
-    """Run over standard input and output until the client says `exit`."""
-    from importguard.server import handlers  # noqa: F401 - registers the features on `server`
-
-    server.start_io()
+server = ImportguardServer()  # the features are registered on it by `importguard.server.handlers`

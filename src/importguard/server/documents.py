@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Set, Tuple
+from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
 
@@ -22,6 +23,14 @@ if TYPE_CHECKING:
     from importguard.server.app import ImportguardServer
 
 
+def path_of(uri: str) -> Optional[Path]:
+    """The file a `file:` URI names; None for any other scheme (untitled buffers, git views)."""
+    parsed = urlparse(uri)
+    if parsed.scheme != "file":
+        return None
+    return Path(unquote(parsed.path))
+
+
 class Documents:
     def __init__(self, server: "ImportguardServer") -> None:
         self.server = server
@@ -30,8 +39,6 @@ class Documents:
 
     # ------------------------------------------------------------ buffers
     def open_paths(self) -> Dict[str, Path]:
-        from importguard.server.app import path_of
-
         found = {}
         for uri in list(self.server.workspace.text_documents):
             path = path_of(uri)
@@ -102,8 +109,6 @@ class Documents:
 
     async def publish(self, uri: str) -> None:
         """Send an open file's diagnostics (push clients)."""
-        from importguard.server.app import path_of
-
         path = path_of(uri)
         if path is None or self.server.pull:
             return

@@ -77,6 +77,9 @@ class ProjectEngine:
     baseline: List[Dict[str, object]] = field(default_factory=list)
     nested: List[Path] = field(default_factory=list)  # roots of the projects below this one
     by_path: Dict[Path, SourceFile] = field(default_factory=dict)  # the project's files
+    generation: int = 0  # how many times the settings were read
+    shape: Tuple[int, Set[Path]] = (-1, set())  # (generation, files) the reported set was found for
+    parsed: Tuple[Optional[Path], str, Optional[FileFacts]] = (None, "", None)  # the last buffer parsed
     tried: Set[Path] = field(default_factory=set)  # files not in the project that made it load again
 
     # ---------------------------------------------------------------- loading
@@ -94,6 +97,7 @@ class ProjectEngine:
         config.file_timeout = None  # type: ignore[assignment]
         self.baseline = load_entries(config.baseline) if config.baseline is not None and config.baseline.exists() else []
         self.config = config
+        self.generation += 1
         return config
 
     def load(self, buffers: Dict[Path, str]) -> Set[str]:
@@ -106,9 +110,11 @@ class ProjectEngine:
         self.project = result.project
         self.by_path = {f.path: f for f in result.project.files}
         self.texts = {p: t for p, t in buffers.items() if self._holds(p)}
-        found = plan(self.paths, config)[2]
-        self.nested = list(found.nested)
-        self.reported = {_display(p, self.root) for p in found.reported} | {_display(p, self.root) for p in self.paths if p.is_file()}
+        if self.shape != (self.generation, set(self.by_path)):  # files added or removed, or new settings
+            found = plan(self.paths, config)[2]
+            self.nested = list(found.nested)
+            self.reported = {_display(p, self.root) for p in found.reported} | {_display(p, self.root) for p in self.paths if p.is_file()}
+            self.shape = (self.generation, set(self.by_path))
         self.stops = {path: (f.line, f.code) for path, f in first_failures(result.findings).items()}
         old, self.findings = self.findings, _by_path(result.findings)
         return _touched(old, self.findings)
@@ -140,8 +146,13 @@ class ProjectEngine:
 
     # ---------------------------------------------------------------- the fast path
     def facts_of(self, path: Path, text: str) -> FileFacts:
+        """The facts of a buffer; the last one is kept (diagnostics, then code actions, ask for the same text)."""
         assert self.config is not None
-        return extract_facts(text.encode("utf-8"), self.config.file_options().of(path))
+        if self.parsed[0] == path and self.parsed[1] == text and self.parsed[2] is not None:
+            return self.parsed[2]
+        facts = extract_facts(text.encode("utf-8"), self.config.file_options().of(path))
+        self.parsed = (path, text, facts)
+        return facts
 
     def edit(self, path: Path, text: str) -> List[Finding]:
         """The findings of `path` with the unsaved `text`: its file rules run on the buffer, the
@@ -415,3 +426,12 @@ def is_too_broad(root: Path) -> bool:
     home = Path(os.path.expanduser("~")).resolve()
     resolved = root.resolve()
     return resolved == home or resolved.parent == resolved
+
+
+def folder_project(folder: Path) -> Optional[Path]:
+    """The project a workspace folder is (or is inside): None when no marker is at or above it,
+    or the marker is a home folder's, which must not be indexed."""
+    root = project_root(folder)
+    if root is None or is_too_broad(root) or not (root == folder or root in folder.parents):
+        return None
+    return root

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Set, Tuple
+from typing import Any, List, Optional, Set, Tuple
 
 from lsprotocol import types
 
 from importguard.errors import ImportguardError
 from importguard.findings import Finding
 from importguard.server import actions
-from importguard.server.app import DEBOUNCE_SECONDS, CONFIG_NAMES, path_of, server
+from importguard.server.app import CONFIG_NAMES, DEBOUNCE_SECONDS, server
+from importguard.server.documents import path_of
 from importguard.server.engine import ProjectEngine, noqa_edit
 from importguard.server.settings import WORKSPACE, parse_settings
 
@@ -337,3 +338,8 @@ def _actions(engine: ProjectEngine, path: Path, uri: str, version: Optional[int]
         if new_text is not None:
             made.append(actions.fix_all(uri, version, text, new_text))
     return made
+
+
+def serve() -> None:
+    """Run over standard input and output until the client says `exit`."""
+    server.start_io()
