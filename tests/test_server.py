@@ -411,3 +411,35 @@ async def test_baselined_findings_are_not_shown_but_new_ones_are(baselined_clien
     change(client, uri, 2, text)
     new = await published(client, uri, lambda ds: "IG101" in codes(ds))
     assert [d.message.split("\n")[0] for d in new] == ["name `clock` is not defined in `seconds_until_expiry()`"]
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER), params=["visual-studio-code"])
+async def monorepo_client(lsp_client: LanguageClient, request: pytest.FixtureRequest, tmp_path: Path):
+    accept_registrations(lsp_client)
+    (tmp_path / "mono" / "services").mkdir(parents=True)
+    (tmp_path / "mono" / "pyproject.toml").write_text("[tool.importguard]\n")
+    for name in ("a", "b"):
+        shutil.copytree(EXAMPLE, tmp_path / "mono" / "services" / name)
+    lsp_client.set_configuration({"diagnosticMode": "workspace"}, section="importguard")
+    params = types.InitializeParams(
+        capabilities=client_capabilities(request.param),
+        workspace_folders=[types.WorkspaceFolder(uri=(tmp_path / "mono").as_uri(), name="mono")],
+    )
+    await lsp_client.initialize_session(params)
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.mark.asyncio
+async def test_each_file_of_a_monorepo_is_checked_in_its_nearest_project(monorepo_client: LanguageClient, tmp_path: Path) -> None:
+    services = tmp_path / "mono" / "services"
+    cycles = {(services / name / "chat" / "connections.py").as_uri() for name in ("a", "b")}
+
+    async def settled() -> None:
+        while not cycles <= set(monorepo_client.diagnostics):
+            await monorepo_client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    await asyncio.wait_for(settled(), TIMEOUT)
+    for uri in cycles:
+        [cycle] = [d for d in monorepo_client.diagnostics[uri] if d.code == "IG301"]
+        assert cycle.message.startswith("import cycle: `chat.connections` -> `chat.routes`")  # rooted at the service
+        assert all(r.location.uri.startswith(uri.rsplit("/chat/", 1)[0]) for r in cycle.related_information or [])
