@@ -122,10 +122,14 @@ async def _analyse_workspace() -> None:
 @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
 @_guarded("reading the settings")
 async def did_change_configuration(params: types.DidChangeConfigurationParams) -> None:
+    before = server.settings
     changed = await _pull_configuration()
     if not changed and params.settings:
         changed = _apply_settings(params.settings)
-    await _reload(lambda engine: True, reconfigure=True)
+    if changed:
+        await _reload(lambda engine: True, reconfigure=True)
+    if server.settings.diagnostic_mode == WORKSPACE and before.diagnostic_mode != WORKSPACE:
+        await _analyse_workspace()
 
 
 @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
