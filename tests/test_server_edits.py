@@ -3,6 +3,11 @@ test that a save only moved a file's project-level facts, and the `# noqa` edit.
 
 from __future__ import annotations
 
+from typing import List, Tuple
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from importguard.facts.extract import extract_facts
 from importguard.findings import Finding, Hop, Related
 from importguard.server.engine import noqa_edit, same_modulo_lines
@@ -64,3 +69,20 @@ def test_noqa_edit_appends_extends_or_leaves_a_line_already_silenced() -> None:
     assert noqa_edit(text, 5, "IG101") == "v = e  # importguard: ignore[IG102, IG101]"
     assert noqa_edit(text, 6, "IG101") == "s = '# noqa'  # noqa: IG101"  # a string is not a comment
     assert noqa_edit(text.replace("F821", "IG101"), 3, "IG101") is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from("abcd"), max_size=30), st.lists(st.tuples(st.integers(0, 40), st.sampled_from("abxy-")), max_size=5))
+def test_the_line_map_pairs_equal_lines_in_order(old: List[str], edits: List[Tuple[int, str]]) -> None:
+    new = list(old)
+    for at, what in edits:  # "-" deletes a line, anything else inserts one
+        if what == "-":
+            del new[min(at, len(new) - 1):min(at, len(new) - 1) + 1]
+        else:
+            new.insert(min(at, len(new)), what)
+    lines = line_map(old, new)
+    pairs = [(n, lines.line(n)) for n in range(1, len(old) + 1) if lines.line(n) is not None]
+    assert all(old[a - 1] == new[b - 1] for a, b in pairs)  # type: ignore[index]
+    assert all(b1 < b2 for (_, b1), (_, b2) in zip(pairs, pairs[1:]))  # type: ignore[operator]
+    if not edits:
+        assert lines.identity

@@ -165,8 +165,10 @@ class ProjectEngine:
         fresh = self._file_rules([replace_facts(source, facts)], self._with(source, facts))
         if facts.problem is not None:
             return fresh
-        lines = line_map(self.text_of(path).splitlines(), text.splitlines())
-        kept = [reanchor(f, display, lines) for f in self.findings.get(display, []) if BY_CODE[f.code].scope != "file"]
+        kept = [f for f in self.findings.get(display, []) if BY_CODE[f.code].scope != "file"]
+        if kept:
+            lines = line_map(self.text_of(path).splitlines(), text.splitlines())
+            kept = [reanchor(f, display, lines) for f in kept]
         return sorted(kept + fresh, key=Finding.sort_key)
 
     def save(self, path: Path, text: str, buffers: Dict[Path, str]) -> Set[str]:
@@ -252,7 +254,7 @@ class ProjectEngine:
         this file's import that closes them: a cycle is every member's problem. With `text`
         (an unsaved buffer), re-anchored to it."""
         display = self.display(path)
-        lines = line_map(self.text_of(path).splitlines(), text.splitlines()) if text is not None else None
+        lines: Optional[LineMap] = None
         found = []
         for other, findings in self.findings.items():
             if other == display:
@@ -265,6 +267,8 @@ class ProjectEngine:
                 if finding.sort_key() not in shown:
                     continue
                 assert hop.line is not None
+                if text is not None and lines is None:
+                    lines = line_map(self.text_of(path).splitlines(), text.splitlines())
                 line = lines.nearest(hop.line) if lines is not None else hop.line
                 here = Related(finding.path, finding.line, f"{finding.code} is reported here")
                 found.append(replace(finding, path=display, line=line, column=1, end_line=None, end_column=None,

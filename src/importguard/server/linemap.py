@@ -43,14 +43,22 @@ class LineMap:
 
 
 def line_map(old: Sequence[str], new: Sequence[str]) -> LineMap:
-    """The map from `old` lines to `new` lines (both without line endings)."""
+    """The map from `old` lines to `new` lines (both without line endings). An edit touches a
+    few lines: the common head and tail are matched directly, only the middle is diffed."""
     if list(old) == list(new):
         return LineMap({}, True, len(new))
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    moved: Dict[int, int] = {}
+    head = 0
+    while head < min(len(old), len(new)) and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(old), len(new)) - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    moved: Dict[int, int] = {line: line for line in range(1, head + 1)}
+    moved.update({len(old) - k: len(new) - k for k in range(tail)})
+    matcher = difflib.SequenceMatcher(None, old[head:len(old) - tail], new[head:len(new) - tail], autojunk=False)
     for block in matcher.get_matching_blocks():
         for offset in range(block.size):
-            moved[block.a + offset + 1] = block.b + offset + 1
+            moved[head + block.a + offset + 1] = head + block.b + offset + 1
     return LineMap(moved, False, len(new))
 
 
