@@ -28,6 +28,7 @@ from importguard.facts.extract import SUPPRESSION, comments_on, extract_facts
 from importguard.facts.model import FileFacts
 from importguard.filtering import filter_findings, with_severities
 from importguard.findings import Finding, Related
+from importguard.fixes.model import SAFE, Fix
 from importguard.fixes.plan import Planner, with_fixes
 from importguard.memo import project_signature
 from importguard.project.model import Project, SourceFile
@@ -278,41 +279,42 @@ class ProjectEngine:
     # ---------------------------------------------------------------- fixes
     def quick_fixes(self, path: Path, text: str, finding: Finding) -> Optional[QuickFix]:
         """The edit `--fix` would make for `finding`, applied to the buffer (None: no fix)."""
-        planned = self._plan(path, text, [finding])
-        if not planned:
+        planner, planned = self._plan(path, text, [finding])
+        if planner is None or not planned:
             return None
-        fix = planned[0]
-        new_text = self._apply(text, planned, path)
-        return QuickFix(fix.title, fix.applicability == "safe", new_text) if new_text is not None else None
+        new_text = _apply(text, planned, planner)
+        return QuickFix(planned[0].title, planned[0].applicability == SAFE, new_text) if new_text is not None else None
 
     def fix_all(self, path: Path, text: str, findings: Iterable[Finding]) -> Optional[str]:
         """The buffer with every safe fix of its findings applied (None: nothing to fix)."""
-        planned = [fix for fix in self._plan(path, text, list(findings)) if fix.applicability == "safe"]
-        return self._apply(text, planned, path) if planned else None
+        planner, planned = self._plan(path, text, list(findings))
+        safe = [fix for fix in planned if fix.applicability == SAFE]
+        return _apply(text, safe, planner) if planner is not None and safe else None
 
-    def _plan(self, path: Path, text: str, findings: List[Finding]) -> List[Any]:
+    def _plan(self, path: Path, text: str, findings: List[Finding]) -> Tuple[Optional[Planner], List[Fix]]:
+        """The fixes `--fix` plans for `findings`, against the project with this buffer's facts."""
         source = self.source(path)
         if source is None:
-            return []
+            return None, []
         facts = self.facts_of(path, text)
         if facts.problem is not None:
-            return []
+            return None, []
         planner = Planner(self._with(source, facts))
-        self._planner = planner
-        found = [planner.plan(f) for f in findings]
-        return [p for p in found if p is not None and not isinstance(p, str)]
+        return planner, [p for p in map(planner.plan, findings) if isinstance(p, Fix)]
 
-    def _apply(self, text: str, fixes: List[Any], path: Path) -> Optional[str]:
-        from importguard.fixes.edits import NotRoundTrip, apply_edits  # libcst: only when a fix is asked for
 
-        try:
-            data = apply_edits(text.encode("utf-8"), fixes, self._planner.classify)
-        except NotRoundTrip:
-            return None
-        except Exception:  # noqa: BLE001 - a fix that cannot be applied is not offered, never a crash
-            return None
-        new_text = data.decode("utf-8")
-        return new_text if new_text != text else None
+def _apply(text: str, fixes: List[Fix], planner: Planner) -> Optional[str]:
+    """`text` with the fixes applied, None when they change nothing or cannot be applied."""
+    from importguard.fixes.edits import NotRoundTrip, apply_edits  # libcst: only when a fix is asked for
+
+    try:
+        data = apply_edits(text.encode("utf-8"), fixes, planner.classify)
+    except NotRoundTrip:
+        return None
+    except Exception:  # noqa: BLE001 - a fix that cannot be applied is not offered, never a crash
+        return None
+    new_text = data.decode("utf-8")
+    return new_text if new_text != text else None
 
 
 def noqa_edit(text: str, line: int, code: str) -> Optional[str]:
