@@ -443,3 +443,25 @@ async def test_each_file_of_a_monorepo_is_checked_in_its_nearest_project(monorep
         [cycle] = [d for d in monorepo_client.diagnostics[uri] if d.code == "IG301"]
         assert cycle.message.startswith("import cycle: `chat.connections` -> `chat.routes`")  # rooted at the service
         assert all(r.location.uri.startswith(uri.rsplit("/chat/", 1)[0]) for r in cycle.related_information or [])
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("client", ["neovim", "visual-studio-code"], indirect=True)
+async def test_a_bad_configuration_is_named_to_the_user_and_fixing_it_recovers(client: LanguageClient, project: Path) -> None:
+    pyproject = project / "pyproject.toml"
+    good = pyproject.read_text()
+    pyproject.write_text(good + '\n[tool.importguard]\nselect = ["IG999"]\n')
+    uri = open_file(client, project / "chat" / "auth.py")
+    async def told() -> None:
+        while not any("IG999" in m.message for m in client.messages):
+            await client.wait_for_notification(types.WINDOW_SHOW_MESSAGE)
+    if pulls(client):
+        assert await diagnostics_of(client, uri) == []
+    await asyncio.wait_for(told(), TIMEOUT)
+    pyproject.write_text(good)
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+        [types.FileEvent(pyproject.as_uri(), types.FileChangeType.Changed)],
+    ))
+    if pulls(client):
+        await asyncio.sleep(0.5)
+    assert "IG101" in codes(await published(client, uri, lambda ds: "IG101" in codes(ds)))

@@ -268,7 +268,11 @@ async def document_diagnostic(params: types.DocumentDiagnosticParams) -> types.D
     path = path_of(uri)
     if path is None:
         return types.RelatedFullDocumentDiagnosticReport(items=[])
-    found = await server.run(server.docs.diagnostics, uri, path)
+    try:
+        found = await server.run(server.docs.diagnostics, uri, path)
+    except ImportguardError as error:  # a bad configuration: shown to the user, and the file shows nothing
+        server.window_show_message(types.ShowMessageParams(types.MessageType.Error, f"importguard: {error}"))
+        found = []
     return server.docs.report(uri, found, params.previous_result_id)
 
 
