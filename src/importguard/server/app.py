@@ -34,7 +34,7 @@ class ImportguardServer(LanguageServer):
         self.settings = ServerSettings()
         self.engines: Dict[Tuple[Path, bool, Tuple[Path, ...]], ProjectEngine] = {}
         self.worker = ThreadPoolExecutor(1, thread_name_prefix="importguard-analysis")
-        self.pending: Dict[str, asyncio.Task] = {}
+        self.pending: Dict[str, asyncio.Task[None]] = {}
         self.docs = Documents(self)
         self.folders: List[Path] = []
         self.configured = asyncio.Event()  # set once the client's settings have been asked for

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any, List, Optional, Set, Tuple
+from typing import Any, Awaitable, Callable, List, Optional, Sequence, Set, Tuple
 
 from lsprotocol import types
 
@@ -23,10 +23,13 @@ from importguard.server.settings import WORKSPACE, parse_settings
 SECTION = "importguard"
 
 
-def _guarded(what: str):  # type: ignore[no-untyped-def]
+Handler = Callable[..., Awaitable[Any]]
+
+
+def _guarded(what: str) -> Callable[[Handler], Handler]:
     """Run an async handler; a failure is reported, never raised into the event loop."""
 
-    def wrap(handler):  # type: ignore[no-untyped-def]
+    def wrap(handler: Handler) -> Handler:
         async def run(*args: Any) -> Any:
             try:
                 return await handler(*args)
@@ -323,7 +326,7 @@ async def code_action(params: types.CodeActionParams) -> Optional[List[types.Cod
 
 
 def _actions(engine: ProjectEngine, path: Path, uri: str, version: Optional[int], text: str, found: List[Finding],
-             span: types.Range, wanted: Optional[List[str]]) -> List[types.CodeAction]:
+             span: types.Range, wanted: Optional[Sequence[str]]) -> List[types.CodeAction]:
     def asked(kind: str) -> bool:
         return wanted is None or any(kind == w or kind.startswith(f"{w}.") for w in wanted)
 
