@@ -17,7 +17,8 @@ T = TypeVar("T")
 def share_strings(value: T, table: Dict[str, str]) -> T:
     """`value` (facts: dataclasses, lists, dicts, strings) with each string replaced by the
     first equal one in `table`; lists and dataclasses are updated in place."""
-    return _shared(value, table)  # type: ignore[no-any-return]
+    shared: T = _shared(value, table)
+    return shared
 
 
 def _shared(value: Any, table: Dict[str, str]) -> Any:
