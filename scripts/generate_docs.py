@@ -25,6 +25,7 @@ GUIDES: Dict[str, Tuple[str, Tuple[str, ...]]] = {
     "command-line.md": ("Command line", ("Command line",)),
     "configuration.md": ("Configuration", ("Configuration",)),
     "ci.md": ("pre-commit and CI", ("Continuous integration", "pre-commit")),
+    "editors.md": ("Editors", ("Editors: `importguard server`",)),
 }
 LINK = re.compile(r"(?<!!)\[([^\]]+)\]\(([^)\s]+)\)")
 

@@ -18,6 +18,7 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 LAYERS: List[Tuple[str, ...]] = [
     ("__main__",),
     ("cli",),
+    ("server",),  # the language server: `importguard server` starts it
     ("report", "fixes", "graph_export", "trace"),
     ("run",),
     ("rules",),

@@ -447,6 +447,19 @@ def _stdout() -> Iterator[IO[str]]:
 
 
 @main.command()
+def server() -> None:
+    """Run the language server: LSP over standard input and output, for editors (the `server` extra)."""
+    try:
+        from importguard.server.handlers import serve
+    except ImportError as error:
+        if error.name not in ("pygls", "lsprotocol", "cattrs") and not str(error.name).startswith(("pygls.", "lsprotocol.")):
+            raise
+        click.echo("importguard: error: the language server needs pygls: install importguard[server]", err=True)
+        sys.exit(EXIT_ERROR)
+    serve()
+
+
+@main.command()
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
 def rules(output_format: str) -> None:
     """List every rule: code, name, severity, default and summary (markdown: the full rule documentation)."""

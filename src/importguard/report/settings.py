@@ -36,7 +36,7 @@ def render_settings(project: Description, files: bool, settings: bool) -> str:
             f"respect-gitignore: {str(config.respect_gitignore).lower()}",
             f"force-exclude: {str(config.force_exclude).lower()}",
             f"max-file-size: {config.max_file_mb:g} MB",
-            f"file-timeout: {config.file_timeout:g} s",
+            f"file-timeout: {'none' if config.file_timeout is None else f'{config.file_timeout:g} s'}",
             f"nested projects: {', '.join(display_path(p, cwd) for p in found.nested) or 'none'}",
         ]
     if files:

@@ -74,7 +74,9 @@ class Config:
     marked: bool = True  # the root is a project (a marker was found), not a loose folder
     respect_gitignore: bool = True
     max_file_mb: float = DEFAULT_MAX_FILE_MB  # larger files are reported (IG002), not parsed
-    file_timeout: float = DEFAULT_FILE_TIMEOUT  # seconds one file may take to parse before it is IG002
+    # seconds one file may take to parse before it is IG002; None: no budget, parse in this process
+    # (the language server, whose threads make forking workers unsafe)
+    file_timeout: Optional[float] = DEFAULT_FILE_TIMEOUT
     force_exclude: bool = False  # exclusions apply to files named on the command line too
     split_nested: bool = True  # a folder with its own pyproject.toml is another project (not with --config)
     # Folders the packaging configuration installs from; None: read them from `root`. A field, so
