@@ -1,62 +1,36 @@
-"""importguard's own architecture, read from its import graph (every kind of import: function-local
-and typing-only ones too): each layer imports only the layers below it, and the parts beside each
-other in one layer do not import each other (SPEC "Layers"; STYLE "The shape we want")."""
+"""importguard's own layers are an architecture contract in pyproject.toml, checked by importguard
+itself (`tests/test_contracts.py::test_importguard_keeps_its_own_architecture_contracts` and
+`.ci/run`): no import points up a layer or across the parts of one. What a layers contract does
+not check (import-linter's `exhaustive`) is that every part of the package sits in some layer."""
 
 from __future__ import annotations
 
+import re
+import sys
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Set
 
-from importguard.project.graph import DEFERRED, IMPORT_TIME, TYPING_ONLY
-from importguard.run.check import load_project
-from importguard.run.config import load_config
-from importguard.run.settings import Settings
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.9/3.10
+    import tomli as tomllib
 
-SRC = Path(__file__).resolve().parents[1] / "src"
-
-# Top to bottom; the parts of one layer are independent of each other.
-LAYERS: List[Tuple[str, ...]] = [
-    ("__main__",),
-    ("cli",),
-    ("server",),  # the language server: `importguard server` starts it
-    ("report", "fixes", "graph_export", "trace"),
-    ("run",),
-    ("rules",),
-    ("project",),
-    ("facts", "contracts"),
-    ("errors", "findings", ""),  # the base every layer may use ("" is the package itself: its version)
-]
-RANK: Dict[str, int] = {part: rank for rank, parts in enumerate(LAYERS) for part in parts}
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "src" / "importguard"
 
 
-def part(module: str) -> str:
-    """`importguard.run.check` -> `run`; `importguard` -> ``."""
-    return module.split(".")[1] if "." in module else ""
+def parts_of_importguard() -> Set[str]:
+    """`importguard.cli`, `importguard.run`, …: every module and subpackage at the top of the package."""
+    modules = {f"importguard.{p.stem}" for p in PACKAGE.glob("*.py") if p.stem != "__init__"}
+    packages = {f"importguard.{p.name}" for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()}
+    return modules | packages
 
 
-def breaches() -> List[str]:
-    project = load_project([SRC], Settings(load_config(SRC.parent, None)))
-    found = []
-    graph = project.graph
-    for importer, imported in graph.graph.edges:
-        if not (importer.startswith("importguard") and imported.startswith("importguard")):
-            continue
-        low, high = part(imported), part(importer)
-        if low == high:
-            continue
-        if RANK[high] < RANK[low]:
-            continue
-        site = graph.best_site(importer, imported, frozenset({IMPORT_TIME, DEFERRED, TYPING_ONLY}))
-        why = "beside it in the same layer" if RANK[high] == RANK[low] else "above it"
-        found.append(f"{site.path}:{site.line}: `{importer}` imports `{imported}`, {why}")
-    return sorted(found)
+def declared_layers() -> Set[str]:
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importguard"]["contracts"]
+    [layers] = [c for c in contracts if c["type"] == "layers" and c["name"] == "importguard layers"]
+    return {name.strip() for layer in layers["layers"] for name in re.split(r"[|:]", layer)}
 
 
-def test_every_part_of_importguard_is_in_a_layer():
-    project = load_project([SRC], Settings(load_config(SRC.parent, None)))
-    unknown = sorted({part(m) for m in project.graph.modules() if m.startswith("importguard")} - set(RANK))
-    assert unknown == [], f"place these in LAYERS: {unknown}"
-
-
-def test_no_import_points_up_or_sideways():
-    assert breaches() == []
+def test_every_part_of_importguard_sits_in_a_declared_layer():
+    assert sorted(parts_of_importguard() - declared_layers()) == []
