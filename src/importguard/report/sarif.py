@@ -16,7 +16,7 @@ result's `level` and, when every project agrees, the invocation's `ruleConfigura
 from __future__ import annotations
 
 import json
-from typing import IO, Any, Dict, List, Mapping, Optional, Tuple
+from typing import IO, Any, Dict, List, Optional, Tuple
 from urllib.parse import quote
 
 from importguard import __version__

@@ -4,7 +4,6 @@ each project got (as ruff's options of the same names)."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import List
 
 from importguard.run.config import Config
