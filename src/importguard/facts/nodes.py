@@ -16,6 +16,23 @@ def newlines_in(text: str) -> int:
     return text.count("\n") + text.count("\r") - text.count("\r\n")
 
 
+def continuations_in(whitespace: cst.SimpleWhitespace) -> int:
+    """The newlines of a `SimpleWhitespace`: only backslash continuations have any."""
+    text = whitespace.value
+    return newlines_in(text) if "\\" in text else 0
+
+
+def line_end_newlines(node: Any) -> int:
+    """The newlines of a `TrailingWhitespace` or an `EmptyLine`: its own and any continuation
+    before it (a comment holds none). Counted here, not visited: a third of the nodes below
+    statements are line ends and the whitespace around brackets."""
+    return 1 + continuations_in(node.whitespace)
+
+
+def parenthesized_newlines(node: cst.ParenthesizedWhitespace) -> int:
+    return line_end_newlines(node.first_line) + sum(map(line_end_newlines, node.empty_lines)) + continuations_in(node.last_line)
+
+
 # Leaves that hold text: their newlines are counted where they are, never visited.
 TEXT_NODES: Tuple[Type[cst.CSTNode], ...] = (
     cst.SimpleWhitespace,

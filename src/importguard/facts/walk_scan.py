@@ -15,7 +15,9 @@ import libcst as cst
 from libcst import MaybeSentinel
 
 from importguard.facts.guards import NOTHING
-from importguard.facts.nodes import STACK_FIELDS, TEXT_NODES, child_fields, fields_except, newlines_in
+from importguard.facts.nodes import (
+    STACK_FIELDS, TEXT_NODES, child_fields, fields_except, line_end_newlines, newlines_in, parenthesized_newlines,
+)
 from importguard.facts.shapes import dotted_name, identifier, last_part, typing_call_kind
 from importguard.facts.walk_calls import CallRecorder
 
@@ -53,6 +55,12 @@ class Scanner(CallRecorder):
             if cls is cst.Newline:
                 newlines += 1
                 continue
+            if cls is cst.TrailingWhitespace or cls is cst.EmptyLine:
+                newlines += line_end_newlines(node)
+                continue
+            if cls is cst.ParenthesizedWhitespace:
+                newlines += parenthesized_newlines(node)
+                continue
             if cls in TEXT_NODES:
                 if cls is cst.SimpleString and self.annotating:
                     self.on_string_annotation(node)
@@ -78,12 +86,18 @@ class Scanner(CallRecorder):
             for name in fields:
                 value = getattr(node, name)
                 value_cls = value.__class__
-                if value_cls is tuple or value_cls is list:
-                    stack.extend(reversed(value))
-                elif value_cls is cst.SimpleWhitespace:
+                if value_cls is cst.SimpleWhitespace:
                     if "\\" in value.value:  # a backslash continuation
                         newlines += newlines_in(value.value)
-                elif value is not None and value_cls is not MaybeSentinel:
+                elif value_cls is tuple or value_cls is list:
+                    stack.extend(reversed(value))
+                elif value_cls is cst.ParenthesizedWhitespace:
+                    newlines += parenthesized_newlines(value)
+                elif value_cls is cst.TrailingWhitespace:
+                    newlines += line_end_newlines(value)
+                elif value_cls is cst.Newline:
+                    newlines += 1
+                elif value is not None and value_cls is not MaybeSentinel and value_cls is not cst.Comment:
                     stack.append(value)
         return newlines
 
