@@ -4,9 +4,9 @@ request must not be able to run code in CI).
 An entry's key hashes the file's bytes, importguard's version and the options that change facts
 (`ParseOptions`: `type-checking-names`, the file's target version, `max-file-size`). Entries are
 written to a temporary file and renamed into place, so a concurrent run or Ctrl-C never leaves a
-half-written entry; an entry
-that cannot be read, parsed or validated is treated as missing and rewritten. The folder carries
-a `.gitignore` (`*`) and a `CACHEDIR.TAG`, so git and backup tools skip it.
+half-written entry; an entry that cannot be read, parsed or validated is treated as missing and
+rewritten. The folder carries a `.gitignore` (`*`) and a `CACHEDIR.TAG`, so git and backup tools
+skip it.
 """
 
 from __future__ import annotations
