@@ -12,6 +12,7 @@ from pathlib import Path
 
 from conftest import write_tree
 from importguard.facts.extract import extract_facts
+from importguard.facts.parse_options import ParseOptions
 from importguard.run.sources import MIN_FILES_PER_WORKER
 
 MODULE = "import os\nfrom typing import List\n\n\ndef walk(root: str) -> List[str]:\n    return [os.path.join(root, n) for n in os.listdir(root)] + missing\n"
@@ -20,9 +21,10 @@ MODULE = "import os\nfrom typing import List\n\n\ndef walk(root: str) -> List[st
 PROBE = textwrap.dedent("""\
     import json, sys
     from pathlib import Path
+    from importguard.facts.parse_options import ParseOptions
     from importguard.run.sources import compute_facts
     paths = sorted(Path(sys.argv[1]).glob("*.py"))
-    facts = compute_facts(paths, frozenset(), int(sys.argv[2]), budget=30.0)
+    facts = compute_facts(paths, ParseOptions(), int(sys.argv[2]), budget=30.0)
     print(json.dumps({
         "parser_in_main": "libcst" in sys.modules,
         "unbound": [[issue.name for issue in f.names] for f in facts],
@@ -61,4 +63,4 @@ def test_shared_facts_equal_the_facts_of_one_process(tmp_path):
     sources = {f"m{i:03d}.py": MODULE.replace("walk", f"walk_{i}") for i in range(2 * MIN_FILES_PER_WORKER + 2)}
     write_tree(tmp_path, sources)
     paths = sorted(tmp_path.glob("*.py"))
-    assert compute_facts(paths, frozenset(), 2) == [extract_facts(path.read_bytes(), frozenset()) for path in paths]
+    assert compute_facts(paths, ParseOptions(), 2) == [extract_facts(path.read_bytes(), ParseOptions()) for path in paths]

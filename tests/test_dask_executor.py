@@ -24,12 +24,13 @@ from importguard.errors import ImportguardError
 from importguard.run.executors import check_workers, extract_batch, facts_on, scheduler_address
 from importguard.facts.extract import extract_facts
 from importguard.facts.model import FileFacts, Problem
+from importguard.facts.parse_options import ParseOptions
 from importguard.run.sources import compute_facts
 
 from conftest import run_cli
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "chat_service"
-OPTIONS: frozenset = frozenset({"TYPE_CHECKING"})
+OPTIONS = ParseOptions()
 
 
 # -- the address ---------------------------------------------------------------------------------
@@ -116,7 +117,7 @@ def example_paths(root: Path) -> List[Path]:
 def test_workers_are_sent_bytes_never_paths_and_the_main_process_writes_the_cache(tmp_path: Path) -> None:
     project = shutil.copytree(EXAMPLE, tmp_path / "chat_service")
     paths = example_paths(project)
-    cache = FactsCache(tmp_path / "cache", OPTIONS)
+    cache = FactsCache(tmp_path / "cache")
     with RecordingExecutor() as pool:
         remote = compute_facts(paths, OPTIONS, 1, cache, pool)
     sent = [source for batch, _options in pool.arguments for source in batch]
@@ -142,7 +143,7 @@ def test_facts_survive_the_pickle_transport_unchanged() -> None:
         assert pickle.loads(pickle.dumps(facts)).to_json() == facts.to_json()
 
 
-def fails_on_boom(batch: Sequence[bytes], options: frozenset) -> List[FileFacts]:
+def fails_on_boom(batch: Sequence[bytes], options: ParseOptions) -> List[FileFacts]:
     if any(b"boom" in source for source in batch):
         raise MemoryError("worker lost")
     return extract_batch(batch, options)
@@ -310,7 +311,7 @@ def test_a_local_cluster_finds_what_the_local_run_finds_on_2000_generated_module
     assert by_code["IG101"] == 286 and "IG201" not in by_code and by_code["IG301"] == 40 and by_code["IG304"] == 21
 
 
-def dies_on_boom(batch: Sequence[bytes], options: frozenset) -> List[FileFacts]:
+def dies_on_boom(batch: Sequence[bytes], options: ParseOptions) -> List[FileFacts]:
     if any(b"boom" in source for source in batch):
         os._exit(1)  # as a native crash or an out-of-memory kill would end the worker
     return extract_batch(batch, options)

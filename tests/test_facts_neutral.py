@@ -17,6 +17,7 @@ import pytest
 
 import importguard.facts
 from importguard.facts.extract import extract_facts
+from importguard.facts.parse_options import ParseOptions
 from importguard.facts.model import BINDING_KINDS, NAME_KINDS, PROBLEM_KINDS, FileFacts
 from importguard.rules.annotation_names import ANNOTATION_KINDS
 from importguard.rules.files import SYNTAX_KINDS, UNREADABLE_KINDS
@@ -113,7 +114,7 @@ def test_facts_use_only_declared_kinds():
     ("print(missing)\n", "undefined", None),
 ])
 def test_a_failing_read_records_its_kind_and_a_structured_binding(source, kind, binding):
-    facts = extract_facts(source.encode(), frozenset())
+    facts = extract_facts(source.encode(), ParseOptions())
     assert [issue.kind for issue in facts.names] == [kind]
     found = facts.names[0].binding
     assert (found and (found.kind, found.text, found.target)) == binding
@@ -121,7 +122,7 @@ def test_a_failing_read_records_its_kind_and_a_structured_binding(source, kind, 
 
 def test_a_call_before_the_binding_records_the_call_and_the_binding_apart():
     source = "def outer():\n    def inner():\n        return value\n    inner()\n    value = 1\n"
-    [issue] = extract_facts(source.encode(), frozenset()).names
+    [issue] = extract_facts(source.encode(), ParseOptions()).names
     assert (issue.kind, issue.callee, issue.call_line, issue.binding and issue.binding.line) == (
         "called-too-early-local", "inner", 4, 5,
     )
@@ -129,7 +130,7 @@ def test_a_call_before_the_binding_records_the_call_and_the_binding_apart():
 
 def test_facts_with_bindings_survive_the_json_cache_round_trip():
     source = "def f():\n    os.getcwd()\n    import os\n\n\ndef g():\n    x = 1\n    del x\n    return x\n"
-    facts = extract_facts(source.encode(), frozenset())
+    facts = extract_facts(source.encode(), ParseOptions())
     assert len(facts.names) == 2
     assert FileFacts.from_json(json.loads(json.dumps(facts.to_json()))) == facts
 
@@ -140,5 +141,5 @@ def test_facts_with_bindings_survive_the_json_cache_round_trip():
     (b"# -*- coding: no-such-codec -*-\nx = 1\n", "undecodable"),
 ])
 def test_an_unanalysable_file_records_what_went_wrong(data, kind):
-    problem = extract_facts(data, frozenset()).problem
+    problem = extract_facts(data, ParseOptions()).problem
     assert problem is not None and problem.kind == kind

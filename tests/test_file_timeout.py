@@ -14,12 +14,13 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli, write_tree
+from importguard.facts.parse_options import ParseOptions
 
 BUG = {"pkg/__init__.py": "", "pkg/bug.py": "def f():\n    return time.time()\n", "pkg/ok.py": "import os\n"}
 OVER = "not analysed: parsing took longer than the 1 s `file-timeout` (raise it in [tool.importguard] to analyse it)"
 
 
-def loop_on_stuck(path: Path, options):
+def loop_on_stuck(path: Path, options: ParseOptions):
     """A worker's work that never returns on one file, as a parser stuck in a loop would."""
     from importguard.run.sources import extract_file
 
@@ -36,7 +37,7 @@ def test_a_file_over_the_budget_is_ig002_and_every_other_file_is_analysed(tmp_pa
     paths = [tmp_path / name for name in names]
     got = {}
     began = time.monotonic()
-    in_workers(list(range(len(paths))), 2, 4, paths, [frozenset()] * len(paths), lambda i, out: got.update(zip(i, out)),
+    in_workers(list(range(len(paths))), 2, 4, paths, [ParseOptions()] * len(paths), lambda i, out: got.update(zip(i, out)),
                work=loop_on_stuck, budget=1)
     assert time.monotonic() - began < 15  # the loop never ends: the budget did
     assert sorted(got) == list(range(len(paths)))

@@ -16,8 +16,9 @@ from hypothesis import strategies as st  # noqa: E402
 
 from importguard.facts.extract import extract_facts  # noqa: E402
 from importguard.facts.model import PROBLEM_KINDS  # noqa: E402
+from importguard.facts.parse_options import ParseOptions  # noqa: E402
 
-OPTIONS = frozenset({"TYPE_CHECKING"})
+OPTIONS = ParseOptions()
 SEED_FILES = sorted((Path(__file__).resolve().parents[1] / "examples" / "chat_service" / "chat").glob("*.py"))
 BUDGET = settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 

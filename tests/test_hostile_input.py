@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from importguard.run.cache import FORMAT
+from importguard.facts.parse_options import ParseOptions
 
 from conftest import write_tree
 
@@ -178,7 +179,7 @@ def test_big_data_modules_take_the_light_path_and_code_does_not(tmp_path):
     assert ("pkg/code.py", "IG101") in found  # a big module with code gets the full analysis
 
 
-def crash_on_boom(path: Path, options):
+def crash_on_boom(path: Path, options: ParseOptions):
     """A worker's work that dies on one file, as when the kernel kills it for memory."""
     import signal
 
@@ -196,7 +197,7 @@ def test_a_worker_that_dies_takes_only_its_file_down(tmp_path):
     write_tree(tmp_path, {name: "def f():\n    return missing\n" for name in names})
     paths = [tmp_path / name for name in names]
     got = {}
-    in_workers(list(range(len(paths))), 2, 4, paths, [frozenset()] * len(paths), lambda i, out: got.update(zip(i, out)), work=crash_on_boom)
+    in_workers(list(range(len(paths))), 2, 4, paths, [ParseOptions()] * len(paths), lambda i, out: got.update(zip(i, out)), work=crash_on_boom)
     assert sorted(got) == list(range(len(paths)))
     boom = got[names.index("boom.py")][1]
     assert boom.problem is not None and "process died" in boom.problem.message

@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 
 from importguard.facts.extract import extract_facts
+from importguard.facts.parse_options import ParseOptions
 
-TYPE_CHECKING = frozenset({"TYPE_CHECKING"})
+OPTIONS = ParseOptions()  # names `TYPE_CHECKING` the type-checking guard
 
 
 def imports_of(source: str):
-    facts = extract_facts(textwrap.dedent(source).encode(), TYPE_CHECKING)
+    facts = extract_facts(textwrap.dedent(source).encode(), OPTIONS)
     assert facts.problem is None, facts.problem
     return facts.imports
 
@@ -160,7 +161,7 @@ def test_dynamic_imports_constant_and_computed():
         c = __import__("c")
         def load(name):
             return importlib.import_module(name)
-    """).encode(), TYPE_CHECKING)
+    """).encode(), OPTIONS)
     dynamic = [(f.module, f.level, f.line) for f in facts.imports if f.kind == "dynamic"]
     assert dynamic == [("pkg.a", 0, 4), ("b", 1, 5), ("c", 0, 6)]
     (call,) = facts.dynamic_calls
@@ -168,7 +169,7 @@ def test_dynamic_imports_constant_and_computed():
 
 
 def test_lambda_bodies_are_deferred():
-    (fact,) = [f for f in extract_facts(b"loader = lambda: __import__('json')\n", TYPE_CHECKING).imports]
+    (fact,) = [f for f in extract_facts(b"loader = lambda: __import__('json')\n", OPTIONS).imports]
     assert fact.scope == "function" and fact.edge_kind == "deferred"
 
 
@@ -186,11 +187,11 @@ def test_import_positions_match_cpython_on_real_code(name):
             expected += [(node.lineno, node.col_offset + 1)] * len(node.names)
         elif isinstance(node, ast.ImportFrom):
             expected.append((node.lineno, node.col_offset + 1))
-    got = [(f.line, f.column) for f in extract_facts(data, TYPE_CHECKING).imports if f.kind != "dynamic"]
+    got = [(f.line, f.column) for f in extract_facts(data, OPTIONS).imports if f.kind != "dynamic"]
     assert sorted(got) == sorted(expected)
 
 
 def test_positions_in_multiline_statements_and_strings():
     source = 'x = """\none\ntwo\n"""\ny = (\n    1,\n)\nif (a and\n        b): import os\nz = 1; import sys\n'
-    facts = extract_facts(source.encode(), TYPE_CHECKING)
+    facts = extract_facts(source.encode(), OPTIONS)
     assert [(f.line, f.column) for f in facts.imports] == [(9, 13), (10, 8)]

@@ -18,7 +18,6 @@ import pytest
 
 from conftest import run_cli, write_tree
 from importguard.run.config import Config
-from importguard.facts.model import LAZY_ANNOTATIONS
 from importguard.rules import BY_CODE
 from importguard.run.sources import compute_facts
 
@@ -122,7 +121,7 @@ def test_each_file_gets_its_own_options_on_an_executor(tmp_path):
     with Recording(max_workers=1) as pool:
         a, b = compute_facts([tmp_path / "a.py", tmp_path / "b.py"], config.file_options(), 1, None, pool)
     assert [i.kind for i in a.names] == ["unbound-local", "unbound-local"] and b.names == []
-    assert sorted(LAZY_ANNOTATIONS in options for options in sent) == [False, True]
+    assert sorted(options.lazy_annotations for options in sent) == [False, True]
 
 
 @pytest.mark.parametrize("table, expected", [

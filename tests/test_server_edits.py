@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from importguard.facts.extract import extract_facts
+from importguard.facts.parse_options import ParseOptions
 from importguard.findings import Finding, Hop, Related
 from importguard.server.engine import noqa_edit, same_modulo_lines
 from importguard.server.linemap import line_map, reanchor
@@ -28,7 +29,7 @@ def run():
 
 
 def facts(text: str):  # type: ignore[no-untyped-def]
-    return extract_facts(text.encode(), frozenset({"TYPE_CHECKING"}))
+    return extract_facts(text.encode(), ParseOptions())
 
 
 def test_unchanged_lines_follow_inserted_lines_and_edited_ones_have_no_counterpart() -> None:

@@ -6,10 +6,11 @@ import ast  # loaded anyway (dataclasses imports inspect, which imports ast)
 import io
 import re
 import tokenize
-from typing import Dict, FrozenSet, List, Optional, Set, Tuple
+from typing import Dict, List, Optional, Set, Tuple
 
 from importguard.facts.data_module import DATA_MODULE_BYTES, data_module_facts, quiet_parse
 from importguard.facts.model import FileFacts, Problem
+from importguard.facts.parse_options import ParseOptions
 from importguard.facts.gcpause import paused_gc
 
 SKIP_FILE = re.compile(rb"#\s*importguard:\s*skip-file\b")
@@ -70,13 +71,13 @@ def python_syntax_error(data: bytes) -> Optional[SyntaxError]:
     return None
 
 
-def extract_facts(data: bytes, type_checking_names: FrozenSet[str]) -> FileFacts:
+def extract_facts(data: bytes, options: ParseOptions) -> FileFacts:
     """Parse `data` once and walk it once. Never raises for bad input."""
     with paused_gc():
-        return _extract(data, type_checking_names)
+        return _extract(data, options)
 
 
-def _extract(data: bytes, type_checking_names: FrozenSet[str]) -> FileFacts:
+def _extract(data: bytes, options: ParseOptions) -> FileFacts:
     if b"\0" in data:
         return FileFacts(problem=Problem("nul-bytes", "file contains NUL bytes", 1, 1))
     head = b"\n".join(data.split(b"\n", SKIP_FILE_LINES)[:SKIP_FILE_LINES])  # no full-file split
@@ -120,7 +121,7 @@ def _extract(data: bytes, type_checking_names: FrozenSet[str]) -> FileFacts:
     from importguard.facts.walker import FactWalker
 
     try:
-        facts = FactWalker(module, type_checking_names).run()
+        facts = FactWalker(module, options).run()
         facts.suppressions = suppressions_in(data.decode(module.encoding, errors="replace"))
     except Exception as error:  # noqa: BLE001 - one file never ends the run
         return FileFacts(problem=Problem("analysis-failure", f"cannot analyse: {type(error).__name__}: {error}"[:300]))

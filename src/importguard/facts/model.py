@@ -6,24 +6,9 @@ Facts hold no CST nodes, so they can be cached as JSON and shipped between proce
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Dict, FrozenSet, List, Optional
+from typing import Any, Dict, List, Optional
 
 IMPORT_TIME_SCOPES = ("module", "class")
-# A fact option beside the TYPE_CHECKING names (never an identifier, so never one of them):
-# annotations are evaluated lazily (PEP 649/749, Python 3.14), as under `from __future__ import annotations`.
-LAZY_ANNOTATIONS = "@lazy-annotations"
-# Another fact option: files above this size are not parsed (a libcst tree takes ~700 bytes per
-# byte of code: a 20 MB module of functions took 14 GB and 10 minutes, a 20 MB data literal 3 GB).
-# `max-file-size` raises it.
-MAX_FILE_MB = "@max-file-mb="
-DEFAULT_MAX_FILE_MB = 4.0
-
-
-def max_file_bytes(options: FrozenSet[str]) -> int:
-    for option in options:
-        if option.startswith(MAX_FILE_MB):
-            return int(float(option[len(MAX_FILE_MB):]) * 1024 * 1024)
-    return int(DEFAULT_MAX_FILE_MB * 1024 * 1024)
 
 
 @dataclass

@@ -10,14 +10,13 @@ every part needs.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, FrozenSet, List, Optional, Set, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple, Union
 
 import libcst as cst
 
 from importguard.facts.bindings import BindingTracker, Flow, Scope
 from importguard.facts.guards import NOTHING, Proven
 from importguard.facts.model import (
-    LAZY_ANNOTATIONS,
     DynamicCall,
     Export,
     FileFacts,
@@ -26,6 +25,7 @@ from importguard.facts.model import (
     ImportFact,
     NameIssue,
 )
+from importguard.facts.parse_options import ParseOptions
 from importguard.facts.positions import Anchor, PositionRequests
 from importguard.facts.raises import Raises, union
 from importguard.facts.shapes import dotted_name, last_part
@@ -122,9 +122,9 @@ Placed = Union[ImportFact, DynamicCall, Export, CallSite, NameIssue]
 class WalkState:
     """What every part of the walker reads and updates while it walks one module."""
 
-    def __init__(self, module: cst.Module, type_checking_names: FrozenSet[str]) -> None:
+    def __init__(self, module: cst.Module, options: ParseOptions) -> None:
         self.module = module
-        self.type_checking_names = type_checking_names
+        self.type_checking_names = options.type_checking_names
         self.facts = FileFacts()
         self.line = 1
         self.indent: Tuple[str, ...] = ()
@@ -141,7 +141,7 @@ class WalkState:
         self.position_node: Optional[cst.CSTNode] = None  # the string a forward reference came from
         # PEP 563 (`from __future__ import annotations`) or PEP 649 (a 3.14+ target): annotations
         # are not evaluated when the code runs
-        self.future_annotations = LAZY_ANNOTATIONS in type_checking_names
+        self.future_annotations = options.lazy_annotations
         self.exports: Optional[List[Tuple[str, cst.CSTNode, Anchor]]] = None
         self.exports_computed = False
         self.parameters: Dict[str, str] = {}  # function qualname -> its first positional parameter

@@ -2,10 +2,11 @@
 request must not be able to run code in CI).
 
 An entry's key hashes the file's bytes, importguard's version and the options that change facts
-(`type-checking-names`, the file's target version). Entries are written to a temporary file and
-renamed into place, so a concurrent run or Ctrl-C never leaves a half-written entry; an entry
-that cannot be read, parsed or validated is treated as missing and rewritten. The folder carries
-a `.gitignore` (`*`) and a `CACHEDIR.TAG`, so git and backup tools skip it.
+(`ParseOptions`: `type-checking-names`, the file's target version, `max-file-size`). Entries are
+written to a temporary file and renamed into place, so a concurrent run or Ctrl-C never leaves a
+half-written entry; an entry that cannot be read, parsed or validated is treated as missing and
+rewritten. The folder carries a `.gitignore` (`*`) and a `CACHEDIR.TAG`, so git and backup tools
+skip it.
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Dict, FrozenSet, Iterable, Optional
+from typing import Dict, Optional
 
 from importguard import __version__
 from importguard.facts.model import FileFacts
+from importguard.facts.parse_options import ParseOptions
 
 CACHE_FOLDER = ".importguard_cache"
-FORMAT = "facts-v8"
+FORMAT = "facts-v9"  # v9: the options part of a key is `ParseOptions.cache_text()`
 MANIFEST = "manifest.json"
 MAX_ENTRY_BYTES = 16 * 1024 * 1024  # far above the facts of any file under `max-file-size`
 CACHEDIR_TAG = (
@@ -34,9 +36,9 @@ def cache_folder(root: Path, configured: Optional[Path]) -> Path:
     return configured if configured is not None else root / CACHE_FOLDER
 
 
-def entry_key(data: bytes, options: Iterable[str]) -> str:
+def entry_key(data: bytes, options: ParseOptions) -> str:
     digest = hashlib.sha256()
-    digest.update(f"importguard {__version__} {FORMAT} {','.join(sorted(options))}\n".encode())
+    digest.update(f"importguard {__version__} {FORMAT} {options.cache_text()}\n".encode())
     digest.update(data)
     return digest.hexdigest()
 
@@ -44,12 +46,11 @@ def entry_key(data: bytes, options: Iterable[str]) -> str:
 class FactsCache:
     """Read and write cache entries under one folder; every failure degrades to a miss."""
 
-    def __init__(self, folder: Path, options: Iterable[str] = ()) -> None:
+    def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.entries = folder / FORMAT
         self.writable = True
-        self.options = ",".join(sorted(options))
-        self._labels: Dict[FrozenSet[str], str] = {}
+        self._labels: Dict[ParseOptions, str] = {}
         self._manifest: Optional[Dict[str, list]] = None
         self._manifest_changed = False
 
@@ -65,15 +66,13 @@ class FactsCache:
                 self._manifest = {}
         return self._manifest
 
-    def label(self, options: Optional[FrozenSet[str]]) -> str:
-        """How the manifest writes a file's options (default: the project's)."""
-        if options is None:
-            return self.options
+    def label(self, options: ParseOptions) -> str:
+        """How the manifest writes a file's options (worked out once per distinct options)."""
         if options not in self._labels:
-            self._labels[options] = ",".join(sorted(options))
+            self._labels[options] = options.cache_text()
         return self._labels[options]
 
-    def known_key(self, path: str, stat: Optional[os.stat_result], options: Optional[FrozenSet[str]] = None) -> Optional[str]:
+    def known_key(self, path: str, stat: Optional[os.stat_result], options: ParseOptions) -> Optional[str]:
         """The key of `path`'s bytes when its size, modification time and options are those last
         seen: the file need not be read and hashed again. Any difference means a read and a hash."""
         seen = self.manifest.get(path)
@@ -82,7 +81,7 @@ class FactsCache:
         same = seen[0] == stat.st_mtime_ns and seen[1] == stat.st_size and seen[2] == self.label(options)
         return seen[3] if same and isinstance(seen[3], str) else None
 
-    def remember(self, path: str, stat: Optional[os.stat_result], key: str, options: Optional[FrozenSet[str]] = None) -> None:
+    def remember(self, path: str, stat: Optional[os.stat_result], key: str, options: ParseOptions) -> None:
         """Record the key of the bytes read after `stat` was taken (a later change alters mtime)."""
         if stat is not None and self.known_key(path, stat, options) != key:
             self.manifest[path] = [stat.st_mtime_ns, stat.st_size, self.label(options), key]

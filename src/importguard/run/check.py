@@ -11,7 +11,7 @@ from typing import Callable, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from importguard.facts.extract import extract_facts
 from importguard.facts.gcpause import paused_gc
-from importguard.facts.model import FileFacts, Problem, max_file_bytes
+from importguard.facts.model import FileFacts, Problem
 from importguard.findings import Finding
 from importguard.rules.fixes.planning import with_fixes
 from importguard.project.calls import add_import_time_calls
@@ -134,14 +134,14 @@ class _Check:
         if memory.stdin is not None:
             self.scope.add_virtual(memory.stdin[0])
         self.laps("discover")
-        self.options: FactOptions = self.config.file_options()
-        self.cache = FactsCache(cache_folder(self.config.root, self.config.cache_dir), self.options.default) if settings.use_cache else None
+        self.file_options: FactOptions = self.config.file_options()
+        self.cache = FactsCache(cache_folder(self.config.root, self.config.cache_dir)) if settings.use_cache else None
         self.keys: Tuple[List[List[str]], str, str] = ([], "", "")  # the memo's (files, structure key, run key)
         self.rules = select_rules(self.config.select, self.config.ignore, self.config.extend_select)
 
     def compute(self, chosen: List[Path]) -> List[FileFacts]:
         settings = self.settings
-        return compute_facts(chosen, self.options, settings.jobs, self.cache, settings.executor, settings.progress,
+        return compute_facts(chosen, self.file_options, settings.jobs, self.cache, settings.executor, settings.progress,
                              self.config.file_timeout)
 
     def result(self, findings: List[Finding], project: Optional[Project], counts: Tuple[int, int], warnings: List[str]) -> CheckResult:
@@ -191,7 +191,7 @@ class _Check:
     def from_memo(self, memo: Memo, cache: FactsCache) -> Optional[CheckResult]:
         """The last run's result when nothing it depends on changed, or with the "file" rules
         re-run on the files whose changes stay inside them; None: a full run is needed."""
-        rows = discovered_files(self.scope.found, cache, self.options)
+        rows = discovered_files(self.scope.found, cache, self.file_options)
         structure, key = run_keys(self.config, self.scope.cwd, self.scope.paths, rows)
         self.keys = (rows, structure, key)
         last = memo.load()
@@ -219,8 +219,8 @@ class _Check:
         piped = {}
         if memory.stdin is not None:
             virtual = Path(os.path.abspath(memory.stdin[0]))
-            piped[virtual] = extract_facts(memory.stdin[1], self.options.of(virtual))
-        piped.update({path: extract_facts(data, self.options.of(path)) for path, data in memory.edits.items()})
+            piped[virtual] = extract_facts(memory.stdin[1], self.file_options.of(virtual))
+        piped.update({path: extract_facts(data, self.file_options.of(path)) for path, data in memory.edits.items()})
         on_disk = [p for p in scope.reported if p not in piped]
         analysed = {**dict(zip(on_disk, self.compute(on_disk))), **piped}
         if config.marked and scope.excluded:
@@ -245,21 +245,21 @@ class _Check:
         return project
 
 
-def discovered_files(found: Discovered, cache: FactsCache, options: FactOptions) -> List[List[str]]:
+def discovered_files(found: Discovered, cache: FactsCache, file_options: FactOptions) -> List[List[str]]:
     """[path, facts key, role] of every file found: what the memo's key covers. A file whose
     size and modification time are those last seen is not read; another is read and hashed."""
     rows = []
     for path in found.sources:
         stat = file_stat(path)
-        own = options.of(path)
-        key = cache.known_key(str(path), stat, own)
+        options = file_options.of(path)
+        key = cache.known_key(str(path), stat, options)
         if key is None:
-            data = read_source(path, max_file_bytes(own))
+            data = read_source(path, options.max_file_bytes)
             if isinstance(data, FileFacts):
                 key = f"problem: {data.problem.message}" if data.problem else "problem"
             else:
-                key = entry_key(data, own)
-                cache.remember(str(path), stat, key, own)
+                key = entry_key(data, options)
+                cache.remember(str(path), stat, key, options)
         rows.append([str(path), key, "reported" if path in found.reported else "indexed"])
     rows += [[str(path), "", "compiled"] for path in found.extensions]
     rows += [[str(path), "", "missing"] for path in found.missing]

@@ -7,13 +7,13 @@ import re
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Dict, FrozenSet, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from importguard.contracts.config import Contract, parse_contracts
 from importguard.run.discovery import valid_patterns, config_file, user_cache_folder
 from importguard.errors import ConfigError
 from importguard.run.fact_options import FactOptions
-from importguard.facts.model import DEFAULT_MAX_FILE_MB, LAZY_ANNOTATIONS, MAX_FILE_MB
+from importguard.facts.parse_options import DEFAULT_MAX_FILE_MB, MEGABYTE, ParseOptions
 from importguard.run.packaging_roots import declared_roots
 
 if sys.version_info >= (3, 11):
@@ -88,18 +88,20 @@ class Config:
         if self.packaging_roots is None:
             object.__setattr__(self, "packaging_roots", declared_roots(self.root))  # frozen: set once, here
 
-    def fact_options(self, version: Optional[Tuple[int, int]] = None) -> FrozenSet[str]:
+    def parse_options(self, version: Optional[Tuple[int, int]] = None) -> ParseOptions:
         """What changes a file's facts besides its bytes (part of every cache key), for a file
-        targeting `version` (default: the project's)."""
+        targeting `version` (default: the project's): 3.14 evaluates annotations lazily (PEP 649/749)."""
         version = version or self.target_version
-        lazy = version is not None and version >= (3, 14)
-        size = set() if self.max_file_mb == DEFAULT_MAX_FILE_MB else {f"{MAX_FILE_MB}{self.max_file_mb}"}
-        return frozenset(self.type_checking_names) | ({LAZY_ANNOTATIONS} if lazy else set()) | size
+        return ParseOptions(
+            type_checking_names=frozenset(self.type_checking_names),
+            lazy_annotations=version is not None and version >= (3, 14),
+            max_file_bytes=int(self.max_file_mb * MEGABYTE),
+        )
 
     def file_options(self) -> FactOptions:
-        """Each file's fact options, `per-file-target-version` applied."""
-        patterns = [(pattern, self.fact_options(version)) for pattern, version in self.per_file_target_version.items()]
-        return FactOptions(self.fact_options(), self.root, patterns)
+        """Each file's parse options, `per-file-target-version` applied."""
+        patterns = [(pattern, self.parse_options(version)) for pattern, version in self.per_file_target_version.items()]
+        return FactOptions(self.parse_options(), self.root, patterns)
 
     def source_roots(self) -> List[Path]:
         """`src` when set; else the project root (top-level tests and scripts), `src/`, and the

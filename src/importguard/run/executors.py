@@ -12,13 +12,14 @@ from __future__ import annotations
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from collections import deque
 from contextlib import contextmanager
-from typing import Any, Callable, Deque, Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Tuple, TypeVar, Union
+from typing import Any, Callable, Deque, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, TypeVar, Union
 from urllib.parse import urlsplit
 
 from importguard import __version__
 from importguard.errors import ImportguardError
 from importguard.facts.extract import extract_facts
 from importguard.facts.model import FileFacts, Problem
+from importguard.facts.parse_options import ParseOptions
 
 SCHEMES = ("dask", "tcp")  # `tcp://` is how `dask scheduler` prints its address
 CONNECT_TIMEOUT = 10  # seconds to reach the scheduler, then to see at least one worker
@@ -98,12 +99,12 @@ def importguard_version() -> str:
     return __version__
 
 
-def extract_batch(sources: Sequence[bytes], options: FrozenSet[str]) -> List[FileFacts]:
+def extract_batch(sources: Sequence[bytes], options: ParseOptions) -> List[FileFacts]:
     """Worker entry point: the facts of each file's bytes. Never opens a file, never raises."""
     return [facts_of(data, options) for data in sources]
 
 
-def facts_of(data: bytes, options: FrozenSet[str]) -> FileFacts:
+def facts_of(data: bytes, options: ParseOptions) -> FileFacts:
     try:
         return extract_facts(data, options)
     except Exception as error:  # noqa: BLE001 - one file never ends the run
@@ -111,8 +112,8 @@ def facts_of(data: bytes, options: FrozenSet[str]) -> FileFacts:
 
 
 def facts_on(
-    executor: Executor, sources: Iterable[Tuple[Tag, Union[bytes, FileFacts]]], options: FrozenSet[str],
-    work: Callable[[Sequence[bytes], FrozenSet[str]], List[FileFacts]] = extract_batch,
+    executor: Executor, sources: Iterable[Tuple[Tag, Union[bytes, FileFacts]]], options: ParseOptions,
+    work: Callable[[Sequence[bytes], ParseOptions], List[FileFacts]] = extract_batch,
 ) -> Iterator[Tuple[Tag, FileFacts]]:
     """(tag, facts) of every source, in the order they finish. `sources` is read lazily, as the
     window has room; a source that is already facts (a file that could not be read) passes

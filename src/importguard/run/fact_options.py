@@ -1,17 +1,18 @@
-"""Each file's fact options: the project's, or those of the Python version a
+"""Each file's parse options: the project's, or those of the Python version a
 `per-file-target-version` pattern gives it (ruff's setting of the same name).
 
 The target version changes a file's facts (3.14 evaluates annotations lazily, PEP 649/749), so
 it is part of that file's cache key. Most projects set no pattern: then every file shares one
-frozenset and no path is matched.
+`ParseOptions` and no path is matched.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import FrozenSet, List, Optional, Sequence, Tuple, Union
+from typing import List, Optional, Sequence, Tuple, Union
 
+from importguard.facts.parse_options import ParseOptions
 from importguard.run.discovery import Matcher, matcher
 
 
@@ -19,14 +20,14 @@ class FactOptions:
     """The project's options, and the options of the files the patterns match (gitignore-style,
     against the path relative to `root`; the last matching pattern wins, as in a `.gitignore`)."""
 
-    def __init__(self, default: FrozenSet[str], root: Optional[Path] = None,
-                 patterns: Sequence[Tuple[str, FrozenSet[str]]] = ()) -> None:
+    def __init__(self, default: ParseOptions, root: Optional[Path] = None,
+                 patterns: Sequence[Tuple[str, ParseOptions]] = ()) -> None:
         self.default = default
         self.root = root
         self._prefix = os.path.join(str(root), "") if root is not None else ""
-        self._specs: List[Tuple[Matcher, FrozenSet[str]]] = [(matcher([pattern]), options) for pattern, options in reversed(patterns)]
+        self._specs: List[Tuple[Matcher, ParseOptions]] = [(matcher([pattern]), options) for pattern, options in reversed(patterns)]
 
-    def of(self, path: Path) -> FrozenSet[str]:
+    def of(self, path: Path) -> ParseOptions:
         if not self._specs or self.root is None:
             return self.default
         text = str(path)
@@ -37,6 +38,6 @@ class FactOptions:
         return next((options for matches, options in self._specs if matches(relative)), self.default)
 
 
-def per_file(options: Union[FrozenSet[str], FactOptions]) -> FactOptions:
-    """`options` for every file, when one set is given."""
-    return options if isinstance(options, FactOptions) else FactOptions(options)
+def per_file(file_options: Union[ParseOptions, FactOptions]) -> FactOptions:
+    """The same options for every file, when one `ParseOptions` is given."""
+    return file_options if isinstance(file_options, FactOptions) else FactOptions(file_options)

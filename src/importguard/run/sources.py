@@ -6,10 +6,11 @@ from __future__ import annotations
 import os
 from concurrent.futures import Executor
 from pathlib import Path
-from typing import Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 from importguard.facts.extract import extract_facts
-from importguard.facts.model import FileFacts, Problem, max_file_bytes
+from importguard.facts.model import FileFacts, Problem
+from importguard.facts.parse_options import ParseOptions
 from importguard.run.cache import FactsCache, entry_key
 from importguard.run.fact_options import FactOptions, per_file
 from importguard.run.sharing import share_strings
@@ -69,16 +70,16 @@ class _Trimmer:
 _trimmer = _Trimmer()
 
 
-def extract_file(path: Path, type_checking_names: FrozenSet[str]) -> Tuple[Optional[str], FileFacts, Optional[os.stat_result]]:
+def extract_file(path: Path, options: ParseOptions) -> Tuple[Optional[str], FileFacts, Optional[os.stat_result]]:
     """Worker entry point: (cache key of the bytes read, facts, the file's stat taken before the
     read). Never raises for a bad file."""
     stat = file_stat(path)
-    data = read_source(path, max_file_bytes(type_checking_names))
+    data = read_source(path, options.max_file_bytes)
     if isinstance(data, FileFacts):
         return None, data, None
-    facts = extract_facts(data, type_checking_names)
+    facts = extract_facts(data, options)
     _trimmer.after(len(data))
-    return entry_key(data, type_checking_names), facts, stat
+    return entry_key(data, options), facts, stat
 
 
 def file_stat(path: Path) -> Optional[os.stat_result]:
@@ -106,7 +107,7 @@ _malloc_trim: Union[None, bool, Callable[[int], int]] = None
 
 
 def compute_facts(
-    paths: Sequence[Path], fact_options: Union[FrozenSet[str], FactOptions], jobs: int,
+    paths: Sequence[Path], file_options: Union[ParseOptions, FactOptions], jobs: int,
     cache: Optional[FactsCache] = None, executor: Optional[Executor] = None,
     progress: Optional[Callable[[int, int], None]] = None, budget: Optional[float] = None,
 ) -> List[FileFacts]:
@@ -120,7 +121,7 @@ def compute_facts(
     `get_executor()`) this process reads the files and sends their bytes: remote workers need
     no copy of the project. Either way the cache is written here.
     """
-    resolved = per_file(fact_options)
+    resolved = per_file(file_options)
     options = [resolved.of(path) for path in paths]
     results: List[Optional[FileFacts]] = [None] * len(paths)
     misses: List[int] = []
@@ -133,7 +134,7 @@ def compute_facts(
                 if results[index] is None:
                     misses.append(index)  # those bytes have no entry: reading them again finds none
                 continue
-            data = read_source(path, max_file_bytes(options[index]))
+            data = read_source(path, options[index].max_file_bytes)
             if isinstance(data, FileFacts):
                 results[index] = data
                 continue
@@ -163,7 +164,7 @@ def compute_facts(
     if executor is not None:
         from importguard.run.executors import facts_on
 
-        groups: Dict[FrozenSet[str], List[int]] = {}  # a batch shares its options: one group in most projects
+        groups: Dict[ParseOptions, List[int]] = {}  # a batch shares its options: one group in most projects
         for index in misses:
             groups.setdefault(options[index], []).append(index)
         for shared, indexes in groups.items():
@@ -205,17 +206,17 @@ def load_parser() -> None:
     its workers import the parser side by side, at the same wall-clock cost, and the main
     process does not carry it (~10 MB) through the project and rules phases, where its memory
     peaks."""
-    extract_facts(b"pass\n", frozenset())
+    extract_facts(b"pass\n", ParseOptions())
 
 
 def read_for_executor(
-    paths: Sequence[Path], indexes: Sequence[int], options: FrozenSet[str],
+    paths: Sequence[Path], indexes: Sequence[int], options: ParseOptions,
 ) -> Iterator[Tuple[Tuple[int, Optional[str], Optional[os.stat_result]], Union[bytes, FileFacts]]]:
     """((index, cache key, stat before the read), bytes or the facts of a read failure) of each
     file, read one at a time as the executor asks for them."""
     for index in indexes:
         stat = file_stat(paths[index])
-        data = read_source(paths[index], max_file_bytes(options))
+        data = read_source(paths[index], options.max_file_bytes)
         key = entry_key(data, options) if isinstance(data, bytes) else None
         yield (index, key, stat if key is not None else None), data
 

@@ -16,16 +16,17 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Deque, FrozenSet, Iterable, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Callable, Deque, Iterable, List, Optional, Sequence, Tuple
 
 from importguard.facts.model import FileFacts, Problem
+from importguard.facts.parse_options import ParseOptions
 
 if TYPE_CHECKING:  # multiprocessing is imported by cold runs only (~10 ms)
     from multiprocessing.connection import Connection
     from multiprocessing.process import BaseProcess
 
 Outcome = Tuple[Optional[str], FileFacts, Optional[os.stat_result]]  # (cache key, facts, stat)
-Work = Callable[[Path, FrozenSet[str]], Outcome]
+Work = Callable[[Path, ParseOptions], Outcome]
 Note = Callable[[Sequence[int], Iterable[Outcome]], None]
 
 DIED = "cannot analyse: the parser's process died on this file (a native crash or out of memory)"
@@ -100,7 +101,7 @@ def stop(worker: Worker, kill: bool) -> None:
         worker.process.join()
 
 
-def in_workers(indexes: Sequence[int], workers: int, chunk: int, paths: Sequence[Path], options: Sequence[FrozenSet[str]],
+def in_workers(indexes: Sequence[int], workers: int, chunk: int, paths: Sequence[Path], options: Sequence[ParseOptions],
                note: Note, work: Work, budget: Optional[float] = None) -> None:
     """Parse `paths[i]` with `options[i]` for each index, in up to `workers` processes, calling
     `note` with each outcome as it arrives. A file whose worker dies, or that takes longer than
@@ -131,7 +132,7 @@ def in_workers(indexes: Sequence[int], workers: int, chunk: int, paths: Sequence
             stop(worker, kill=bool(worker.chunk))
 
 
-def send(worker: Worker, todo: Deque[int], chunk: int, paths: Sequence[Path], options: Sequence[FrozenSet[str]]) -> None:
+def send(worker: Worker, todo: Deque[int], chunk: int, paths: Sequence[Path], options: Sequence[ParseOptions]) -> None:
     batch = [todo.popleft() for _ in range(min(chunk, len(todo)))]
     worker.conn.send([(i, paths[i], options[i]) for i in batch])
     worker.chunk.extend(batch)
