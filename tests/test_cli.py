@@ -193,6 +193,24 @@ def test_gitignored_and_virtualenv_folders_are_skipped(tmp_path):
     assert (result.returncode, result.stdout.strip()) == (0, "No findings; 1 file checked.")
 
 
+def test_nested_gitignores_and_virtualenvs_deep_in_the_tree_are_honoured(tmp_path):
+    """The walk learns which folders hold ignore files from their listing: a `.gitignore` or a
+    virtualenv several folders down still counts, and a virtualenv named explicitly is checked."""
+    cyclic = {"a.py": "import b\n", "b.py": "import a\n"}
+    write_tree(tmp_path, {
+        "pyproject.toml": "[tool.importguard]\n",
+        "src/pkg/__init__.py": "", "src/pkg/app.py": "import json\n",
+        "src/pkg/deep/.gitignore": "scratch/\n",
+        **{f"src/pkg/deep/scratch/{k}": v for k, v in cyclic.items()},
+        "src/pkg/tools/venv/pyvenv.cfg": "home = /usr\n",
+        **{f"src/pkg/tools/venv/lib/{k}": v for k, v in cyclic.items()},
+    })
+    result = run_cli("check", ".", cwd=tmp_path)
+    assert (result.returncode, result.stdout.strip()) == (0, "No findings; 2 files checked.")
+    named = run_cli("check", "src/pkg/tools/venv", cwd=tmp_path)
+    assert (named.returncode, named.stdout.strip()) == (0, "No findings; 2 files checked.")
+
+
 def test_a_folder_named_explicitly_is_checked_even_when_excluded(tmp_path):
     write_tree(tmp_path, {
         "pyproject.toml": "[tool.importguard]\nextend-exclude = ['examples/']\n",

@@ -67,9 +67,10 @@ class FactsCache:
         return self._manifest
 
     def label(self, options: ParseOptions) -> str:
-        """How the manifest writes a file's options (worked out once per distinct options)."""
+        """How the manifest writes a file's options: a digest of their key text, worked out once
+        per distinct options (the text itself made Django's manifest half as big again)."""
         if options not in self._labels:
-            self._labels[options] = options.cache_text()
+            self._labels[options] = hashlib.sha256(options.cache_text().encode()).hexdigest()[:16]
         return self._labels[options]
 
     def known_key(self, path: str, stat: Optional[os.stat_result], options: ParseOptions) -> Optional[str]:

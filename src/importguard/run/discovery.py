@@ -173,8 +173,16 @@ class _Ignorer:
         self.exclude = matcher(exclude)
         self.gitignore = gitignore
         self._chains: Dict[str, List[Tuple[str, Matcher]]] = {}
+        self._bare: Set[str] = set()  # folders listed by the walk with no ignore file in them
+
+    def listed(self, folder: str, names: List[str]) -> None:
+        """The walk lists every folder: one with neither a `.gitignore` nor a `.git` needs no probe."""
+        if ".gitignore" not in names and ".git" not in names:
+            self._bare.add(folder)
 
     def _own_gitignore(self, folder: str) -> Optional[Matcher]:
+        if folder in self._bare:
+            return None
         lines = []
         for name in (".gitignore", os.path.join(".git", "info", "exclude")):
             path = os.path.join(folder, name)
@@ -200,8 +208,12 @@ class _Ignorer:
 
     def ignored(self, path: Path, is_dir: bool) -> bool:
         text = str(path)
-        if is_dir and os.path.exists(os.path.join(text, "pyvenv.cfg")):
+        if is_dir and os.path.exists(os.path.join(text, "pyvenv.cfg")):  # a virtualenv
             return True
+        return self.excluded(text, is_dir)
+
+    def excluded(self, text: str, is_dir: bool) -> bool:
+        """Whether the patterns or a `.gitignore` exclude the file or folder at `text`."""
         suffix = "/" if is_dir else ""
         inside = text.startswith(self.root + os.sep)
         relative = text[len(self.root) + 1:] if inside else os.path.basename(text)
@@ -232,7 +244,8 @@ def discover(paths: Sequence[Path], root: Path, exclude: Iterable[str], structur
     structural_ignorer = _Ignorer(root, structural, gitignore=False)
     ignorer = _Ignorer(root, exclude, gitignore)
     found = Discovered()
-    sources: Set[Path] = set()
+    sources: Set[str] = set()  # paths as strings until the end: a `Path` per entry costs more than the walk
+    reported: Set[str] = set()
     extensions: Set[Path] = set()
     visited: Set[str] = set()
     leads_to_root = {str(a) for r in source_roots for a in (Path(os.path.abspath(r)), *Path(os.path.abspath(r)).parents)}
@@ -245,17 +258,19 @@ def discover(paths: Sequence[Path], root: Path, exclude: Iterable[str], structur
             walker_structural = (
                 _Ignorer(path, structural, gitignore=False) if structural_ignorer.ignored(path, is_dir=True) else structural_ignorer
             )
-            _walk(path, walker_structural, walker_ignorer, sources, found.reported, extensions, visited,
+            _walk(path, walker_structural, walker_ignorer, sources, reported, extensions, visited,
                   found.nested if nested else None, str(root), leads_to_root if given in index_only else None)
         elif path.is_file() or path.suffix in SOURCE_SUFFIXES and path.is_symlink() and not path.exists():
             # A file named explicitly is Python whatever its name (`manage`, a shebang script:
             # pre-commit tags those `python`).
-            sources.add(path)
+            sources.add(str(path))
             if not ignorer.ignored(path, is_dir=False):
-                found.reported.add(path)
+                reported.add(str(path))
         elif not path.exists() and not path.is_symlink():
             found.missing.append(path)
-    found.sources = sorted(sources)
+    # In `Path` order (part by part), without comparing `Path`s.
+    found.sources = [Path(text) for text in sorted(sources, key=lambda text: os.path.normcase(text).split(os.sep))]
+    found.reported = {Path(text) for text in reported}
     found.extensions = sorted(extensions)
     return found
 
@@ -269,15 +284,17 @@ def is_source_file(entry: "os.DirEntry[str]") -> bool:
         return False
 
 
-def _walk(top: Path, structural: _Ignorer, ignorer: _Ignorer, sources: Set[Path], reported: Set[Path],
+def _walk(top: Path, structural: _Ignorer, ignorer: _Ignorer, sources: Set[str], reported: Set[str],
           extensions: Set[Path], visited: Set[str], nested: Optional[List[Path]] = None, root: str = "",
           importable: Optional[Set[str]] = None) -> None:
     """Depth-first over folders as strings; only symlinked folders need `realpath` (loop check).
     A folder's exclusion is carried down: everything below an excluded folder is unreported.
     With `nested` (a list to fill), folders below `root` with a `pyproject.toml` are skipped.
-    With `importable` (the folders that lead to a source root), only importable folders are walked."""
+    With `importable` (the folders that lead to a source root), only importable folders are walked.
+    A virtualenv below `top` (a folder with a `pyvenv.cfg`) is not walked."""
     inside = os.path.realpath(top)
-    stack = [(str(top), inside, False)]
+    top_text = str(top)
+    stack = [(top_text, inside, False)]
     while stack:
         folder, real, excluded = stack.pop()
         if real in visited:  # a symlink loop, or a folder reached twice
@@ -287,7 +304,11 @@ def _walk(top: Path, structural: _Ignorer, ignorer: _Ignorer, sources: Set[Path]
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError:
             continue  # unreadable folder: nothing in it can be checked
-        if nested is not None and folder != root and any(e.name == "pyproject.toml" for e in entries):
+        names = [entry.name for entry in entries]
+        if "pyvenv.cfg" in names and folder != top_text:
+            continue
+        ignorer.listed(folder, names)
+        if nested is not None and folder != root and "pyproject.toml" in names:
             if not excluded:
                 nested.append(Path(folder))
             continue  # another project: its files have their own module root and configuration
@@ -300,17 +321,17 @@ def _walk(top: Path, structural: _Ignorer, ignorer: _Ignorer, sources: Set[Path]
             if is_dir:
                 if importable is not None and not name.isidentifier() and entry.path not in importable:
                     continue
-                path = Path(entry.path)
-                if not structural.ignored(path, is_dir=True):
-                    child_real = os.path.realpath(entry.path) if entry.is_symlink() else os.path.join(real, name)
+                path = entry.path
+                if not structural.excluded(path, is_dir=True):
+                    child_real = os.path.realpath(path) if entry.is_symlink() else os.path.join(real, name)
                     if child_real != inside and not child_real.startswith(inside + os.sep):
                         continue  # a folder symlink leading out of the tree: not the project's code
-                    stack.append((entry.path, child_real, excluded or ignorer.ignored(path, is_dir=True)))
+                    stack.append((path, child_real, excluded or ignorer.excluded(path, is_dir=True)))
             elif name.endswith(SOURCE_SUFFIXES) and is_source_file(entry):
-                path = Path(entry.path)
-                if not structural.ignored(path, is_dir=False):
+                path = entry.path
+                if not structural.excluded(path, is_dir=False):
                     sources.add(path)
-                    if not excluded and not ignorer.ignored(path, is_dir=False):
+                    if not excluded and not ignorer.excluded(path, is_dir=False):
                         reported.add(path)
             elif name.endswith(EXTENSION_SUFFIXES):
                 extensions.add(Path(entry.path))

@@ -107,7 +107,10 @@ def scope_of(paths: Sequence[Path], config: Config, cwd: Optional[Path] = None) 
                      nested=config.marked and config.split_nested, index_only=index_only,
                      source_roots=roots + sorted(given_files))
     if index_only and folders:
-        found.reported = {p for p in found.reported if p in given_files or any(f in p.parents for f in folders)}
+        below = tuple(os.path.join(str(folder), "") for folder in folders)
+        found.reported = {p for p in found.reported if p in given_files or str(p).startswith(below)}
     # A file named explicitly is Python whatever its name (`manage`): the walk only finds `.py`.
-    found.sources = sorted(set(found.sources) | {p for p in given_files if p.is_file()})
+    named = {p for p in given_files if p.is_file()} - set(found.sources)
+    if named:
+        found.sources = sorted(set(found.sources) | named)
     return Scope(config, cwd or Path.cwd(), list(paths), given_files, folders, found, roots)
