@@ -114,6 +114,25 @@ def test_files_named_explicitly_are_python_whatever_their_name(tmp_path):
     assert nothing.returncode == 0 and "No Python files found" in nothing.stderr
 
 
+@pytest.mark.parametrize("marked", [True, False])
+def test_files_named_explicitly_that_are_not_python_are_skipped_with_a_warning(tmp_path, marked):
+    """`importguard check *` or a pre-commit hook without `types: [python]` passes TOML and
+    Markdown too: they are not parsed as Python (no IG101 on `[tool.importguard]`), but a script
+    with a Python shebang is checked whatever its suffix."""
+    write_tree(tmp_path, {
+        **({"pyproject.toml": "[tool.importguard]\n"} if marked else {}),
+        "README.md": "hello world\n", "notes.txt": "see also\n",
+        "tool.cmd": "#!/usr/bin/env python3\nprint(undefined_in_tool)\n",
+    })
+    named = ["README.md", "notes.txt", "tool.cmd"] + (["pyproject.toml"] if marked else [])
+    proc = run_cli("check", *named, "--format", "json", "--no-cache", cwd=tmp_path)
+    assert proc.returncode == 1 and codes(proc) == [("IG101", "tool.cmd")]
+    skipped = [line for line in proc.stderr.splitlines() if "not a Python file" in line]
+    assert skipped == [f"importguard: warning: {name}: not a Python file, not checked" for name in sorted(named[:2] + named[3:])]
+    alone = run_cli("check", "README.md", cwd=tmp_path)
+    assert alone.returncode == 0 and "IG101" not in alone.stdout and "README.md: not a Python file" in alone.stderr
+
+
 def test_every_finding_has_a_real_range(tmp_path):
     root = Path(__file__).resolve().parents[1] / "examples" / "chat_service"
     proc = run_cli("check", ".", "--format", "json", "--no-cache", cwd=root)

@@ -95,8 +95,10 @@ def _extract(data: bytes, options: ParseOptions) -> FileFacts:
 
     import libcst as cst  # imported lazily: a warm run with every file cached never parses
 
+    from importguard.facts.parsing import parse_module
+
     try:
-        module = cst.parse_module(data)
+        module = parse_module(data)
     except cst.ParserSyntaxError as error:
         python_error = python_syntax_error(data)
         if python_error is None:

@@ -123,6 +123,21 @@ SOURCE_SUFFIXES = (".py", ".pyi")
 EXTENSION_SUFFIXES = (".so", ".pyd")
 
 
+def is_python_source(path: Path) -> bool:
+    """Whether a file named on the command line is Python. As pre-commit's `python` type has it:
+    a Python suffix, a script without a suffix (`manage`), or a Python shebang line; never a
+    `pyproject.toml` or a `README.md`. Only a regular file is opened (a FIFO would block); any
+    other path is left to the read, which reports what it is."""
+    if path.suffix in (*SOURCE_SUFFIXES, ".pyw") or not path.suffix or not path.is_file():
+        return True
+    try:
+        with open(path, "rb") as handle:
+            first = handle.readline(256)
+    except OSError:
+        return True
+    return first.startswith(b"#!") and b"python" in first
+
+
 @dataclass
 class Discovered:
     sources: List[Path] = field(default_factory=list)  # every importable .py/.pyi file, sorted
@@ -130,6 +145,7 @@ class Discovered:
     extensions: List[Path] = field(default_factory=list)  # compiled modules: not parsed
     missing: List[Path] = field(default_factory=list)  # given on the command line, not found
     nested: List[Path] = field(default_factory=list)  # roots of other projects below, not walked
+    not_python: List[Path] = field(default_factory=list)  # given on the command line, skipped
 
 
 Matcher = Callable[[str], bool]
@@ -261,8 +277,9 @@ def discover(paths: Sequence[Path], root: Path, exclude: Iterable[str], structur
             _walk(path, walker_structural, walker_ignorer, sources, reported, extensions, visited,
                   found.nested if nested else None, str(root), leads_to_root if given in index_only else None)
         elif path.is_file() or path.suffix in SOURCE_SUFFIXES and path.is_symlink() and not path.exists():
-            # A file named explicitly is Python whatever its name (`manage`, a shebang script:
-            # pre-commit tags those `python`).
+            if not is_python_source(path):
+                found.not_python.append(path)
+                continue
             sources.add(str(path))
             if not ignorer.ignored(path, is_dir=False):
                 reported.add(str(path))

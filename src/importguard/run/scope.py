@@ -12,7 +12,7 @@ from typing import List, Optional, Sequence, Set
 
 from importguard.contracts.config import ContractScope
 from importguard.run.config import STRUCTURAL_EXCLUDE, Config
-from importguard.run.discovery import Discovered, discover, package_root
+from importguard.run.discovery import Discovered, discover, is_python_source, package_root
 from importguard.run.filtering import display_path
 
 
@@ -110,7 +110,8 @@ def scope_of(paths: Sequence[Path], config: Config, cwd: Optional[Path] = None) 
         below = tuple(os.path.join(str(folder), "") for folder in folders)
         found.reported = {p for p in found.reported if p in given_files or str(p).startswith(below)}
     # A file named explicitly is Python whatever its name (`manage`): the walk only finds `.py`.
-    named = {p for p in given_files if p.is_file()} - set(found.sources)
+    named = {p for p in given_files if p.is_file() and is_python_source(p)} - set(found.sources)
+    found.not_python = sorted(set(found.not_python) | {p for p in given_files if p.is_file() and not is_python_source(p)})
     if named:
         found.sources = sorted(set(found.sources) | named)
     return Scope(config, cwd or Path.cwd(), list(paths), given_files, folders, found, roots)
