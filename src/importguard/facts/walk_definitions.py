@@ -7,11 +7,11 @@ its enclosing scopes make); a class body runs now. PEP 695 type parameters get a
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Optional, Tuple, Union
 
 import libcst as cst
 
-from importguard.facts.bindings import binding
+from importguard.facts.bindings import Scope, binding
 from importguard.facts.decorators import decorator_name, first_parameter
 from importguard.facts.guards import NOTHING
 from importguard.facts.shapes import dotted_name, last_part
@@ -21,13 +21,18 @@ from importguard.facts.walk_statements import StatementWalker
 class DefinitionWalker(StatementWalker):
     """Walks definitions: their decorators, parameters and annotations now, their bodies in a new scope."""
 
-    def walk_function(self, node: cst.FunctionDef) -> None:
+    def enter_definition(self, node: Union[cst.FunctionDef, cst.ClassDef]) -> Tuple[int, Scope]:
+        """The start of a `def` or `class`: its line and the scope that binds its name, with the
+        scope of its type parameters (PEP 695) opened when it has any."""
         self.enter_clause(node)
-        line = self.line
-        outer = self.names.scope
+        line, outer = self.line, self.names.scope
         if node.type_parameters is not None:
             self.names.open("annotation", node.name.value, outer.where)
             self.line += self.scan_type_parameters(node.type_parameters)
+        return line, outer
+
+    def walk_function(self, node: cst.FunctionDef) -> None:
+        line, outer = self.enter_definition(node)
         self.line += self.scan_parameters(node.params, annotations=True)
         self.line += self.scan_annotation(node.returns, self.future_annotations)
         self.header(node, ("params", "returns", "type_parameters"))
@@ -68,12 +73,7 @@ class DefinitionWalker(StatementWalker):
             self.names.close()
 
     def walk_class(self, node: cst.ClassDef) -> None:
-        self.enter_clause(node)
-        line = self.line
-        outer = self.names.scope
-        if node.type_parameters is not None:
-            self.names.open("annotation", node.name.value, outer.where)
-            self.line += self.scan_type_parameters(node.type_parameters)
+        line, outer = self.enter_definition(node)
         self.header(node, ("type_parameters",))
         ctx = self.context
         bases = [name for arg in node.bases if arg.keyword is None and (name := dotted_name(arg.value))]
