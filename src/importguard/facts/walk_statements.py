@@ -158,12 +158,12 @@ class StatementWalker(ImportRecorder, ExportRecorder):
         return self.scan(statement)
 
     def walk_block(self, block: cst.BaseSuite) -> None:
-        if isinstance(block, cst.SimpleStatementSuite):
+        if type(block) is cst.SimpleStatementSuite:  # exact classes: `isinstance` on libcst's ABCs is slow
             self.line += self.scan(block.leading_whitespace)
             newlines = self.walk_small_statements(block.body)
             self.line += newlines + self.scan(block.trailing_whitespace)
             return
-        assert isinstance(block, cst.IndentedBlock)
+        assert type(block) is cst.IndentedBlock
         self.line += self.scan(block.header)
         saved = self.indent
         self.indent = saved + (block.indent if block.indent is not None else self.module.default_indent,)
