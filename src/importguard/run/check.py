@@ -168,7 +168,7 @@ class _Check:
         raw = [finding for rule in running for finding in rule.check(project)]
         kept = self.reported(project, mark_masked(raw), selected)
         self.laps("rules")
-        warnings = [f"{display_path(path, scope.cwd)}: not a Python file, not checked" for path in scope.found.not_python]
+        warnings = [f"{display_path(path, scope.cwd)}: not a Python file, not checked" for path in scope.not_python]
         warnings += unknown_suppression_codes(project, scope.report_on, set(BY_CODE))
         kept = with_severities(with_fixes(sorted(kept, key=Finding.sort_key), project), config.severity)
         counts = (len(scope.reported), sum(1 for f in project.files if f.module is not None))

@@ -145,7 +145,6 @@ class Discovered:
     extensions: List[Path] = field(default_factory=list)  # compiled modules: not parsed
     missing: List[Path] = field(default_factory=list)  # given on the command line, not found
     nested: List[Path] = field(default_factory=list)  # roots of other projects below, not walked
-    not_python: List[Path] = field(default_factory=list)  # given on the command line, skipped
 
 
 Matcher = Callable[[str], bool]
@@ -277,9 +276,8 @@ def discover(paths: Sequence[Path], root: Path, exclude: Iterable[str], structur
             _walk(path, walker_structural, walker_ignorer, sources, reported, extensions, visited,
                   found.nested if nested else None, str(root), leads_to_root if given in index_only else None)
         elif path.is_file() or path.suffix in SOURCE_SUFFIXES and path.is_symlink() and not path.exists():
-            if not is_python_source(path):
-                found.not_python.append(path)
-                continue
+            # A file named explicitly is Python whatever its name (`manage`): `scope_of` has left out
+            # the files that are not (`is_python_source`).
             sources.add(str(path))
             if not ignorer.ignored(path, is_dir=False):
                 reported.add(str(path))

@@ -25,6 +25,7 @@ class Scope:
     folders: List[Path]  # absolute
     found: Discovered
     roots: List[Path]  # source roots
+    not_python: List[Path]  # named on the command line, not Python (`pyproject.toml`): not checked
 
     @property
     def named(self) -> Set[Path]:
@@ -98,20 +99,22 @@ def scope_of(paths: Sequence[Path], config: Config, cwd: Optional[Path] = None) 
     """
     absolute = [Path(os.path.abspath(p)) for p in paths]
     given_files = {p for p in absolute if not p.is_dir()}
+    # A file named explicitly is Python whatever its name when pre-commit would say so (`manage`,
+    # a shebang script); another (`pyproject.toml`) is left out, with a warning.
+    not_python = sorted(p for p in given_files if not is_python_source(p))
+    python_files = sorted(given_files.difference(not_python))
     folders = [p for p in absolute if p.is_dir()]
-    roots = config.source_roots() + extra_source_roots(folders + sorted(given_files))
+    roots = config.source_roots() + extra_source_roots(folders + python_files)
     # Given folders are walked first: a folder named explicitly is reported even when excluded.
-    scan = folders + ([config.root] if config.marked else sorted(given_files))
+    scan = folders + ([config.root] if config.marked else python_files)
     index_only = [config.root] if config.marked and config.root not in folders else []
     found = discover(scan, config.root, config.exclude, STRUCTURAL_EXCLUDE, config.respect_gitignore,
                      nested=config.marked and config.split_nested, index_only=index_only,
-                     source_roots=roots + sorted(given_files))
+                     source_roots=roots + python_files)
     if index_only and folders:
         below = tuple(os.path.join(str(folder), "") for folder in folders)
         found.reported = {p for p in found.reported if p in given_files or str(p).startswith(below)}
-    # A file named explicitly is Python whatever its name (`manage`): the walk only finds `.py`.
-    named = {p for p in given_files if p.is_file() and is_python_source(p)} - set(found.sources)
-    found.not_python = sorted(set(found.not_python) | {p for p in given_files if p.is_file() and not is_python_source(p)})
-    if named:
-        found.sources = sorted(set(found.sources) | named)
-    return Scope(config, cwd or Path.cwd(), list(paths), given_files, folders, found, roots)
+    extra = {p for p in python_files if p.is_file()} - set(found.sources)  # the walk finds only `.py`
+    if extra:
+        found.sources = sorted(set(found.sources) | extra)
+    return Scope(config, cwd or Path.cwd(), list(paths), given_files, folders, found, roots, not_python)
